@@ -1,0 +1,242 @@
+"""Stories and the things they are filed under: sections, tags and authors."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django_prose_editor.fields import ProseEditorField
+
+from .html import html_to_text, sanitize_html
+
+# What the body editor offers; `sanitize_html` is the matching server-side rule.
+BODY_EDITOR_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Underline": True,
+    "Strike": True,
+    "Subscript": True,
+    "Superscript": True,
+    "Link": {"protocols": ["http", "https", "mailto"]},
+    "Heading": {"levels": [2, 3, 4]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HardBreak": True,
+    "HorizontalRule": True,
+    "History": True,
+}
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True, help_text="Shown at the top of the section page.")
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Order in the site navigation and on the front page (lowest first)."
+    )
+
+    class Meta:
+        ordering = ("position", "name")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section-detail", args=[self.slug])
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:tag-detail", args=[self.slug])
+
+
+class Author(models.Model):
+    """Anyone who appears in a byline. Guest contributors need no user account."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author",
+        help_text="The staff account of this author, if they have one.",
+    )
+    job_title = models.CharField(
+        max_length=120, blank=True, help_text="For example “Moscow correspondent”."
+    )
+    bio = models.TextField(blank=True, help_text="Public; shown on the author page.")
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author-detail", args=[self.slug])
+
+
+def byline_prefetch():
+    """Bylines with their authors, in byline order: one query for any number of stories."""
+    return Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+
+
+class StoryQuerySet(models.QuerySet):
+    def published(self):
+        """The one definition of "public": published, and its publication time has come.
+
+        A future `published_at` means scheduled; it becomes public at query time, no job needed.
+        """
+        return self.filter(status=Story.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_display(self):
+        """Everything a story card or page shows, in a fixed number of queries."""
+        return self.select_related("section").prefetch_related(byline_prefetch())
+
+
+class Story(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    headline = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="The last part of the story's URL."
+    )
+    standfirst = models.TextField(
+        blank=True, help_text="One or two sentences under the headline that sum up the story."
+    )
+    body = ProseEditorField(extensions=BODY_EDITOR_EXTENSIONS, sanitize=sanitize_html, blank=True)
+    dateline = models.CharField(
+        max_length=80, blank=True, help_text="Where the story was reported from, e.g. “MOSCOW”."
+    )
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="stories")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="stories")
+    authors = models.ManyToManyField(Author, through="Byline", related_name="stories")
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "publication time",
+        null=True,
+        blank=True,
+        help_text="A future time schedules the story: it goes live then, with no further step.",
+    )
+    updated_at = models.DateTimeField(
+        "updated for readers",
+        null=True,
+        blank=True,
+        help_text="Set when the story changes in substance; readers see “Updated” with this time.",
+    )
+    seo_description = models.CharField(
+        "search description",
+        max_length=300,
+        blank=True,
+        help_text="For search engines and social cards; the standfirst is used when empty.",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    objects = StoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "stories"
+        ordering = ("-published_at", "-pk")
+        permissions = [("publish_story", "Can publish, schedule and withdraw stories")]
+        indexes = [models.Index(fields=["status", "-published_at"], name="story_status_pub_idx")]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        self.body = sanitize_html(self.body)
+        if not self.slug:
+            self.slug = slugify(self.headline)[:200]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        if self.published_at is None:
+            return reverse("articles:story-preview", args=[self.pk])
+        day = timezone.localtime(self.published_at).date()
+        return reverse(
+            "articles:story-detail", args=[f"{day:%Y}", f"{day:%m}", f"{day:%d}", self.slug]
+        )
+
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return self.status == self.Status.PUBLISHED and not self.is_public
+
+    @property
+    def shows_updated(self):
+        """ "Updated" is shown only when it differs from the publication time."""
+        return bool(
+            self.updated_at
+            and self.published_at
+            and self.updated_at - self.published_at >= timedelta(minutes=1)
+        )
+
+    @property
+    def description(self):
+        return self.seo_description or self.standfirst
+
+    @property
+    def text(self):
+        """The body as plain text, one paragraph per line."""
+        return html_to_text(self.body)
+
+    def byline_groups(self):
+        """Bylines grouped by role, in order: [("Reported by", [author, …]), …]."""
+        groups = {}
+        for byline in self.bylines.all():
+            groups.setdefault(byline.get_role_display(), []).append(byline.author)
+        return list(groups.items())
+
+
+class Byline(models.Model):
+    class Role(models.TextChoices):
+        WRITTEN = "written", "By"
+        REPORTED = "reported", "Reported by"
+        ADDITIONAL = "additional", "Additional reporting by"
+        TRANSLATED = "translated", "Translated by"
+        EDITED = "edited", "Edited by"
+        PHOTOGRAPHS = "photographs", "Photographs by"
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
+    role = models.CharField(max_length=12, choices=Role, default=Role.WRITTEN)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ("position", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["story", "author", "role"], name="byline_unique_author_role"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()} {self.author}"

@@ -1,0 +1,148 @@
+"""The admin is the editors' CMS: every page renders, and publishing is guarded."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Author, Section, Story, Tag
+from tests.conftest import make_author, make_section, make_story, make_tag
+
+pytestmark = pytest.mark.django_db
+
+MODELS = {"story": Story, "section": Section, "tag": Tag, "author": Author}
+
+
+@pytest.fixture
+def objects():
+    author, tag = make_author(name="Anna Petrova"), make_tag(name="Energy")
+    story = make_story(authors=[author], tags=[tag])
+    return {"story": story, "section": story.section, "tag": tag, "author": author}
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_changelist_add_and_change_forms_render(editor_client, objects, model):
+    base = f"admin:articles_{model}"
+    assert editor_client.get(reverse(f"{base}_changelist")).status_code == 200
+    assert editor_client.get(reverse(f"{base}_add")).status_code == 200
+    response = editor_client.get(reverse(f"{base}_change", args=[objects[model].pk]))
+    assert response.status_code == 200
+
+
+def test_story_changelist_shows_status_section_bylines_and_time(editor_client, objects):
+    html = editor_client.get(reverse("admin:articles_story_changelist")).text
+    for text in ("Published", objects["section"].name, "Anna Petrova", 'id="date-hierarchy-label"'):
+        assert text in html
+
+
+def test_story_changelist_search_and_filters_work(editor_client, objects):
+    make_story(headline="Unrelated piece")
+    url = reverse("admin:articles_story_changelist")
+    html = editor_client.get(url, {"q": "Petrova"}).text
+    assert objects["story"].headline in html and "Unrelated piece" not in html
+    html = editor_client.get(url, {"status__exact": "draft"}).text
+    assert objects["story"].headline not in html
+
+
+def test_story_form_uses_the_rich_text_editor_and_autocompletes(editor_client, objects):
+    html = editor_client.get(
+        reverse("admin:articles_story_change", args=[objects["story"].pk])
+    ).text
+    assert "prose-editor" in html
+    assert "admin-autocomplete" in html
+    assert 'id="bylines-group"' in html
+
+
+def test_view_on_site_points_drafts_to_the_staff_preview(editor_client):
+    draft = make_story(status=Story.Status.DRAFT)
+    html = editor_client.get(reverse("admin:articles_story_change", args=[draft.pk])).text
+    assert reverse("articles:story-preview", args=[draft.pk]) in html
+
+
+def _story_form_data(story, **changes):
+    data = {
+        "headline": story.headline,
+        "slug": story.slug,
+        "standfirst": story.standfirst,
+        "dateline": "",
+        "body": story.body,
+        "section": story.section.pk,
+        "status": story.status,
+        "published_at_0": "",
+        "published_at_1": "",
+        "updated_at_0": "",
+        "updated_at_1": "",
+        "seo_description": "",
+        "bylines-TOTAL_FORMS": "1",
+        "bylines-INITIAL_FORMS": "0",
+        "bylines-MIN_NUM_FORMS": "1",
+        "bylines-MAX_NUM_FORMS": "1000",
+        "bylines-0-author": make_author().pk,
+        "bylines-0-role": "written",
+        "bylines-0-position": "0",
+    }
+    return data | changes
+
+
+def test_editor_can_publish_from_the_form_and_time_defaults_to_now(editor_client):
+    story = make_story(status=Story.Status.DRAFT, published_at=None)
+    url = reverse("admin:articles_story_change", args=[story.pk])
+    response = editor_client.post(url, _story_form_data(story, status="published"))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    story.refresh_from_db()
+    assert story.status == Story.Status.PUBLISHED and story.published_at <= timezone.now()
+    assert story.is_public
+
+
+def test_body_is_sanitised_when_saved_through_the_admin(editor_client):
+    story = make_story(status=Story.Status.DRAFT, published_at=None)
+    url = reverse("admin:articles_story_change", args=[story.pk])
+    body = '<p onclick="x()">Hi<script>alert(1)</script></p>'
+    assert editor_client.post(url, _story_form_data(story, body=body)).status_code == 302
+    story.refresh_from_db()
+    assert story.body == "<p>Hi</p>"
+
+
+@pytest.fixture
+def reporter_client(client, django_user_model):
+    user = django_user_model.objects.create_user("reporter", password="pw", is_staff=True)
+    codenames = ["view_story", "add_story", "change_story", "view_byline", "add_byline",
+                 "change_byline", "view_author", "view_section", "view_tag"]  # fmt: skip
+    user.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+    client.force_login(user)
+    return client
+
+
+def test_staff_without_publish_permission_cannot_publish_by_form_or_action(reporter_client):
+    story = make_story(status=Story.Status.DRAFT, published_at=None)
+    url = reverse("admin:articles_story_change", args=[story.pk])
+    response = reporter_client.post(url, _story_form_data(story, status="published"))
+    assert response.status_code == 200
+    assert "Only editors with the publish permission" in response.text
+    response = reporter_client.post(
+        reverse("admin:articles_story_changelist"),
+        {"action": "publish", "_selected_action": [story.pk]},
+    )
+    story.refresh_from_db()
+    assert story.status == Story.Status.DRAFT
+
+
+def test_publish_and_withdraw_actions(editor_client):
+    draft = make_story(status=Story.Status.DRAFT, published_at=None)
+    url = reverse("admin:articles_story_changelist")
+    editor_client.post(url, {"action": "publish", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.is_public
+    editor_client.post(url, {"action": "withdraw", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.status == Story.Status.WITHDRAWN and not draft.is_public
+
+
+def test_section_with_stories_cannot_be_deleted_silently(editor_client):
+    section = make_section()
+    make_story(section=section)
+    response = editor_client.post(
+        reverse("admin:articles_section_delete", args=[section.pk]), {"post": "yes"}
+    )
+    assert Section.objects.filter(pk=section.pk).exists()
+    assert response.status_code == 200
