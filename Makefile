@@ -30,9 +30,11 @@ $(VENV)/.installed: pyproject.toml
 		echo "python3.12, pyenv's versions and python3). Install one, e.g. 'pyenv install 3.13'." >&2; \
 		exit 1; \
 	fi; \
-	echo "Using $$found ($$($$found --version))"; \
-	rm -rf $(VENV); \
-	$$found -m venv $(VENV); \
+	if ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+		echo "Creating $(VENV) with $$found ($$($$found --version))"; \
+		rm -rf $(VENV); \
+		$$found -m venv $(VENV); \
+	fi; \
 	$(PY) -m pip install --quiet --upgrade pip; \
 	$(PY) -m pip install --quiet -e '.[dev]'; \
 	touch $@

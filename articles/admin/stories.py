@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from .models import Author, Byline, Section, Story, Tag
+from ..models import Author, Byline, Section, Story, Tag
 
 PUBLISH_PERMISSION = "articles.publish_story"
 # Statuses only people with the publish permission may set.
@@ -111,6 +111,10 @@ class StoryAdmin(admin.ModelAdmin):
     inlines = (BylineInline,)
     actions = ("publish", "withdraw")
     readonly_fields = ("created", "modified")
+
+    class Media:
+        css = {"all": ("articles/admin.css",)}
+
     fieldsets = (
         (None, {"fields": ("headline", "slug", "standfirst", "dateline", "body")}),
         ("Filing", {"fields": ("section", "tags")}),

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
 
-from .html import html_to_text, sanitize_html
+from ..html import html_to_text, sanitize_html
 
 # What the body editor offers; `sanitize_html` is the matching server-side rule.
 BODY_EDITOR_EXTENSIONS = {

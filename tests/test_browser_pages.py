@@ -1,0 +1,59 @@
+"""The reader's pages in a real browser: readable on a 360 px phone and on a desktop."""
+
+import pytest
+
+from articles.demo import load_demo
+from tests.conftest import screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WIDTHS = {"phone": 360, "desktop": 1280}
+
+
+def horizontal_overflow(page):
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+@pytest.mark.parametrize("device", WIDTHS)
+def test_story_page_fits_the_screen_and_reads_in_order(live_server, page, device):
+    story = load_demo()[0]
+    page.set_viewport_size({"width": WIDTHS[device], "height": 800})
+    page.goto(live_server.url + story.get_absolute_url())
+    assert page.locator("h1").inner_text() == story.headline
+    assert horizontal_overflow(page) <= 0
+    body_size = page.eval_on_selector(".story__body p", "p => getComputedStyle(p).fontSize")
+    assert float(body_size.removesuffix("px")) >= 16
+    screenshot(page, f"story-{device}")
+
+
+@pytest.mark.parametrize("device", WIDTHS)
+def test_front_page_fits_the_screen(live_server, page, device):
+    load_demo()
+    page.set_viewport_size({"width": WIDTHS[device], "height": 800})
+    page.goto(live_server.url + "/")
+    assert page.locator(".card--lead").count() == 1
+    assert horizontal_overflow(page) <= 0
+    screenshot(page, f"front-{device}")
+
+
+def test_skip_link_is_the_first_stop_and_leads_to_the_content(live_server, page):
+    story = load_demo()[0]
+    page.goto(live_server.url + story.get_absolute_url())
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "content"
+
+
+def test_admin_story_form_shows_the_rich_text_editor(live_server, page, django_user_model):
+    story = load_demo()[0]
+    django_user_model.objects.create_superuser("ed", "ed@example.com", "pw-for-tests")
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", "ed")
+    page.fill("#id_password", "pw-for-tests")
+    page.click("input[type=submit]")
+    page.goto(f"{live_server.url}/admin/articles/story/{story.pk}/change/")
+    editor = page.locator(".prose-editor [contenteditable=true]")
+    editor.wait_for()
+    assert "Vladimir Putin" in editor.inner_text()
+    screenshot(page, "admin-story-change")
