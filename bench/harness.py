@@ -1,0 +1,165 @@
+"""Shared machinery for the HTTP benchmarks: a production-like gunicorn and `wrk` on 127.0.0.1.
+
+Machines here are noisy, so every figure is a median over alternating rounds and is reported
+as a ratio to a static file served by the same stack in the same run.
+"""
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/nr_bench_pages"
+
+
+def require_wrk():
+    if not shutil.which("wrk"):
+        sys.exit("This benchmark needs wrk as its load generator: apt-get install wrk")
+
+
+def ensure_postgres_database(url):
+    """Create the benchmark database if it does not exist yet."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1].split("?")[0]
+    admin_url = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def production_env(database_url, static_root, **extra):
+    """Settings as in production (DEBUG off), minus TLS, which a proxy would terminate."""
+    env = dict(os.environ)
+    env.update(
+        DEBUG="0",
+        SECRET_KEY="benchmark-only-secret-key",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",
+        DATABASE_URL=database_url,
+        STATIC_ROOT=str(static_root),
+        LOG_LEVEL="ERROR",
+    )
+    env.update(extra)
+    return env
+
+
+def manage(env, *args):
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def prepared_site(database_url=None, **extra_env):
+    """Migrate, load the demo, collect static files; yield the environment to serve with."""
+    database_url = database_url or os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
+    if database_url.startswith("postgres"):
+        ensure_postgres_database(database_url)
+    with tempfile.TemporaryDirectory(prefix="newsroom-static-") as static_root:
+        env = production_env(database_url, static_root, **extra_env)
+        manage(env, "migrate", "--no-input", "-v0")
+        manage(env, "load_demo")
+        manage(env, "collectstatic", "--no-input", "-v0")
+        yield env
+
+
+def hashed_static_path(env, name):
+    manifest = json.loads((Path(env["STATIC_ROOT"]) / "staticfiles.json").read_text())
+    return "/static/" + manifest["paths"][name]
+
+
+@contextmanager
+def gunicorn(env, workers=2):
+    """Serve the site with gunicorn on a free port; yield its base URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "newsroom.wsgi",
+            f"--bind=127.0.0.1:{port}",
+            f"--workers={workers}",
+            "--worker-class=sync",
+            "--log-level=warning",
+        ],  # fmt: skip
+        cwd=ROOT,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("gunicorn did not start")
+        yield base
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=10)
+
+
+def wrk(url, seconds=4, connections=16, threads=1, script=None):
+    """Requests per second for one `wrk` run; fails on any error response."""
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    if script:
+        command += ["-s", str(script)]
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if bad:
+        raise RuntimeError(f"{url}: {bad.group(1)} error responses\n{output}")
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)", output)
+    scale = {"us": 0.001, "ms": 1, "s": 1000}
+    return rps, float(p50.group(1)) * scale[p50.group(2)] if p50 else float("nan")
+
+
+def measure(base, targets, rounds=3, seconds=4, warmup=1):
+    """Alternate over `targets` (name -> path or (path, wrk script)) for several rounds.
+
+    Returns {name: (median rps, median p50 ms)}.
+    """
+    results = {name: [] for name in targets}
+    for target in targets.values():  # warm caches and connections
+        path, script = target if isinstance(target, tuple) else (target, None)
+        wrk(base + path, seconds=warmup, script=script)
+    for _ in range(rounds):
+        for name, target in targets.items():
+            path, script = target if isinstance(target, tuple) else (target, None)
+            results[name].append(wrk(base + path, seconds=seconds, script=script))
+    return {
+        name: (
+            statistics.median(r for r, _ in runs),
+            statistics.median(p for _, p in runs),
+        )
+        for name, runs in results.items()
+    }
+
+
+def print_table(figures, reference, title):
+    ref_rps = figures[reference][0]
+    print(f"\n{title}")
+    print(f"{'page':<34}{'req/s (median)':>16}{'p50 ms':>10}{'vs static':>12}")
+    for name, (rps, p50) in figures.items():
+        print(f"{name:<34}{rps:>16.0f}{p50:>10.2f}{rps / ref_rps:>11.1%}")
