@@ -1,0 +1,55 @@
+"""Settings come from the environment, with safe failures for production."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsroom.settings import database_from_url
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_settings(**env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    return subprocess.run(
+        [sys.executable, "-c", "import newsroom.settings as s; print(s.DEBUG, s.ALLOWED_HOSTS)"],
+        cwd=ROOT,
+        env=clean | env,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_missing_secret_key_with_debug_off_fails_loudly():
+    result = run_settings(DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_debug_on_works_without_a_secret_key_for_local_development():
+    result = run_settings(DEBUG="1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("True")
+
+
+def test_postgres_url_becomes_a_persistent_health_checked_connection():
+    db = database_from_url("postgres://news:p%40ss@db.example:6432/newsroom?sslmode=require")
+    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert (db["NAME"], db["USER"], db["PASSWORD"]) == ("newsroom", "news", "p@ss")
+    assert (db["HOST"], db["PORT"]) == ("db.example", "6432")
+    assert db["OPTIONS"] == {"sslmode": "require"}
+    assert db["CONN_MAX_AGE"] > 0 and db["CONN_HEALTH_CHECKS"] is True
+
+
+def test_sqlite_url_gives_a_file_path():
+    assert database_from_url("sqlite:////tmp/news.db")["NAME"] == "/tmp/news.db"
+
+
+def test_unknown_database_scheme_is_refused():
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured, match="mysql"):
+        database_from_url("mysql://root@localhost/news")
