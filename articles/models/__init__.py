@@ -1,5 +1,6 @@
 """The newsroom's models, one module per concept."""
 
+from .appeals import Appeal, AppealCounter, AppealQuerySet, AppealVariant
 from .stories import (
     BODY_EDITOR_EXTENSIONS,
     Author,
@@ -12,6 +13,10 @@ from .stories import (
 )
 
 __all__ = [
+    "Appeal",
+    "AppealCounter",
+    "AppealQuerySet",
+    "AppealVariant",
     "BODY_EDITOR_EXTENSIONS",
     "Author",
     "Byline",

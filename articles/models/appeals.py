@@ -1,0 +1,295 @@
+"""Donation appeals: the copy staff write, where and when it shows, and what readers did.
+
+Which appeal a page shows is decided once per page (`Appeal.objects.for_story`), the same for
+every reader, so pages stay cacheable; what *this* reader sees (snoozed? capped? supporter?)
+is decided in the browser by `articles/static/articles/appeals.js`.
+"""
+
+from datetime import timedelta
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django_prose_editor.fields import ProseEditorField
+
+from ..html import sanitize_html
+from .stories import Section, Tag
+
+# The appeal body is short prose: emphasis and links, no headings or lists.
+APPEAL_EDITOR_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Link": {"protocols": ["https", "mailto"]},
+    "HardBreak": True,
+    "History": True,
+}
+
+
+class AppealQuerySet(models.QuerySet):
+    def live(self, now=None, *, starting_within=timedelta(0)):
+        """Live and inside its schedule window at `now`: the one rule for "readers see it".
+
+        `starting_within` also takes appeals that start that soon (for cached selections).
+        """
+        now = now or timezone.now()
+        return self.filter(status=Appeal.Status.LIVE, starts_at__lte=now + starting_within).exclude(
+            ends_at__lte=now
+        )
+
+    def targeting(self, section_id=None, tag_ids=()):
+        """Appeals whose targeting matches a page in `section_id` carrying `tag_ids`.
+
+        Empty include lists mean everywhere; excludes always win. Pages with no section (the
+        front page) match only appeals that do not require one; the same goes for tags.
+        """
+        through = {
+            name: getattr(Appeal, name).through.objects.filter(appeal_id=models.OuterRef("pk"))
+            for name in ("include_sections", "exclude_sections", "include_tags", "exclude_tags")
+        }
+        tag_ids = list(tag_ids)
+        condition = ~models.Exists(through["include_sections"]) | models.Exists(
+            through["include_sections"].filter(section_id=section_id)
+        )
+        condition &= ~models.Exists(through["exclude_sections"].filter(section_id=section_id))
+        condition &= ~models.Exists(through["include_tags"]) | models.Exists(
+            through["include_tags"].filter(tag_id__in=tag_ids)
+        )
+        condition &= ~models.Exists(through["exclude_tags"].filter(tag_id__in=tag_ids))
+        return self.filter(condition)
+
+    def for_story(self, story):
+        """The appeals a story page shows, one per placement (see `articles.appeals`)."""
+        from ..appeals import select_for_page
+
+        return select_for_page(story.section_id, [tag.pk for tag in story.tags.all()])
+
+    def for_page(self, section=None):
+        """The appeals any other public page shows (the site-wide banner, mostly)."""
+        from ..appeals import select_for_page
+
+        return select_for_page(section.pk if section else None, [])
+
+
+class Appeal(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        LIVE = "live", "Live"
+        ARCHIVED = "archived", "Archived"
+
+    class Placement(models.TextChoices):
+        END = "end", "End of story"
+        INLINE = "inline", "Inline, after paragraph N"
+        BANNER = "banner", "Site-wide banner"
+
+    name = models.CharField(
+        "internal name", max_length=120, help_text="For staff only, e.g. “Spring monthly drive”."
+    )
+    heading = models.CharField(max_length=200, default="A Message from The Moscow Times")
+    greeting = models.CharField(max_length=200, blank=True, default="Dear readers,")
+    body = ProseEditorField(extensions=APPEAL_EDITOR_EXTENSIONS, sanitize=sanitize_html)
+    cta_label = models.CharField(
+        "call to action", max_length=80, default="Support us", help_text="The donation button."
+    )
+    donation_url = models.URLField(
+        "donation URL", max_length=500, blank=True, help_text="Must be https. Required to go live."
+    )
+    remind_label = models.CharField(
+        "“remind me later” label", max_length=80, default="Remind me later"
+    )
+    support_label = models.CharField(
+        "“already support” label", max_length=80, default="I already support you"
+    )
+    snooze_duration = models.DurationField(
+        default=timedelta(hours=24),
+        help_text="How long “Remind me later” hides this appeal, e.g. “24:00:00” or “3 00:00:00”.",
+    )
+    support_duration = models.DurationField(
+        "“already support” duration",
+        default=timedelta(days=90),
+        help_text="How long “I already support you” hides every appeal.",
+    )
+    dismiss_duration = models.DurationField(
+        default=timedelta(days=7), help_text="How long closing the appeal (×) hides it."
+    )
+    placement = models.CharField(max_length=10, choices=Placement, default=Placement.END)
+    inline_after = models.PositiveSmallIntegerField(
+        "inline after paragraph",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="For inline placement: shown after this paragraph (after the last one if the "
+        "story is shorter).",
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    starts_at = models.DateTimeField("shows from", default=timezone.now)
+    ends_at = models.DateTimeField("shows until", null=True, blank=True, help_text="Empty: open.")
+    priority = models.SmallIntegerField(
+        default=0, help_text="When several appeals fit a page, the highest priority shows."
+    )
+    include_sections = models.ManyToManyField(
+        Section, blank=True, related_name="+", help_text="Only in these sections (empty: all)."
+    )
+    exclude_sections = models.ManyToManyField(
+        Section, blank=True, related_name="+", help_text="Never in these sections."
+    )
+    include_tags = models.ManyToManyField(
+        Tag, blank=True, related_name="+", help_text="Only on stories with one of these tags."
+    )
+    exclude_tags = models.ManyToManyField(
+        Tag, blank=True, related_name="+", help_text="Never on stories with any of these tags."
+    )
+    cap_views = models.PositiveSmallIntegerField(
+        "at most … views",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Per reader. Empty: no cap.",
+    )
+    cap_days = models.PositiveSmallIntegerField(
+        "… in days", default=7, validators=[MinValueValidator(1), MaxValueValidator(365)]
+    )
+    reask_at = models.DateTimeField(
+        "re-ask everyone from",
+        null=True,
+        blank=True,
+        help_text="Readers who snoozed or closed the appeal before this time see it again.",
+    )
+    control_weight = models.PositiveSmallIntegerField(
+        "weight of the main copy",
+        default=1,
+        validators=[MaxValueValidator(1000)],
+        help_text="Share of readers who see the copy above rather than a variant's.",
+    )
+    sample_rate = models.PositiveIntegerField(
+        "count 1 in N page views",
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        help_text="For very high traffic; counts are scaled back up when read.",
+    )
+    source_story = models.ForeignKey(
+        "Story",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        help_text="The story this appeal was imported from.",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    objects = AppealQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-priority", "-starts_at", "pk")
+        indexes = [models.Index(fields=["status", "placement"], name="appeal_status_idx")]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        from ..appeals import forget_selection
+
+        self.body = sanitize_html(self.body)
+        if self.placement != self.Placement.INLINE:
+            self.inline_after = None
+        super().save(*args, **kwargs)
+        forget_selection()
+
+    def delete(self, *args, **kwargs):
+        from ..appeals import forget_selection
+
+        result = super().delete(*args, **kwargs)
+        forget_selection()
+        return result
+
+    def is_showing_at(self, now):
+        """The same rule as `AppealQuerySet.live()`, for an appeal already in memory."""
+        return (
+            self.status == self.Status.LIVE
+            and self.starts_at <= now
+            and (self.ends_at is None or self.ends_at > now)
+        )
+
+
+class AppealVariant(models.Model):
+    """Alternative copy for an A/B test; blank fields fall back to the appeal's own copy."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="variants")
+    name = models.CharField(max_length=80, help_text="For staff, e.g. “B: shorter body”.")
+    heading = models.CharField(max_length=200, blank=True)
+    greeting = models.CharField(max_length=200, blank=True)
+    body = models.TextField(blank=True, help_text="Sanitised HTML; empty: the appeal's body.")
+    cta_label = models.CharField("call to action", max_length=80, blank=True)
+    weight = models.PositiveSmallIntegerField(
+        default=1, validators=[MaxValueValidator(1000)], help_text="Relative share of readers."
+    )
+
+    class Meta:
+        ordering = ("appeal_id", "pk")
+        constraints = [
+            models.UniqueConstraint(fields=["appeal", "name"], name="appeal_variant_unique_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        from ..appeals import forget_selection
+
+        self.body = sanitize_html(self.body)
+        super().save(*args, **kwargs)
+        forget_selection()
+
+    def delete(self, *args, **kwargs):
+        from ..appeals import forget_selection
+
+        result = super().delete(*args, **kwargs)
+        forget_selection()
+        return result
+
+
+class AppealCounter(models.Model):
+    """What readers did with one appeal (and variant) on one day, counted by the event endpoint.
+
+    Rows are written only through `articles.appeals.count_events` (an atomic upsert).
+    Counts are raw: with sampling, multiply by `sample_rate` (see `AppealCounterQuerySet`).
+    """
+
+    EVENTS = ("rendered", "seen", "clicked", "snoozed", "supporter", "dismissed")
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="counters")
+    variant = models.ForeignKey(
+        AppealVariant, on_delete=models.CASCADE, null=True, blank=True, related_name="counters"
+    )
+    day = models.DateField()
+    sample_rate = models.PositiveIntegerField(default=1)
+    rendered = models.PositiveBigIntegerField(default=0, help_text="Shown to a reader.")
+    seen = models.PositiveBigIntegerField(
+        default=0, help_text="At least half in the viewport for a second."
+    )
+    clicked = models.PositiveBigIntegerField(default=0, help_text="Donation link followed.")
+    snoozed = models.PositiveBigIntegerField(default=0, help_text="“Remind me later”.")
+    supporter = models.PositiveBigIntegerField(default=0, help_text="“I already support you”.")
+    dismissed = models.PositiveBigIntegerField(default=0, help_text="Closed (×).")
+
+    class Meta:
+        ordering = ("day", "appeal_id", "variant_id")
+        constraints = [
+            # Two partial indexes because NULL never equals NULL in a unique index; the
+            # upsert in `articles.appeals` names the matching one as its conflict target.
+            models.UniqueConstraint(
+                fields=["appeal", "day", "sample_rate"],
+                condition=Q(variant__isnull=True),
+                name="appeal_counter_unique_main",
+            ),
+            models.UniqueConstraint(
+                fields=["appeal", "variant", "day", "sample_rate"],
+                condition=Q(variant__isnull=False),
+                name="appeal_counter_unique_variant",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.appeal} {self.variant or ''} {self.day}"
