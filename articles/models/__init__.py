@@ -1,6 +1,14 @@
 """The newsroom's models, one module per concept."""
 
 from .appeals import Appeal, AppealCounter, AppealQuerySet, AppealVariant
+from .sources import (
+    Quote,
+    QuoteQuerySet,
+    Source,
+    SourceQuerySet,
+    confirmed_quotes_prefetch,
+    quoted_sources,
+)
 from .stories import (
     BODY_EDITOR_EXTENSIONS,
     Author,
@@ -25,4 +33,10 @@ __all__ = [
     "StoryQuerySet",
     "Tag",
     "byline_prefetch",
+    "Quote",
+    "QuoteQuerySet",
+    "Source",
+    "SourceQuerySet",
+    "confirmed_quotes_prefetch",
+    "quoted_sources",
 ]

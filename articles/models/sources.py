@@ -1,0 +1,245 @@
+"""Who stories quote: a registry of sources, and the quotes that link stories to them."""
+
+import re
+
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils.text import slugify
+
+from .stories import Story
+
+_SPACES = re.compile(r"\s+")
+
+
+def name_key(name: str) -> str:
+    """A name as matching compares it: case, spacing, apostrophes and a leading "The" ignored."""
+    key = _SPACES.sub(" ", name.replace("’", "'").replace("‘", "'")).strip().casefold()
+    return key.removeprefix("the ")
+
+
+def protect_confirmed_quotes(collector, field, sub_objs, using):
+    """`on_delete` for Quote.source: confirmed quotes block the delete, suggestions let go.
+
+    A confirmed quote is an editor's statement that this source said it in a published story;
+    losing the source would silently unattribute it. Suggested and rejected quotes just lose
+    their (machine-made) source.
+    """
+    confirmed = [quote for quote in sub_objs if quote.status == Quote.Status.CONFIRMED]
+    if confirmed:
+        sources = sorted({str(quote.source) for quote in confirmed})
+        raise models.ProtectedError(
+            f"Cannot delete {', '.join(sources)}: {len(confirmed)} confirmed "
+            f"quote{'' if len(confirmed) == 1 else 's'} in stories "
+            f"{'is' if len(confirmed) == 1 else 'are'} attributed to "
+            f"{'it' if len(sources) == 1 else 'them'}. Reject or reattribute those quotes, "
+            "or merge the source into another, first.",
+            confirmed,
+        )
+    collector.add_field_update(field, None, sub_objs)
+
+
+class SourceQuerySet(models.QuerySet):
+    def match(self, name: str):
+        """The one source `name` refers to, by name, alias or surname; None if none or unsure."""
+        candidates = self.candidates(name)
+        return candidates[0] if len(candidates) == 1 else None
+
+    def candidates(self, name: str) -> list:
+        """Sources `name` may refer to: one is a match, several mean the editor must choose.
+
+        A full name or alias wins. A single word ("Ushakov") also matches the last word of a
+        person's name or alias.
+        """
+        key = name_key(name)
+        if not key:
+            return []
+        exact = list(self.filter(match_names__contains=f"\n{key}\n")[:5])
+        if exact or " " in key:
+            return exact
+        people = self.filter(kind=Source.Kind.PERSON, match_names__contains=f" {key}\n")[:5]
+        return [
+            source
+            for source in people
+            if any(line.rsplit(" ", 1)[-1] == key for line in source.match_names.split("\n"))
+        ]
+
+
+class Source(models.Model):
+    """A person, organisation or document that stories quote or cite."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        ORGANISATION = "organisation", "Organisation"
+        DOCUMENT = "document", "Document"
+
+    name = models.CharField(
+        max_length=200, help_text="The fullest name, as readers know it: “Yury Ushakov”."
+    )
+    slug = models.SlugField(
+        max_length=200, unique=True, blank=True, help_text="The last part of the source page URL."
+    )
+    aliases = models.TextField(
+        "aliases and transliterations",
+        blank=True,
+        help_text="One name per line: other spellings (“Yuri Ushakov”), a surname used alone.",
+    )
+    kind = models.CharField(max_length=12, choices=Kind, default=Kind.PERSON)
+    role = models.CharField(
+        "current role",
+        max_length=200,
+        blank=True,
+        help_text="Public. For example “foreign policy aide to the President”.",
+    )
+    affiliation = models.CharField(
+        max_length=200, blank=True, help_text="Public. The organisation they belong to, if any."
+    )
+    description = models.TextField(
+        "public description", blank=True, help_text="Public; shown on the source page."
+    )
+    contact_notes = models.TextField(
+        "private contact notes",
+        blank=True,
+        help_text="PRIVATE: how to reach them, conditions agreed. Never shown on the public site "
+        "or in feeds.",
+    )
+    match_names = models.TextField(
+        editable=False,
+        default="",
+        help_text="Name and aliases as name matching compares them, one per line.",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("name", "pk")
+        indexes = [models.Index(fields=["name"], name="source_name_idx")]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        keys = dict.fromkeys(name_key(n) for n in [self.name, *self.alias_list()])
+        self.match_names = "\n" + "".join(f"{key}\n" for key in keys if key)
+        if not self.slug:
+            self.slug = self._free_slug()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:source-detail", args=[self.slug])
+
+    def alias_list(self):
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+    def _free_slug(self):
+        base = slugify(self.name)[:190] or "source"
+        taken = set(
+            Source.objects.filter(slug__startswith=base)
+            .exclude(pk=self.pk)
+            .values_list("slug", flat=True)
+        )
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+
+class QuoteQuerySet(models.QuerySet):
+    def confirmed(self):
+        """What readers may see: quotes an editor confirmed (which always have a source)."""
+        return self.filter(status=Quote.Status.CONFIRMED)
+
+
+class Quote(models.Model):
+    """Words a story attributes to a source. Extraction suggests; an editor confirms."""
+
+    class Kind(models.TextChoices):
+        DIRECT = "direct", "Direct quote"
+        PARTIAL = "partial", "Partial quote"
+        PARAPHRASE = "paraphrase", "Paraphrase"
+        ACCORDING_TO = "according_to", "“According to”"
+
+    class Status(models.TextChoices):
+        SUGGESTED = "suggested", "Suggested"
+        CONFIRMED = "confirmed", "Confirmed"
+        REJECTED = "rejected", "Rejected"
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="quotes")
+    source = models.ForeignKey(
+        Source,
+        on_delete=protect_confirmed_quotes,
+        null=True,
+        blank=True,
+        related_name="quotes",
+        help_text="Who said it. Required before the quote can be confirmed.",
+    )
+    text = models.TextField(help_text="The quoted words, without quote marks.")
+    speaker = models.CharField(
+        "speaker as written",
+        max_length=200,
+        blank=True,
+        help_text="The speaker's name as extraction found it in the story.",
+    )
+    described_as = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="How this story describes the source: “Putin's foreign policy aide”.",
+    )
+    kind = models.CharField(max_length=12, choices=Kind, default=Kind.DIRECT)
+    cue = models.CharField(
+        "cue", max_length=40, blank=True, help_text="The speech verb: said, told, according to."
+    )
+    start = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Character offset of the quote in the story text."
+    )
+    end = models.PositiveIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.SUGGESTED)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order within the story.")
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    objects = QuoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("position", "pk")
+        indexes = [
+            models.Index(fields=["story", "status", "position"], name="quote_story_status_idx"),
+            models.Index(fields=["source", "status"], name="quote_source_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="confirmed") | Q(source__isnull=False),
+                name="quote_confirmed_has_source",
+                violation_error_message="A confirmed quote needs a source.",
+            ),
+            models.CheckConstraint(
+                condition=Q(start__isnull=True)
+                | Q(end__isnull=True)
+                | Q(end__gte=models.F("start")),
+                name="quote_offsets_in_order",
+                violation_error_message="A quote cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self):
+        who = self.source or self.speaker or "unknown speaker"
+        words = self.text if len(self.text) <= 60 else self.text[:57].rstrip() + "…"
+        return f"{who}: “{words}”"
+
+
+def confirmed_quotes_prefetch(source=None, to_attr="confirmed_quotes"):
+    """A story's confirmed quotes (of one source, if given) with their sources: one query."""
+    quotes = Quote.objects.confirmed().select_related("source").order_by("position", "pk")
+    if source is not None:
+        quotes = quotes.filter(source=source)
+    return Prefetch("quotes", queryset=quotes, to_attr=to_attr)
+
+
+def quoted_sources(quotes):
+    """[(source, [quote, …]), …] in the order each source is first quoted."""
+    grouped = {}
+    for quote in quotes:
+        grouped.setdefault(quote.source, []).append(quote)
+    return list(grouped.items())
