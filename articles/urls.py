@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import appeals, feeds, views
 
 
 class TwoDigits:
@@ -23,9 +23,15 @@ register_converter(FourDigits, "yyyy")
 app_name = "articles"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("feed/", feeds.LatestStoriesFeed(), name="feed"),
+    path("sections/<slug:slug>/feed/", feeds.SectionFeed(), name="section-feed"),
+    path("authors/<slug:slug>/feed/", feeds.AuthorFeed(), name="author-feed"),
     path("<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/", views.story_detail, name="story-detail"),
     path("preview/<int:pk>/", views.story_preview, name="story-preview"),
+    path("stories/", views.story_list, name="story-list"),
     path("sections/<slug:slug>/", views.section_detail, name="section-detail"),
     path("tags/<slug:slug>/", views.tag_detail, name="tag-detail"),
     path("authors/<slug:slug>/", views.author_detail, name="author-detail"),
+    path("appeals/events/", appeals.appeal_events, name="appeal-events"),
+    path("sources/<slug:slug>/", views.source_detail, name="source-detail"),
 ]

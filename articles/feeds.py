@@ -1,0 +1,104 @@
+"""RSS feeds: the whole site, each section and each author (latest 50 published stories)."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.utils.feedgenerator import Rss201rev2Feed
+
+from .models import Author, Byline, Section, Story
+
+FEED_SIZE = 50
+
+
+class NewsRssFeed(Rss201rev2Feed):
+    """RSS 2.0 with every author as `dc:creator` and the last update as `atom:updated`.
+
+    Plain RSS has one `author` element that must be an e-mail address; news readers
+    understand Dublin Core creators instead, one per byline.
+    """
+
+    def rss_attributes(self):
+        return super().rss_attributes() | {"xmlns:dc": "http://purl.org/dc/elements/1.1/"}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for name in item.get("creators", ()):
+            handler.addQuickElement("dc:creator", name)
+        if item.get("updateddate"):
+            handler.addQuickElement("atom:updated", item["updateddate"].isoformat())
+
+
+class LatestStoriesFeed(Feed):
+    feed_type = NewsRssFeed
+    description_template = None
+
+    def title(self, obj=None):
+        return settings.SITE_NAME
+
+    def link(self, obj=None):
+        return "/"
+
+    def description(self, obj=None):
+        return f"The latest stories from {settings.SITE_NAME}."
+
+    def stories(self, obj):
+        return Story.objects.published()
+
+    def items(self, obj=None):
+        return self.stories(obj).for_display()[:FEED_SIZE]
+
+    def item_title(self, item):
+        return item.headline
+
+    def item_description(self, item):
+        return item.standfirst or item.description
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at if item.shows_updated else item.published_at
+
+    def item_author_name(self, item):
+        return ", ".join(byline.author.name for byline in item.bylines.all()) or None
+
+    def item_categories(self, item):
+        return [item.section.name]
+
+    def item_extra_kwargs(self, item):
+        return {"creators": list(dict.fromkeys(b.author.name for b in item.bylines.all()))}
+
+
+class SectionFeed(LatestStoriesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Section, slug=slug)
+
+    def title(self, obj):
+        return f"{obj.name} · {settings.SITE_NAME}"
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def description(self, obj):
+        return obj.description or f"The latest {obj.name} stories from {settings.SITE_NAME}."
+
+    def stories(self, obj):
+        return Story.objects.published().filter(section=obj)
+
+
+class AuthorFeed(LatestStoriesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Author, slug=slug)
+
+    def title(self, obj):
+        return f"{obj.name} · {settings.SITE_NAME}"
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def description(self, obj):
+        return f"The latest stories by {obj.name} for {settings.SITE_NAME}."
+
+    def stories(self, obj):
+        bylined = Byline.objects.filter(author=obj).values("story")
+        return Story.objects.published().filter(pk__in=bylined)
