@@ -1,0 +1,101 @@
+"""Production settings pass Django's deploy checks; pages carry the security headers."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+
+from tests.conftest import make_story
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": "k7#Qz!v9@Lm2$Rt5^Wp8&Xs1*Yd4(Fg6)Hj3_Nb0+Mc-Ve=Ua;Ki:Ol<Pe>Tr?Sw",
+    "ALLOWED_HOSTS": "news.example",
+    "DATABASE_URL": "sqlite:////tmp/newsroom-deploy-check.sqlite3",
+}
+
+
+def test_check_deploy_reports_nothing_with_production_settings():
+    env = {k: v for k, v in os.environ.items() if k not in {"SECURE_SSL_REDIRECT"}}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env | PRODUCTION_ENV,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_public_pages_send_strict_security_headers(client):
+    story = make_story()
+    for url in ("/", story.get_absolute_url(), "/feed/", "/admin/login/"):
+        response = client.get(url, secure=True)
+        assert response.status_code == 200, url
+        csp = response["Content-Security-Policy"]
+        assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+        assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+        assert response["X-Frame-Options"] == "DENY"
+        assert "max-age=31536000" in response["Strict-Transport-Security"]
+
+
+@pytest.mark.django_db
+def test_pages_have_no_inline_script_or_style(client):
+    story = make_story()
+    for url in ("/", story.get_absolute_url(), story.section.get_absolute_url()):
+        html = client.get(url).text
+        for chunk in html.split("<script")[1:]:
+            assert (
+                'type="application/ld+json"' in chunk.split(">")[0]
+                or " src=" in chunk.split(">")[0]
+            ), url
+        assert " style=" not in html and "<style" not in html, url
+
+
+@pytest.mark.django_db
+def test_admin_login_is_throttled_after_repeated_failures(client, django_user_model):
+    cache.clear()
+    django_user_model.objects.create_superuser("ed", "ed@example.com", "right-password")
+    for _ in range(5):
+        response = client.post("/admin/login/", {"username": "ed", "password": "wrong"})
+        assert "Please enter the correct username and password" in response.text
+    response = client.post("/admin/login/", {"username": "ed", "password": "right-password"})
+    assert response.status_code == 200
+    assert "Too many failed sign-in attempts" in response.text
+    assert "_auth_user_id" not in client.session
+    cache.clear()
+    response = client.post("/admin/login/", {"username": "ed", "password": "right-password"})
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_successful_login_clears_the_account_failures(client, django_user_model):
+    cache.clear()
+    django_user_model.objects.create_superuser("ed", "ed@example.com", "right-password")
+    for _ in range(4):
+        client.post("/admin/login/", {"username": "ed", "password": "wrong"})
+    assert (
+        client.post("/admin/login/", {"username": "ed", "password": "right-password"}).status_code
+        == 302
+    )
+    client.logout()
+    for _ in range(4):
+        client.post(
+            "/admin/login/", {"username": "ed", "password": "wrong"}, REMOTE_ADDR="10.9.9.9"
+        )
+    assert (
+        client.post(
+            "/admin/login/",
+            {"username": "ed", "password": "right-password"},
+            REMOTE_ADDR="10.9.9.9",
+        ).status_code
+        == 302
+    )
