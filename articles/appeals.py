@@ -15,7 +15,10 @@ from datetime import timedelta
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from .html import paragraphs_to_html
 from .importing import ParsedAppeal
@@ -190,6 +193,41 @@ def count_events(counts, day=None):
 def _row_order(item):
     (appeal, variant), _ = item
     return appeal, variant or 0
+
+
+BEACON_CONTENT_TYPES = {"text/plain", "application/json"}
+
+
+@csrf_exempt  # Beacons cannot carry a CSRF token; this view only adds to counters.
+@require_POST
+def appeal_events(request):
+    """The beacon endpoint: 204 when counted; 400 with a short reason, counting nothing."""
+    if request.content_type not in BEACON_CONTENT_TYPES:
+        return _refuse("Send the events as text/plain or application/json.")
+    origin = request.headers.get("Origin")
+    if request.headers.get("Sec-Fetch-Site") == "cross-site" or (
+        origin and origin.partition("://")[2] != request.get_host()
+    ):
+        return _refuse("Events are accepted from this site's own pages only.")
+    try:
+        length = int(request.headers.get("Content-Length") or 0)
+    except ValueError:
+        return _refuse("Bad Content-Length.")
+    if length > MAX_BEACON_BYTES:
+        return _refuse(f"The body is larger than {MAX_BEACON_BYTES} bytes.")
+    try:
+        count_events(parse_beacon(request.body))
+    except BeaconError as error:
+        return _refuse(str(error))
+    response = HttpResponse(status=204)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _refuse(reason):
+    response = HttpResponseBadRequest(reason, content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 # --- Imports -----------------------------------------------------------------------------

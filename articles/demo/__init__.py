@@ -11,6 +11,8 @@ from articles.html import paragraphs_to_html
 from articles.importing import parse_story_text
 from articles.models import Author, Byline, Section, Story, Tag
 
+from .appeals import load_demo_appeal
+
 DEMO_DIR = Path(__file__).parent
 
 
@@ -39,6 +41,7 @@ def load_demo():
     seed = dict(data["seed"])
     seed["paragraphs"] = seed_story().paragraphs
     stories = [_save_story(seed)] + [_save_story(story) for story in data["stories"]]
+    load_demo_appeal(stories[0])
     return stories
 
 

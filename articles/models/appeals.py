@@ -5,15 +5,18 @@ every reader, so pages stay cacheable; what *this* reader sees (snoozed? capped?
 is decided in the browser by `articles/static/articles/appeals.js`.
 """
 
+import re
 from datetime import timedelta
+from urllib.parse import urlsplit
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 
-from ..html import sanitize_html
+from ..html import html_to_text, sanitize_html
 from .stories import Section, Tag
 
 # The appeal body is short prose: emphasis and links, no headings or lists.
@@ -24,6 +27,34 @@ APPEAL_EDITOR_EXTENSIONS = {
     "HardBreak": True,
     "History": True,
 }
+
+
+# How much body text (characters, as readers see it) each placement can hold.
+BODY_LIMITS = {"end": 1500, "inline": 800, "banner": 400}
+# Copy that still holds one of these was not finished: template tags, wiki-style
+# placeholders, printf fields, "TK" (to come) and the usual filler.
+PLACEHOLDER = re.compile(
+    r"\{\{|\}\}|\{%|\[\[|\]\]|%\(\w+\)s|\[(?:insert|link|url|name|amount|todo)[^\]]*\]"
+    r"|\b(?:TODO|TBD|TK|XXX|FIXME)\b|lorem ipsum",
+    re.IGNORECASE,
+)
+COPY_FIELDS = ("heading", "greeting", "body", "cta_label", "remind_label", "support_label")
+
+
+def copy_problems(values, placement):
+    """{field: message} for copy that cannot go out: placeholders, or too long a body."""
+    problems = {}
+    for name, value in values.items():
+        text = html_to_text(value) if name == "body" else value
+        if text and (match := PLACEHOLDER.search(text)):
+            problems[name] = f"Replace the placeholder “{match.group(0)}” before saving."
+    body = html_to_text(values.get("body") or "")
+    limit = BODY_LIMITS.get(placement)
+    if limit and len(body) > limit and "body" not in problems:
+        problems["body"] = (
+            f"The body has {len(body)} characters; a {placement} appeal holds at most {limit}."
+        )
+    return problems
 
 
 class AppealQuerySet(models.QuerySet):
@@ -204,6 +235,27 @@ class Appeal(models.Model):
         forget_selection()
         return result
 
+    def clean(self):
+        """What the admin (and any `full_clean`) refuses to save."""
+        self.body = sanitize_html(self.body)
+        errors = copy_problems({f: getattr(self, f) for f in COPY_FIELDS}, self.placement)
+        if not html_to_text(self.body):
+            errors.setdefault("body", "Write the appeal's body.")
+        if not self.cta_label.strip():
+            errors["cta_label"] = "Give the donation link a call to action, e.g. “Support us”."
+        if self.donation_url:
+            problem = donation_url_problem(self.donation_url)
+            if problem:
+                errors["donation_url"] = problem
+        elif self.status == self.Status.LIVE:
+            errors["donation_url"] = "A live appeal needs a donation URL."
+        if self.placement == self.Placement.INLINE and not self.inline_after:
+            errors["inline_after"] = "Say after which paragraph the inline appeal goes."
+        if self.ends_at and self.starts_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = "The end must come after the start."
+        if errors:
+            raise ValidationError(errors)
+
     def is_showing_at(self, now):
         """The same rule as `AppealQuerySet.live()`, for an appeal already in memory."""
         return (
@@ -211,6 +263,21 @@ class Appeal(models.Model):
             and self.starts_at <= now
             and (self.ends_at is None or self.ends_at > now)
         )
+
+
+def donation_url_problem(url):
+    """Why `url` cannot be a donation link, or None. (Syntax only: models do no network I/O.)"""
+    parts = urlsplit(url)
+    if parts.scheme != "https":
+        return "The donation URL must start with https:// so readers' payments are protected."
+    host = parts.hostname or ""
+    if "." not in host or host.replace(".", "").isdigit() or host.endswith(".local"):
+        return "The donation URL needs a public host name, e.g. https://donate.example.org/."
+    if parts.username or parts.password:
+        return "The donation URL must not hold a user name or password."
+    if PLACEHOLDER.search(url):
+        return "The donation URL still holds a placeholder."
+    return None
 
 
 class AppealVariant(models.Model):
@@ -248,6 +315,17 @@ class AppealVariant(models.Model):
         result = super().delete(*args, **kwargs)
         forget_selection()
         return result
+
+    def clean(self):
+        self.body = sanitize_html(self.body)
+        try:
+            placement = self.appeal.placement
+        except Appeal.DoesNotExist:
+            placement = None
+        fields = ("heading", "greeting", "body", "cta_label")
+        errors = copy_problems({f: getattr(self, f) for f in fields}, placement)
+        if errors:
+            raise ValidationError(errors)
 
 
 class AppealCounter(models.Model):

@@ -1,0 +1,346 @@
+"""Reader-revenue staff's admin: appeals, their A/B variants, and what readers did with them."""
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import F, Q, Sum
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.utils import timezone
+from django.utils.html import escape, format_html
+
+from ..appeals import forget_selection
+from ..models import Appeal, AppealCounter, AppealVariant, Section
+
+LIST_DAYS = 7
+CHART_DAYS = 30
+CHART_SERIES = (
+    ("rendered", "Shown"),
+    ("seen", "Seen"),
+    ("clicked", "Clicked"),
+    ("snoozed", "Remind me later"),
+    ("supporter", "Already support"),
+    ("dismissed", "Closed"),
+)
+
+
+def scaled(event, **filters):
+    """Sum of one counter, scaled back up by its sample rate, as an annotation."""
+    return Sum(F(f"counters__{event}") * F("counters__sample_rate"), filter=Q(**filters), default=0)
+
+
+def ctr(clicked, seen):
+    return f"{clicked / seen:.1%}" if seen else "–"
+
+
+class AppealVariantInline(admin.StackedInline):
+    model = AppealVariant
+    extra = 0
+    fields = (("name", "weight"), "heading", "greeting", "body", "cta_label")
+
+
+class AppealForm(forms.ModelForm):
+    """The admin's form (fields come from the fieldsets); refuses contradictory targeting."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for kind in ("sections", "tags"):
+            both = set(cleaned.get(f"include_{kind}") or ()) & set(
+                cleaned.get(f"exclude_{kind}") or ()
+            )
+            if both:
+                names = ", ".join(sorted(str(item) for item in both))
+                self.add_error(f"exclude_{kind}", f"Both included and excluded: {names}.")
+        return cleaned
+
+
+@admin.register(Appeal)
+class AppealAdmin(admin.ModelAdmin):
+    form = AppealForm
+    list_display = (
+        "name", "status", "placement", "window", "priority", "seen_7d", "clicked_7d", "ctr_7d",
+    )  # fmt: skip
+    list_filter = ("status", "placement")
+    search_fields = ("name", "heading")
+    autocomplete_fields = ("include_sections", "exclude_sections", "include_tags", "exclude_tags")
+    inlines = (AppealVariantInline,)
+    readonly_fields = ("preview", "chart", "variant_results", "reask_at", "created", "modified")
+    actions = ("reask_everyone",)
+    fieldsets = (
+        ("As readers see it", {"fields": ("preview", "chart", "variant_results")}),
+        (None, {"fields": ("name", "status", "placement", "inline_after", "priority")}),
+        ("Schedule", {"fields": (("starts_at", "ends_at"),)}),
+        (
+            "Copy",
+            {
+                "fields": (
+                    "heading",
+                    "greeting",
+                    "body",
+                    "cta_label",
+                    "donation_url",
+                    "remind_label",
+                    "support_label",
+                )  # fmt: skip
+            },
+        ),
+        (
+            "Targeting",
+            {
+                "fields": (
+                    ("include_sections", "exclude_sections"),
+                    ("include_tags", "exclude_tags"),
+                ),
+                "description": "Empty include lists mean everywhere; excludes always win.",
+            },
+        ),
+        (
+            "Each reader",
+            {
+                "fields": (
+                    "snooze_duration",
+                    "support_duration",
+                    "dismiss_duration",
+                    ("cap_views", "cap_days"),
+                    "reask_at",
+                )  # fmt: skip
+            },
+        ),
+        ("Testing and sampling", {"fields": ("control_weight", "sample_rate")}),
+        ("History", {"fields": ("created", "modified"), "classes": ("collapse",)}),
+    )
+
+    class Media:
+        css = {"all": ("articles/admin.css", "articles/appeal_admin.css")}
+        js = ("articles/appeal_admin.js",)
+
+    def get_queryset(self, request):
+        since = timezone.localdate() - timedelta(days=LIST_DAYS - 1)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                seen_7d=scaled("seen", counters__day__gte=since),
+                clicked_7d=scaled("clicked", counters__day__gte=since),
+            )
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return fieldsets if obj else fieldsets[1:]
+
+    @admin.display(description="Window", ordering="starts_at")
+    def window(self, obj):
+        start = timezone.localtime(obj.starts_at).strftime("%d %b %Y %H:%M")
+        if obj.ends_at is None:
+            return f"from {start}"
+        return f"{start} – {timezone.localtime(obj.ends_at).strftime('%d %b %Y %H:%M')}"
+
+    @admin.display(description=f"Seen ({LIST_DAYS} d)", ordering="seen_7d")
+    def seen_7d(self, obj):
+        return obj.seen_7d
+
+    @admin.display(description=f"Clicked ({LIST_DAYS} d)", ordering="clicked_7d")
+    def clicked_7d(self, obj):
+        return obj.clicked_7d
+
+    @admin.display(description="Click-through")
+    def ctr_7d(self, obj):
+        return ctr(obj.clicked_7d, obj.seen_7d)
+
+    # --- The change form's read-only panels ---
+
+    @admin.display(description="Preview")
+    def preview(self, obj):
+        """The reader's template, in a frame with the reader's stylesheet."""
+        appeal = render_to_string(
+            "articles/appeal_partials.html#appeal", {"appeal": obj, "preview": True}
+        )
+        document = render_to_string(
+            "admin/articles/appeal/preview_frame.html",
+            {"appeal_html": appeal, "stylesheet": static("articles/site.css")},
+        )
+        return format_html(
+            '<iframe class="appeal-preview" title="Preview of the appeal" srcdoc="{}"></iframe>'
+            '<p class="help">As readers see it; edits to the text show as you type.</p>',
+            escape(document),
+        )
+
+    @admin.display(description=f"Last {CHART_DAYS} days")
+    def chart(self, obj):
+        return render_to_string("admin/articles/appeal/chart.html", daily_chart(obj))
+
+    @admin.display(description="Variants")
+    def variant_results(self, obj):
+        return render_to_string(
+            "admin/articles/appeal/variant_results.html", {"rows": variant_rows(obj)}
+        )
+
+    # --- Actions and saving ---
+
+    @admin.action(
+        description="Re-ask everyone (readers who snoozed or closed it see it again)",
+        permissions=["change"],
+        location=[admin.ActionLocation.CHANGE_FORM],
+    )
+    def reask_everyone(self, request, queryset):
+        now = timezone.now()
+        count = queryset.update(reask_at=now, modified=now)
+        forget_selection()
+        self.message_user(
+            request,
+            f"Re-asking everyone from {timezone.localtime(now):%d %b %Y %H:%M}: readers who "
+            f"snoozed or closed {'this appeal' if count == 1 else f'{count} appeals'} will see "
+            "it again.",
+            messages.SUCCESS,
+        )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        forget_selection()  # targeting is saved after the appeal itself
+        for other in overlapping(form.instance):
+            messages.warning(request, overlap_message(form.instance, other))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET" and (obj := self.get_object(request, object_id)):
+            for other in overlapping(obj):
+                messages.warning(request, overlap_message(obj, other))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+def daily_chart(appeal, days=CHART_DAYS, today=None):
+    """Context for the SVG chart: one small bar chart per counter, one bar per day."""
+    today = today or timezone.localdate()
+    first = today - timedelta(days=days - 1)
+    totals = {
+        row["day"]: row
+        for row in AppealCounter.objects.filter(appeal=appeal, day__gte=first)
+        .values("day")
+        .annotate(**{e: Sum(F(e) * F("sample_rate")) for e, _ in CHART_SERIES})
+    }
+    width, row_height, bar_area, label_width = 620, 46, 30, 150
+    step = (width - label_width) / days
+    series = []
+    for index, (event, label) in enumerate(CHART_SERIES):
+        values = [totals.get(first + timedelta(days=i), {}).get(event) or 0 for i in range(days)]
+        peak = max(values) or 1
+        top = index * row_height + 8
+        bars = [
+            {
+                "x": round(label_width + i * step + 1, 1),
+                "y": round(top + bar_area - value / peak * bar_area, 1),
+                "height": round(value / peak * bar_area, 1),
+                "value": value,
+                "day": first + timedelta(days=i),
+            }
+            for i, value in enumerate(values)
+        ]
+        series.append(
+            {
+                "event": event,
+                "label": label,
+                "total": sum(values),
+                "peak": max(values),
+                "bars": bars,
+                "top": top,
+                "baseline": top + bar_area,
+                "label_y": top + 20,
+            }
+        )
+    days_list = [first + timedelta(days=i) for i in range(days)]
+    return {
+        "series": series,
+        "width": width,
+        "height": len(CHART_SERIES) * row_height + 22,
+        "bar_width": round(max(step - 2, 1), 1),
+        "label_width": label_width,
+        "axis_y": len(CHART_SERIES) * row_height + 14,
+        "first": first,
+        "last": today,
+        "days": days_list,
+        "rows": [
+            {"day": day, "values": [totals.get(day, {}).get(e) or 0 for e, _ in CHART_SERIES]}
+            for day in days_list
+            if day in totals
+        ],
+        "labels": [label for _, label in CHART_SERIES],
+    }
+
+
+def variant_rows(appeal):
+    """All-time results per copy (the main copy, then each variant), with click-through rates."""
+    events = [event for event, _ in CHART_SERIES]
+    sums = {
+        row["variant"]: row
+        for row in AppealCounter.objects.filter(appeal=appeal)
+        .values("variant")
+        .annotate(**{e: Sum(F(e) * F("sample_rate")) for e in events})
+    }
+    copies = [(None, "Main copy", appeal.control_weight)] + [
+        (variant.pk, variant.name, variant.weight) for variant in appeal.variants.all()
+    ]
+    total_weight = sum(weight for *_, weight in copies) or 1
+    rows = []
+    for pk, name, weight in copies:
+        row = sums.get(pk, {})
+        values = {e: row.get(e) or 0 for e in events}
+        rows.append(
+            {
+                "name": name,
+                "share": f"{weight / total_weight:.0%}",
+                **values,
+                "ctr": ctr(values["clicked"], values["seen"]),
+            }
+        )
+    return rows
+
+
+def overlapping(appeal):
+    """Other live appeals in the same placement whose windows and targeting overlap this one."""
+    if appeal.pk is None or appeal.status != Appeal.Status.LIVE:
+        return []
+    others = (
+        Appeal.objects.filter(status=Appeal.Status.LIVE, placement=appeal.placement)
+        .exclude(pk=appeal.pk)
+        .exclude(ends_at__lte=appeal.starts_at)
+        .prefetch_related("include_sections", "exclude_sections", "include_tags", "exclude_tags")
+    )
+    if appeal.ends_at:
+        others = others.filter(starts_at__lt=appeal.ends_at)
+    mine = targeting_sets(appeal)
+    every_section = set(Section.objects.values_list("pk", flat=True))
+    return [
+        other for other in others if targets_overlap(mine, targeting_sets(other), every_section)
+    ]
+
+
+def targeting_sets(appeal):
+    return {
+        name: {item.pk for item in getattr(appeal, name).all()}
+        for name in ("include_sections", "exclude_sections", "include_tags", "exclude_tags")
+    }
+
+
+def targets_overlap(a, b, every_section):
+    """Could one story match both? Sections: a story has one; tags: it may have several."""
+    sections_a = (a["include_sections"] or every_section) - a["exclude_sections"]
+    sections_b = (b["include_sections"] or every_section) - b["exclude_sections"]
+    if not sections_a & sections_b:
+        return False
+    # Each side needs one of its tags (if it names any) that the other side does not exclude.
+    if a["include_tags"] and not a["include_tags"] - b["exclude_tags"]:
+        return False
+    return not (b["include_tags"] and not b["include_tags"] - a["exclude_tags"])
+
+
+def overlap_message(appeal, other):
+    if appeal.priority == other.priority:
+        outcome = "they have the same priority, so the one that started later shows"
+    else:
+        winner = appeal if appeal.priority > other.priority else other
+        outcome = f"“{winner}” shows (higher priority)"
+    return (
+        f"“{appeal}” overlaps the live appeal “{other}” in the same placement "
+        f"({appeal.get_placement_display().lower()}) and targeting: where both fit, {outcome}."
+    )

@@ -1,0 +1,231 @@
+/*
+ * Donation appeals: the decision about *this* reader, made in the browser.
+ *
+ * The server renders the same appeal for every reader (so pages stay cacheable) with its
+ * rules in data attributes: durations in seconds, the frequency cap, the re-ask time. This
+ * script keeps the reader's state in localStorage as reasons and times only:
+ *   {hide: {"<appeal>": {reason: "snoozed"|"dismissed", at: ms}},
+ *    support: {reason: "supporter", at: ms}, views: {"<appeal>": [ms, …]}, bucket: 0–9999}
+ * (`bucket` is a random number that keeps a reader's A/B variant stable; it never leaves the
+ * browser). What readers do goes to the server as batched beacons.
+ * Without this script the appeal and its donation link still show and work.
+ */
+(function () {
+  "use strict";
+  if (window.newsroomAppeals) return;
+  window.newsroomAppeals = true;
+
+  var KEY = "newsroom.appeals";
+  var DAY = 86400000;
+  var BATCH_DELAY = 2000;
+  var MAX_BATCH = 50;
+  var MAX_VIEWS_KEPT = 100;
+
+  function loadState() {
+    try {
+      var state = JSON.parse(window.localStorage.getItem(KEY));
+      if (state && typeof state === "object") return state;
+    } catch (error) { /* no storage, or not ours: start afresh */ }
+    return {};
+  }
+
+  function saveState(state) {
+    try { window.localStorage.setItem(KEY, JSON.stringify(state)); } catch (error) { /* full or off */ }
+  }
+
+  function number(value) {
+    var n = parseInt(value, 10);
+    return isNaN(n) ? 0 : n;
+  }
+
+  function recent(entry, seconds, since) {
+    return Boolean(entry) && entry.at > since && Date.now() < entry.at + seconds * 1000;
+  }
+
+  /* --- Beacons --- */
+  var queue = [];
+  var timer = null;
+  var endpoint = null;
+
+  function flush() {
+    if (timer) { clearTimeout(timer); timer = null; }
+    while (queue.length) {
+      var body = JSON.stringify({events: queue.splice(0, MAX_BATCH)});
+      var sent = false;
+      try { sent = navigator.sendBeacon && navigator.sendBeacon(endpoint, body); } catch (error) { sent = false; }
+      if (!sent && window.fetch) {
+        window.fetch(endpoint, {method: "POST", body: body, keepalive: true, credentials: "omit",
+          headers: {"Content-Type": "text/plain"}}).catch(function () {});
+      }
+    }
+  }
+
+  function report(appeal, type, now) {
+    if (!appeal.sampled) return;
+    queue.push({appeal: appeal.id, variant: appeal.variant, type: type});
+    if (now || queue.length >= MAX_BATCH) flush();
+    else if (!timer) timer = setTimeout(flush, BATCH_DELAY);
+  }
+
+  window.addEventListener("pagehide", flush);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") flush();
+  });
+
+  /* --- Deciding and showing --- */
+  function read(element) {
+    var data = element.dataset;
+    return {
+      element: element,
+      id: number(data.appeal),
+      variant: null,
+      snooze: number(data.snooze),
+      support: number(data.support),
+      dismiss: number(data.dismiss),
+      capViews: number(data.capViews),
+      capDays: number(data.capDays) || 1,
+      reask: number(data.reask) * 1000,
+      sampled: Math.random() * Math.max(1, number(data.sample)) < 1
+    };
+  }
+
+  function hiddenFor(appeal, state) {
+    if (recent(state.support, appeal.support, 0)) return "supporter";
+    var hide = state.hide && state.hide[appeal.id];
+    if (hide && recent(hide, hide.reason === "snoozed" ? appeal.snooze : appeal.dismiss, appeal.reask)) {
+      return hide.reason;
+    }
+    if (appeal.capViews && viewsSince(state, appeal).length >= appeal.capViews) return "capped";
+    return null;
+  }
+
+  function viewsSince(state, appeal) {
+    var since = Math.max(appeal.reask, Date.now() - appeal.capDays * DAY);
+    var views = (state.views && state.views[appeal.id]) || [];
+    return views.filter(function (at) { return at > since; });
+  }
+
+  /* The same reader always gets the same copy of an appeal: weights over a stable bucket. */
+  function chooseVariant(appeal, state) {
+    var templates = appeal.element.querySelectorAll("template[data-variant]");
+    if (!templates.length) return;
+    var options = [{template: null, weight: number(appeal.element.dataset.weight)}];
+    templates.forEach(function (template) {
+      options.push({template: template, weight: number(template.dataset.weight)});
+    });
+    var total = options.reduce(function (sum, option) { return sum + option.weight; }, 0);
+    if (!total) return;
+    var point = (state.bucket * 7919 + appeal.id * 104729) % total;
+    for (var i = 0; i < options.length; i++) {
+      if (point < options[i].weight) {
+        var template = options[i].template;
+        if (template) {
+          appeal.variant = number(template.dataset.variant);
+          var copy = appeal.element.querySelector("[data-copy]");
+          copy.replaceChildren(template.content.cloneNode(true));
+          appeal.element.querySelector("[data-cta]").textContent = template.dataset.cta;
+        }
+        return;
+      }
+      point -= options[i].weight;
+    }
+  }
+
+  var NOTES = {
+    snoozed: "Thank you. We will remind you later.",
+    supporter: "Thank you for supporting our journalism. We will not ask you again for a while.",
+    dismissed: "Message closed."
+  };
+
+  /* Hide an appeal after a reader's choice, leaving a short note that takes the focus. */
+  function close(appeal, reason, takeFocus) {
+    var element = appeal.element;
+    element.hidden = true;
+    var note = document.createElement("p");
+    note.className = "appeal-note appeal-note--" + element.dataset.placement;
+    note.setAttribute("role", "status");
+    note.tabIndex = -1;
+    note.textContent = NOTES[reason];
+    element.insertAdjacentElement("afterend", note);
+    if (takeFocus) note.focus();
+  }
+
+  function watchSeen(appeal) {
+    if (!("IntersectionObserver" in window)) return;
+    var pending = null;
+    var observer = new IntersectionObserver(function (entries) {
+      var visible = entries[entries.length - 1].intersectionRatio >= 0.5;
+      if (visible && !pending) {
+        pending = setTimeout(function () {
+          observer.disconnect();
+          report(appeal, "seen");
+        }, 1000);
+      } else if (!visible && pending) {
+        clearTimeout(pending);
+        pending = null;
+      }
+    }, {threshold: [0, 0.5, 1]});
+    observer.observe(appeal.element);
+  }
+
+  function start() {
+    var elements = document.querySelectorAll("section[data-appeal][data-events]");
+    if (!elements.length) return;
+    endpoint = elements[0].dataset.events;
+    var state = loadState();
+    if (typeof state.bucket !== "number") state.bucket = Math.floor(Math.random() * 10000);
+    state.hide = state.hide || {};
+    state.views = state.views || {};
+    var shown = [];
+
+    elements.forEach(function (element) {
+      element.dataset.placement = element.classList.contains("appeal--banner") ? "banner" : "story";
+      var appeal = read(element);
+      if (hiddenFor(appeal, state)) {
+        element.hidden = true;
+        return;
+      }
+      chooseVariant(appeal, state);
+      state.views[appeal.id] = viewsSince(state, appeal).concat([Date.now()]).slice(-MAX_VIEWS_KEPT);
+      element.querySelectorAll("button[hidden]").forEach(function (button) { button.hidden = false; });
+      element.classList.add("appeal--ready");
+      shown.push(appeal);
+      report(appeal, "rendered");
+      watchSeen(appeal);
+    });
+    saveState(state);
+
+    shown.forEach(function (appeal) {
+      appeal.element.addEventListener("click", function (event) {
+        var control = event.target.closest("[data-action]");
+        if (!control) return;
+        var action = control.dataset.action;
+        if (action === "clicked") {
+          report(appeal, "clicked", true);
+          return;
+        }
+        var now = Date.now();
+        var current = loadState();
+        current.hide = current.hide || {};
+        if (action === "supporter") {
+          current.support = {reason: "supporter", at: now};
+        } else {
+          current.hide[appeal.id] = {reason: action, at: now};
+        }
+        saveState(current);
+        report(appeal, action, true);
+        if (action === "supporter") {
+          shown.forEach(function (other) {
+            if (other === appeal) close(appeal, action, true);
+            else if (!other.element.hidden) other.element.hidden = true;
+          });
+        } else {
+          close(appeal, action, true);
+        }
+      });
+    });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
