@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
                 "articles.context_processors.site",
             ],
         },
@@ -164,10 +165,14 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # A strict policy: only our own scripts, styles and images; no inline script or style anywhere
 # (first-party JS reads its settings from data attributes). JSON-LD blocks are data, not script.
+# The one inline script is the rich-text editor's import map in the admin, which carries a
+# per-request nonce; pages that use no nonce get none, so public pages stay cacheable.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF],
-    "style-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    # The editor (Tiptap) injects one constant <style> of ProseMirror base rules; its hash allows
+    # exactly that text and nothing else. tests/test_browser_pages.py fails if it ever changes.
+    "style-src": [CSP.SELF, "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"],
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],

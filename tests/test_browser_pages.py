@@ -57,3 +57,27 @@ def test_admin_story_form_shows_the_rich_text_editor(live_server, page, django_u
     editor.wait_for()
     assert "Vladimir Putin" in editor.inner_text()
     screenshot(page, "admin-story-change")
+
+
+def test_no_content_security_policy_violations_for_readers_or_editors(
+    live_server, page, django_user_model
+):
+    """The strict CSP must not break anything: no page reports a violation."""
+    story = load_demo()[0]
+    django_user_model.objects.create_superuser("ed", "ed@example.com", "pw-for-tests")
+    page.add_init_script(
+        "window.__csp = []; document.addEventListener('securitypolicyviolation',"
+        " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sample));"
+    )
+    violations = {}
+    for url in ("/", story.get_absolute_url(), "/sections/news/", "/admin/login/"):
+        page.goto(live_server.url + url)
+        violations[url] = page.evaluate("window.__csp")
+    page.fill("#id_username", "ed")
+    page.fill("#id_password", "pw-for-tests")
+    page.click("input[type=submit]")
+    for url in ("/admin/", f"/admin/articles/story/{story.pk}/change/", "/admin/articles/story/"):
+        page.goto(live_server.url + url)
+        page.wait_for_load_state("networkidle")
+        violations[url] = page.evaluate("window.__csp")
+    assert {url: found for url, found in violations.items() if found} == {}
