@@ -159,7 +159,11 @@ class AppealAdmin(admin.ModelAdmin):
         )
         document = render_to_string(
             "admin/articles/appeal/preview_frame.html",
-            {"appeal_html": appeal, "stylesheet": static("articles/site.css")},
+            {
+                "appeal_html": appeal,
+                "stylesheet": static("articles/site.css"),
+                "admin_stylesheet": static("articles/appeal_admin.css"),
+            },
         )
         return format_html(
             '<iframe class="appeal-preview" title="Preview of the appeal" srcdoc="{}"></iframe>'
