@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from . import appeals, feeds, views
+from .caching import public_page
 
 
 class TwoDigits:
@@ -23,12 +24,13 @@ register_converter(FourDigits, "yyyy")
 app_name = "articles"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("feed/", feeds.LatestStoriesFeed(), name="feed"),
-    path("sections/<slug:slug>/feed/", feeds.SectionFeed(), name="section-feed"),
-    path("authors/<slug:slug>/feed/", feeds.AuthorFeed(), name="author-feed"),
+    path("feed/", public_page(feeds.LatestStoriesFeed()), name="feed"),
+    path("sections/<slug:slug>/feed/", public_page(feeds.SectionFeed()), name="section-feed"),
+    path("authors/<slug:slug>/feed/", public_page(feeds.AuthorFeed()), name="author-feed"),
     path("<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/", views.story_detail, name="story-detail"),
     path("preview/<int:pk>/", views.story_preview, name="story-preview"),
     path("stories/", views.story_list, name="story-list"),
+    path("corrections/", views.correction_list, name="correction-list"),
     path("sections/<slug:slug>/", views.section_detail, name="section-detail"),
     path("tags/<slug:slug>/", views.tag_detail, name="tag-detail"),
     path("authors/<slug:slug>/", views.author_detail, name="author-detail"),

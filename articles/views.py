@@ -4,20 +4,32 @@ from itertools import groupby
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
-from django.db.models import F, Window
+from django.db.models import Count, F, OuterRef, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.db.models.query import prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from .models import Author, Byline, Section, Story, Tag, byline_prefetch
+from . import listing
+from .caching import public_page
+from .models import (
+    Correction,
+    Quote,
+    Source,
+    Story,
+    byline_prefetch,
+    confirmed_quotes_prefetch,
+    quoted_sources,
+)
 
 FRONT_PAGE_LATEST = 7
 FRONT_PAGE_PER_SECTION = 3
 PAGE_SIZE = 10
+CORRECTIONS_PAGE_SIZE = 25
 
 
+@public_page
 def home(request):
     published = Story.objects.published().select_related("section")
     latest = list(published[:FRONT_PAGE_LATEST])
@@ -41,45 +53,94 @@ def home(request):
     )
 
 
+@public_page
 def story_detail(request, year, month, day, slug):
     story = get_object_or_404(
-        Story.objects.published().for_display().prefetch_related("tags"), slug=slug
+        Story.objects.published()
+        .for_display()
+        .prefetch_related("tags", confirmed_quotes_prefetch(), "corrections"),
+        slug=slug,
     )
     if story.get_absolute_url() != request.path:
         return redirect(story, permanent=True)
-    return render(request, "articles/story_detail.html", {"story": story})
+    return render(
+        request,
+        "articles/story_detail.html",
+        {"story": story, "quoted": quoted_sources(story.confirmed_quotes)},
+    )
 
 
 @never_cache
 @staff_member_required
 def story_preview(request, pk):
     """Staff see any story as readers will, whatever its status. Never cached, never indexed."""
-    story = get_object_or_404(Story.objects.for_display().prefetch_related("tags"), pk=pk)
-    response = render(request, "articles/story_detail.html", {"story": story, "preview": True})
+    story = get_object_or_404(
+        Story.objects.for_display().prefetch_related(
+            "tags", confirmed_quotes_prefetch(), "corrections"
+        ),
+        pk=pk,
+    )
+    context = {"story": story, "preview": True, "quoted": quoted_sources(story.confirmed_quotes)}
+    response = render(request, "articles/story_detail.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
 
+def story_list(request):
+    """The archive and search: every published story, filtered (see filters.py, listing.py)."""
+    return listing.respond(request)
+
+
 def section_detail(request, slug):
-    section = get_object_or_404(Section, slug=slug)
-    return _story_list(request, section.stories.all(), {"section": section, "title": section.name})
+    """A section's page: the listing with that section filter applied."""
+    return listing.respond(request, fixed={"section": slug})
 
 
 def tag_detail(request, slug):
-    tag = get_object_or_404(Tag, slug=slug)
-    return _story_list(request, tag.stories.all(), {"tag": tag, "title": tag.name})
+    return listing.respond(request, fixed={"tag": slug})
 
 
 def author_detail(request, slug):
-    author = get_object_or_404(Author, slug=slug)
-    stories = Story.objects.filter(pk__in=Byline.objects.filter(author=author).values("story"))
-    return _story_list(request, stories, {"author": author, "title": author.name})
+    return listing.respond(request, fixed={"author": slug})
 
 
-def _story_list(request, stories, context):
-    stories = Story.objects.published().for_display().filter(pk__in=stories.values("pk"))
-    paginator = Paginator(stories, PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    return render(
-        request, "articles/story_list.html", context | {"page": page, "now": timezone.now()}
+def source_detail(request, slug):
+    """A source and every published story quoting them (confirmed quotes), newest first.
+
+    Only sources quoted in a published story have a page: a source known only from drafts
+    must not reveal what the newsroom is working on.
+    """
+    quoting = Story.objects.published().filter(
+        quotes__source=OuterRef("pk"), quotes__status=Quote.Status.CONFIRMED
     )
+    source = get_object_or_404(
+        Source.objects.annotate(
+            story_count=Subquery(
+                quoting.order_by()
+                .values("quotes__source")
+                .annotate(n=Count("pk", distinct=True))
+                .values("n")
+            )
+        ),
+        slug=slug,
+    )
+    if not source.story_count:
+        raise Http404("No published story quotes this source.")
+    stories = (
+        Story.objects.published()
+        .for_display()
+        .filter(pk__in=Quote.objects.confirmed().filter(source=source).values("story"))
+        .prefetch_related(confirmed_quotes_prefetch(source, to_attr="source_quotes"))
+    )
+    # The count came with the source: one query fewer than Paginator would run.
+    paginator = Paginator(stories, PAGE_SIZE)
+    paginator.count = source.story_count
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "articles/source_detail.html", {"source": source, "page": page})
+
+
+def correction_list(request):
+    """Every correction and clarification on a public story, newest first."""
+    corrections = Correction.objects.public().select_related("story__section")
+    page = Paginator(corrections, CORRECTIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "articles/correction_list.html", {"page": page})

@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from articles.models import Author, Byline, Section, Story, Tag
@@ -50,6 +51,36 @@ def make_story(*, authors=(), tags=(), **overrides):
         Byline.objects.create(story=story, author=author, position=position)
     story.tags.set(tags)
     return story
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached navigation sections must not outlive the
+    database rows a previous test rolled back."""
+    cache.clear()
+
+
+def make_staff(username, role, password=None):
+    """A staff account in one of the newsroom's role groups (see articles/roles.py).
+
+    No password unless asked for: hashing one costs a second, and force_login needs none."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(username, f"{username}@example.com", password, is_staff=True)
+    user.first_name = username.title()
+    user.save()
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture(autouse=True)
+def clear_caches():
+    """Each test starts with an empty cache: no page or selection cached by another test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -73,6 +73,7 @@ def _story_form_data(story, **changes):
         "updated_at_0": "",
         "updated_at_1": "",
         "seo_description": "",
+        "loaded_version": story.version,
         "bylines-TOTAL_FORMS": "1",
         "bylines-INITIAL_FORMS": "0",
         "bylines-MIN_NUM_FORMS": "1",
@@ -81,6 +82,8 @@ def _story_form_data(story, **changes):
         "bylines-0-role": "written",
         "bylines-0-position": "0",
     }
+    for prefix in ("quotes", "corrections", "transitions"):
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
     return data | changes
 
 
@@ -114,7 +117,8 @@ def reporter_client(client, django_user_model):
 
 
 def test_staff_without_publish_permission_cannot_publish_by_form_or_action(reporter_client):
-    story = make_story(status=Story.Status.DRAFT, published_at=None)
+    reporter = reporter_client.session["_auth_user_id"]
+    story = make_story(status=Story.Status.DRAFT, published_at=None, created_by_id=reporter)
     url = reverse("admin:articles_story_change", args=[story.pk])
     response = reporter_client.post(url, _story_form_data(story, status="published"))
     assert response.status_code == 200

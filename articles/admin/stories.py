@@ -5,13 +5,12 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 
 from ..models import Author, Byline, Section, Story, Tag
+from ..workflow import PUBLISH_PERMISSION, PUBLISHER_STATUSES, change_status
+from .sources import QuoteInline, extract_quotes
+from .workflow import ScheduleFilter, StoryWorkflowAdmin, StoryWorkflowForm
 
-PUBLISH_PERMISSION = "articles.publish_story"
-# Statuses only people with the publish permission may set.
-PUBLISHER_STATUSES = {Story.Status.PUBLISHED, Story.Status.WITHDRAWN}
 # Publish and withdraw work on the changelist and, for one story, on its change form.
 BOTH_LOCATIONS = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
 
@@ -72,12 +71,12 @@ class BylineInline(admin.TabularInline):
     fields = ("author", "role", "position")
 
 
-class StoryAdminForm(forms.ModelForm):
+class StoryAdminForm(StoryWorkflowForm):
     class Meta:
         model = Story
         fields = (
             "headline", "slug", "standfirst", "dateline", "body", "section", "tags",
-            "status", "published_at", "updated_at", "seo_description",
+            "status", "published_at", "withdraw_at", "updated_at", "seo_description",
         )  # fmt: skip
         widgets = {"standfirst": forms.Textarea(attrs={"rows": 2})}
 
@@ -99,26 +98,33 @@ class StoryAdminForm(forms.ModelForm):
 
 
 @admin.register(Story)
-class StoryAdmin(admin.ModelAdmin):
+class StoryAdmin(StoryWorkflowAdmin, admin.ModelAdmin):
     form = StoryAdminForm
-    list_display = ("headline", "status_label", "section", "byline_names", "published_at")
-    list_filter = ("status", "section", "tags")
+    list_display = ("headline", "status", "schedule", "section", "byline_names")
+    list_editable = ("status",)
+    list_filter = ("status", ScheduleFilter, "section", "tags")
     list_select_related = ("section",)
     search_fields = ("headline", "standfirst", "slug", "bylines__author__name")
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("headline",)}
     autocomplete_fields = ("section", "tags")
-    inlines = (BylineInline,)
-    actions = ("publish", "withdraw")
+    inlines = (BylineInline, QuoteInline)
+    actions = ("publish", "withdraw", extract_quotes)
     readonly_fields = ("created", "modified")
 
     class Media:
         css = {"all": ("articles/admin.css",)}
 
     fieldsets = (
-        (None, {"fields": ("headline", "slug", "standfirst", "dateline", "body")}),
+        (
+            None,
+            {"fields": ("headline", "slug", "standfirst", "dateline", "body", "loaded_version")},
+        ),
         ("Filing", {"fields": ("section", "tags")}),
-        ("Publication", {"fields": ("status", "published_at", "updated_at")}),
+        (
+            "Publication",
+            {"fields": ("status", "published_at", "withdraw_at", "updated_at", "workflow_note")},
+        ),
         ("Search and social", {"fields": ("seo_description",), "classes": ("collapse",)}),
         ("History", {"fields": ("created", "modified"), "classes": ("collapse",)}),
     )
@@ -140,13 +146,6 @@ class StoryAdmin(admin.ModelAdmin):
             return obj.get_absolute_url()
         return reverse("articles:story-preview", args=[obj.pk])
 
-    @admin.display(description="Status", ordering="status")
-    def status_label(self, obj):
-        if obj.is_scheduled:
-            when = timezone.localtime(obj.published_at).strftime("%d %b %Y %H:%M")
-            return format_html("Scheduled<br><small>{}</small>", when)
-        return obj.get_status_display()
-
     @admin.display(description="Bylines")
     def byline_names(self, obj):
         return ", ".join(byline.author.name for byline in obj.bylines.all())
@@ -157,17 +156,14 @@ class StoryAdmin(admin.ModelAdmin):
         location=BOTH_LOCATIONS,
     )
     def publish(self, request, queryset):
-        now = timezone.now()
-        unscheduled = queryset.filter(published_at__isnull=True)
-        unscheduled.update(published_at=now)
-        count = queryset.update(status=Story.Status.PUBLISHED, modified=now)
+        count = change_status(queryset, Story.Status.PUBLISHED, request.user)
         self.message_user(request, f"Published {count} {pluralize_story(count)}.", messages.SUCCESS)
 
     @admin.action(
         description="Withdraw from the site", permissions=["publish"], location=BOTH_LOCATIONS
     )
     def withdraw(self, request, queryset):
-        count = queryset.update(status=Story.Status.WITHDRAWN, modified=timezone.now())
+        count = change_status(queryset, Story.Status.WITHDRAWN, request.user)
         self.message_user(request, f"Withdrew {count} {pluralize_story(count)}.", messages.SUCCESS)
 
 

@@ -1,6 +1,8 @@
 """The newsroom's models, one module per concept."""
 
 from .appeals import Appeal, AppealCounter, AppealQuerySet, AppealVariant
+from .corrections import Correction, CorrectionQuerySet
+from .revisions import Revision
 from .sources import (
     Quote,
     QuoteQuerySet,
@@ -19,6 +21,7 @@ from .stories import (
     Tag,
     byline_prefetch,
 )
+from .workflow import Transition
 
 __all__ = [
     "Appeal",
@@ -39,4 +42,8 @@ __all__ = [
     "SourceQuerySet",
     "confirmed_quotes_prefetch",
     "quoted_sources",
+    "Correction",
+    "CorrectionQuerySet",
+    "Revision",
+    "Transition",
 ]

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -102,8 +103,14 @@ class StoryQuerySet(models.QuerySet):
         """The one definition of "public": published, and its publication time has come.
 
         A future `published_at` means scheduled; it becomes public at query time, no job needed.
+        Likewise a past `withdraw_at` takes it off the site with no job to run.
         """
-        return self.filter(status=Story.Status.PUBLISHED, published_at__lte=timezone.now())
+        now = timezone.now()
+        return self.filter(
+            models.Q(withdraw_at__isnull=True) | models.Q(withdraw_at__gt=now),
+            status=Story.Status.PUBLISHED,
+            published_at__lte=now,
+        )
 
     def for_display(self):
         """Everything a story card or page shows, in a fixed number of queries."""
@@ -138,6 +145,12 @@ class Story(models.Model):
         blank=True,
         help_text="A future time schedules the story: it goes live then, with no further step.",
     )
+    withdraw_at = models.DateTimeField(
+        "withdrawal time",
+        null=True,
+        blank=True,
+        help_text="Optional: the story leaves the site at this time, with no further step.",
+    )
     updated_at = models.DateTimeField(
         "updated for readers",
         null=True,
@@ -150,8 +163,27 @@ class Story(models.Model):
         blank=True,
         help_text="For search engines and social cards; the standfirst is used when empty.",
     )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stories_created",
+        help_text="Who started the story; reporters may edit their own drafts.",
+    )
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Goes up by one on every save: a save based on an older version is refused.",
+    )
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
+    search_vector = SearchVectorField(
+        null=True,
+        editable=False,
+        help_text="PostgreSQL full-text index of the story (see articles/search.py); unused on "
+        "SQLite. Kept current by save(); its GIN index is created by migration 0005.",
+    )
 
     objects = StoryQuerySet.as_manager()
 
@@ -160,6 +192,14 @@ class Story(models.Model):
         ordering = ("-published_at", "-pk")
         permissions = [("publish_story", "Can publish, schedule and withdraw stories")]
         indexes = [models.Index(fields=["status", "-published_at"], name="story_status_pub_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(withdraw_at__isnull=True)
+                | models.Q(published_at__isnull=True)
+                | models.Q(withdraw_at__gt=models.F("published_at")),
+                name="story_withdraw_after_publish",
+            )
+        ]
 
     def __str__(self):
         return self.headline
@@ -168,7 +208,12 @@ class Story(models.Model):
         self.body = sanitize_html(self.body)
         if not self.slug:
             self.slug = slugify(self.headline)[:200]
+        if self.pk is not None and not self._state.adding:
+            self.version += 1
         super().save(*args, **kwargs)
+        from ..search import refresh_search_vectors  # search imports models
+
+        refresh_search_vectors(Story.objects.using(self._state.db).filter(pk=self.pk))
 
     def get_absolute_url(self):
         if self.published_at is None:
@@ -180,15 +225,33 @@ class Story(models.Model):
 
     @property
     def is_public(self):
+        """The same rule as `StoryQuerySet.published()`, for one story in hand."""
+        now = timezone.now()
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
-            and self.published_at <= timezone.now()
+            and self.published_at <= now
+            and (self.withdraw_at is None or self.withdraw_at > now)
         )
 
     @property
     def is_scheduled(self):
-        return self.status == self.Status.PUBLISHED and not self.is_public
+        """Published with a publication time still to come."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+            and not self.is_expired
+        )
+
+    @property
+    def is_expired(self):
+        """Published, but its scheduled withdrawal time has passed."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.withdraw_at is not None
+            and self.withdraw_at <= timezone.now()
+        )
 
     @property
     def shows_updated(self):

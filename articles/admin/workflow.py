@@ -1,0 +1,589 @@
+"""The editorial workflow in the story admin: roles, review, revisions, no lost edits, corrections.
+
+`StoryWorkflowForm` and `StoryWorkflowAdmin` are the workflow half of the story form and admin
+(admin/stories.py builds on them). Every path that can change a story goes through the same
+rules: the change form, the list's actions and editable column, and crafted POSTs, because the
+checks live in the forms and permission methods, not in which buttons are shown.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.views.decorators.http import require_POST
+
+from .. import presence
+from ..html import sanitize_html
+from ..models import Correction, Revision, Story, Transition, byline_prefetch
+from ..revisions import compare, current_state, ensure_baseline, restore, snapshot
+from ..workflow import (
+    PUBLISHER_STATUSES,
+    can_publish,
+    is_own_story,
+    may_edit,
+    record_transition,
+)
+
+# Fields only publishers may change: they decide when (and whether) readers see a story.
+SCHEDULE_FIELDS = ("published_at", "withdraw_at")
+CONFLICT_SESSION_KEY = "story-conflict-{}"
+
+
+class StoryWorkflowForm(forms.ModelForm):
+    """The story form's workflow rules: version check, review buttons, schedule checks."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    workflow_note = forms.CharField(
+        label="Note for the history",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept with the status change: what to fix when sending a story back, "
+        "what to look at when submitting it.",
+    )
+
+    # Set per request by StoryWorkflowAdmin.get_form.
+    can_publish = False
+    request = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.original_status = self.instance.status if self.instance.pk else ""
+        self.original_schedule = {f: getattr(self.instance, f) for f in SCHEDULE_FIELDS}
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        self._apply_review_buttons(cleaned)
+        published_at, withdraw_at = cleaned.get("published_at"), cleaned.get("withdraw_at")
+        if published_at and withdraw_at and withdraw_at <= published_at:
+            self.add_error("withdraw_at", "The withdrawal time must be after the publication time.")
+        if not self.can_publish:
+            for name in SCHEDULE_FIELDS:
+                if name in cleaned and cleaned[name] != self.original_schedule[name]:
+                    self.add_error(name, "Only editors with the publish permission can schedule.")
+        if self.instance.pk:
+            self._check_version(cleaned)
+        return cleaned
+
+    def _apply_review_buttons(self, cleaned):
+        if "_submit_for_review" in self.data:
+            if self.original_status not in ("", Story.Status.DRAFT):
+                raise forms.ValidationError("Only a draft can be submitted for review.")
+            cleaned["status"] = Story.Status.IN_REVIEW
+        elif "_send_back" in self.data:
+            if not self.can_publish:
+                raise forms.ValidationError("Only editors can send a story back.")
+            if self.original_status != Story.Status.IN_REVIEW:
+                raise forms.ValidationError("Only a story in review can be sent back.")
+            if not cleaned.get("workflow_note", "").strip():
+                self.add_error("workflow_note", "Say what needs doing before it can be published.")
+            cleaned["status"] = Story.Status.DRAFT
+
+    def _check_version(self, cleaned):
+        """Refuse a save based on an older version than the one in the database.
+
+        The row is locked (PostgreSQL) until the admin's transaction ends, so two saves cannot
+        both pass this check.
+        """
+        current = (
+            Story.objects.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        loaded = cleaned.get("loaded_version")
+        if current is None or loaded == current:
+            self.instance.version = current or self.instance.version
+            return
+        self._keep_conflicting_copy(cleaned, loaded)
+        # Their text stays in the form; the next save, after reading the diff, is deliberate.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("loaded_version")] = str(current)
+        last = Revision.objects.filter(story=self.instance.pk).select_related("user").first()
+        who = (
+            (last.user.get_full_name() or last.user.get_username()) if last and last.user else None
+        )
+        when = timezone.localtime(last.created).strftime("%H:%M on %d %b") if last else ""
+        url = reverse("admin:articles_story_conflict", args=[self.instance.pk])
+        raise forms.ValidationError(
+            format_html(
+                "<strong>Not saved: {who} saved this story {when} while you were editing it "
+                "(version {current}; you started from version {loaded}).</strong> "
+                "Your text is still in the form below. "
+                '<a href="{url}">Compare your copy with the current version</a>, '
+                "bring in what you need, then save again to replace their version with yours.",
+                who=who or "someone else",
+                when=f"at {when}" if when else "",
+                current=current,
+                loaded=loaded if loaded is not None else "unknown",
+                url=url,
+            ),
+            code="stale",
+        )
+
+    def _keep_conflicting_copy(self, cleaned, loaded):
+        if self.request is None:
+            return
+        self.request.session[CONFLICT_SESSION_KEY.format(self.instance.pk)] = {
+            "headline": cleaned.get("headline", self.data.get("headline", "")),
+            "standfirst": cleaned.get("standfirst", self.data.get("standfirst", "")),
+            "body": sanitize_html(cleaned.get("body", self.data.get("body", ""))),
+            "dateline": cleaned.get("dateline", ""),
+            "loaded_version": loaded,
+            "at": timezone.now().isoformat(),
+        }
+
+
+class StoryListForm(forms.ModelForm):
+    """The changelist's editable column: the same publish and ownership rules as the form."""
+
+    can_publish = False
+    user = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.original_status = self.instance.status if self.instance.pk else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.has_changed():
+            return cleaned
+        if not may_edit(self.user, self.instance):
+            raise forms.ValidationError("You can only change your own drafts.")
+        status = cleaned.get("status")
+        if status in PUBLISHER_STATUSES and not self.can_publish:
+            raise forms.ValidationError("Only editors with the publish permission can publish.")
+        return cleaned
+
+
+class CorrectionFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        adding = any(
+            form.has_changed() and not form.cleaned_data.get("DELETE")
+            for form in self.forms
+            if hasattr(form, "cleaned_data")
+        )
+        if adding and self.instance.status != Story.Status.PUBLISHED:
+            raise forms.ValidationError(
+                "Corrections are for published stories; a draft can simply be edited."
+            )
+
+
+class CorrectionInline(admin.StackedInline):
+    model = Correction
+    formset = CorrectionFormSet
+    extra = 0
+    fields = ("kind", "text", "published_at", "revision", "revision_link")
+    readonly_fields = ("revision_link",)
+    verbose_name_plural = "corrections and clarifications (shown to readers)"
+    classes = ("corrections-inline",)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        field = formset.form.base_fields["revision"]
+        field.queryset = Revision.objects.filter(story=obj) if obj else Revision.objects.none()
+        field.label_from_instance = lambda r: (
+            f"Revision {r.number} · {timezone.localtime(r.created):%d %b %Y %H:%M}"
+        )
+        return formset
+
+    @admin.display(description="What changed")
+    def revision_link(self, obj):
+        if not obj.revision_id:
+            return "—"
+        return format_html(
+            '<a href="{}">Compare with the version before</a>', obj.revision.get_absolute_url()
+        )
+
+
+class TransitionInline(admin.TabularInline):
+    """The story's review history, newest first: read-only, written by the workflow itself."""
+
+    model = Transition
+    extra = 0
+    max_num = 0
+    can_delete = False
+    fields = ("created", "user", "from_status", "to_status", "note")
+    readonly_fields = fields
+    verbose_name_plural = "workflow history"
+    classes = ("collapse", "workflow-history")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+
+class ScheduleFilter(admin.SimpleListFilter):
+    title = "schedule"
+    parameter_name = "schedule"
+
+    def lookups(self, request, model_admin):
+        return (
+            ("scheduled", "Scheduled to go live"),
+            ("live", "Live now"),
+            ("leaving", "Live, with a withdrawal time"),
+            ("expired", "Past their withdrawal time"),
+        )
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        published = queryset.filter(status=Story.Status.PUBLISHED)
+        if self.value() == "scheduled":
+            return published.filter(published_at__gt=now)
+        if self.value() == "live":
+            return queryset.filter(pk__in=Story.objects.published().values("pk"))
+        if self.value() == "leaving":
+            return queryset.published().filter(withdraw_at__isnull=False)
+        if self.value() == "expired":
+            return published.filter(withdraw_at__lte=now)
+        return queryset
+
+
+class StoryWorkflowAdmin:
+    """The workflow half of StoryAdmin. Reporters (no publish permission) see published
+    stories and their own, and change only their own drafts; publishers change everything."""
+
+    change_form_template = "admin/articles/story/change_form.html"
+    change_list_template = "admin/articles/story/change_list.html"
+
+    @property
+    def media(self):
+        return super().media + forms.Media(
+            css={"all": ["articles/workflow.css"]}, js=["articles/presence.js"]
+        )
+
+    # --- Permissions ---
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if can_publish(request.user):
+            return queryset
+        own = Q(created_by=request.user) | Q(bylines__author__user=request.user)
+        mine = Story.objects.filter(own).values("pk")
+        return queryset.filter(Q(status=Story.Status.PUBLISHED) | Q(pk__in=mine))
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or may_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or may_edit(request.user, obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.can_publish = can_publish(request.user)
+        form.request = request
+        if not form.can_publish:
+            for name in SCHEDULE_FIELDS:
+                if name in form.base_fields:
+                    form.base_fields[name].disabled = True
+                    form.base_fields[name].help_text = "Set by an editor when publishing."
+        return form
+
+    def get_changelist_form(self, request, **kwargs):
+        kwargs.setdefault("form", StoryListForm)
+        form = super().get_changelist_form(request, **kwargs)
+        form.can_publish = can_publish(request.user)
+        form.user = request.user
+        return form
+
+    def get_inlines(self, request, obj):
+        inlines = list(super().get_inlines(request, obj))
+        if obj is not None:
+            inlines += [CorrectionInline, TransitionInline]
+        return inlines
+
+    # --- Saving: version, revision, transition, corrections ---
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            ensure_baseline(obj.pk)
+        else:
+            obj.created_by = request.user
+        if obj.status == Story.Status.PUBLISHED and obj.published_at is None:
+            obj.published_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        story = form.instance
+        new_corrections = [c for fs in formsets if fs.model is Correction for c in fs.new_objects]
+        if new_corrections:
+            latest = max(c.published_at for c in new_corrections)
+            if story.updated_at is None or story.updated_at < latest:
+                story.updated_at = latest
+                Story.objects.filter(pk=story.pk).update(updated_at=latest)
+        from_status = getattr(form, "original_status", "")
+        note = form.cleaned_data.get("workflow_note", "")
+        summary = _summary(from_status, story.status, new_corrections, change)
+        revision = snapshot(story, request.user, summary)
+        for correction in new_corrections:
+            if correction.revision_id is None:
+                correction.revision = revision
+                correction.created_by = request.user
+                correction.save(update_fields=["revision", "created_by"])
+        if from_status != story.status:
+            record_transition(story, request.user, from_status, story.status, note)
+        request.session.pop(CONFLICT_SESSION_KEY.format(story.pk), None)
+        presence.leave(story.pk, request.user)
+
+    # --- The change form ---
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        story = self.get_object(request, object_id)
+        context = dict(extra_context or {})
+        if story is not None and self.has_view_or_change_permission(request, story):
+            context |= {
+                "others_editing": presence.touch(story.pk, request.user),
+                "presence_url": reverse("admin:articles_story_presence", args=[story.pk]),
+                "heartbeat_seconds": presence.HEARTBEAT_SECONDS,
+                "revision_count": story.revisions.count(),
+                "last_transition": story.transitions.select_related("user").first(),
+                "can_submit": story.status == Story.Status.DRAFT and may_edit(request.user, story),
+                "can_send_back": story.status == Story.Status.IN_REVIEW
+                and can_publish(request.user),
+                "is_own": is_own_story(request.user, story),
+            }
+        return super().change_view(request, object_id, form_url, context)
+
+    # --- Extra pages ---
+
+    def get_urls(self):
+        def view(func, post_only=False):
+            func = require_POST(func) if post_only else func
+            return self.admin_site.admin_view(func)
+
+        return [
+            path("review/", view(self.review_queue_view), name="articles_story_review"),
+            path(
+                "<int:pk>/revisions/",
+                view(self.revision_list_view),
+                name="articles_story_revisions",
+            ),
+            path(
+                "<int:pk>/revisions/compare/",
+                view(self.revision_compare_view),
+                name="articles_story_compare",
+            ),
+            path(
+                "<int:pk>/revisions/<int:revision_pk>/",
+                view(self.revision_view),
+                name="articles_story_revision",
+            ),
+            path(
+                "<int:pk>/revisions/<int:revision_pk>/restore/",
+                view(self.revision_restore_view),
+                name="articles_story_restore",
+            ),
+            path("<int:pk>/conflict/", view(self.conflict_view), name="articles_story_conflict"),
+            path(
+                "<int:pk>/presence/",
+                view(self.presence_view, post_only=True),
+                name="articles_story_presence",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _story_or_404(self, request, pk):
+        story = self.get_object(request, str(pk))
+        if story is None:
+            raise Http404("No such story.")
+        if not self.has_view_or_change_permission(request, story):
+            raise PermissionDenied
+        return story
+
+    def _render(self, request, template, story, title, **context):
+        return TemplateResponse(
+            request,
+            f"admin/articles/story/{template}",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "original": story,
+                "title": title,
+                "has_view_permission": True,
+                "can_restore": story is not None and self.has_change_permission(request, story),
+                **context,
+            },
+        )
+
+    def review_queue_view(self, request):
+        if not can_publish(request.user):
+            raise PermissionDenied
+        submissions = Transition.objects.filter(
+            story=OuterRef("pk"), to_status=Story.Status.IN_REVIEW
+        ).order_by("-created")
+        stories = (
+            Story.objects.filter(status=Story.Status.IN_REVIEW)
+            .select_related("section", "created_by")
+            .prefetch_related(byline_prefetch())
+            .annotate(
+                submitted_at=Subquery(submissions.values("created")[:1]),
+                submission_note=Subquery(submissions.values("note")[:1]),
+                submitted_by=Subquery(submissions.values("user__username")[:1]),
+            )
+            .order_by("submitted_at", "pk")
+        )
+        return self._render(
+            request, "review_queue.html", None, "Review queue", stories=stories, now=timezone.now()
+        )
+
+    def revision_list_view(self, request, pk):
+        story = self._story_or_404(request, pk)
+        ensure_baseline(story.pk)
+        revisions = story.revisions.select_related("user").prefetch_related(
+            Prefetch("corrections", queryset=Correction.objects.order_by("published_at"))
+        )
+        return self._render(
+            request,
+            "revision_list.html",
+            story,
+            f"Revisions of “{story.headline}”",
+            revisions=revisions,
+        )
+
+    def revision_compare_view(self, request, pk):
+        story = self._story_or_404(request, pk)
+        try:
+            numbers = sorted(int(request.GET[key]) for key in ("from", "to"))
+        except (KeyError, ValueError):
+            messages.error(request, "Choose two revisions to compare.")
+            return redirect("admin:articles_story_revisions", pk)
+        found = {r.number: r for r in story.revisions.filter(number__in=numbers)}
+        if len(found) != len(set(numbers)):
+            messages.error(request, "One of those revisions does not exist.")
+            return redirect("admin:articles_story_revisions", pk)
+        old, new = found[numbers[0]], found[numbers[1]]
+        return self._compare(request, story, old, new)
+
+    def revision_view(self, request, pk, revision_pk):
+        """One revision against the one before it: what that save changed."""
+        story = self._story_or_404(request, pk)
+        new = get_object_or_404(story.revisions, pk=revision_pk)
+        old = story.revisions.filter(number__lt=new.number).first() or new
+        return self._compare(request, story, old, new)
+
+    def _compare(self, request, story, old, new, **context):
+        context.setdefault("old_label", f"Revision {old.number}")
+        context.setdefault("new_label", f"Revision {new.number}")
+        return self._render(
+            request,
+            "revision_compare.html",
+            story,
+            f"Compare revisions of “{story.headline}”",
+            old=old,
+            new=new,
+            comparison=compare(old, new),
+            **context,
+        )
+
+    def revision_restore_view(self, request, pk, revision_pk):
+        story = self._story_or_404(request, pk)
+        revision = get_object_or_404(story.revisions, pk=revision_pk)
+        if not self.has_change_permission(request, story):
+            raise PermissionDenied
+        if request.method == "POST":
+            new = restore(story, revision, request.user)
+            messages.success(
+                request, f"Restored revision {revision.number}; it is now revision {new.number}."
+            )
+            return redirect("admin:articles_story_change", story.pk)
+        current = current_state(story)
+        return self._render(
+            request,
+            "revision_restore.html",
+            story,
+            f"Restore revision {revision.number}?",
+            revision=revision,
+            comparison=compare(current, revision),
+            old=current,
+            new=revision,
+            old_label="Current",
+            new_label=f"Revision {revision.number}",
+        )
+
+    def conflict_view(self, request, pk):
+        """The editor's refused copy (kept in their session) against the current story."""
+        story = self._story_or_404(request, pk)
+        copy = request.session.get(CONFLICT_SESSION_KEY.format(story.pk))
+        if not copy:
+            messages.info(request, "There is no refused save of yours for this story to compare.")
+            return redirect("admin:articles_story_change", story.pk)
+        current = current_state(story)
+        theirs = Revision(
+            story=story,
+            number=0,
+            headline=copy["headline"],
+            standfirst=copy["standfirst"],
+            body=copy["body"],
+            dateline=copy["dateline"],
+            slug=current.slug,
+            seo_description=current.seo_description,
+            status=current.status,
+            published_at=current.published_at,
+            withdraw_at=current.withdraw_at,
+            updated_at=current.updated_at,
+            section=current.section,
+            tags=current.tags,
+            bylines=current.bylines,
+        )
+        return self._compare(
+            request,
+            story,
+            current,
+            theirs,
+            conflict=copy,
+            old_label="Current version",
+            new_label="Your copy",
+        )
+
+    def presence_view(self, request, pk):
+        story = self._story_or_404(request, pk)
+        return JsonResponse({"others": presence.touch(story.pk, request.user)})
+
+    # --- The list ---
+
+    @admin.display(description="Goes live", ordering="published_at")
+    def schedule(self, obj):
+        if obj.published_at is None:
+            return "—"
+        when = timezone.localtime(obj.published_at).strftime("%d %b %Y %H:%M")
+        if obj.is_scheduled:
+            text = format_html('<strong class="scheduled">Scheduled</strong> {}', when)
+        else:
+            text = format_html("{}", when)
+        if obj.withdraw_at:
+            leaves = timezone.localtime(obj.withdraw_at).strftime("%d %b %Y %H:%M")
+            verb = "withdrawn" if obj.is_expired else "until"
+            text = format_html("{}<br><small>{} {}</small>", text, verb, leaves)
+        return text
+
+
+def _summary(from_status, to_status, new_corrections, change):
+    parts = []
+    if not change:
+        parts.append("Created")
+    elif from_status != to_status:
+        parts.append(f"{Story.Status(from_status).label} → {Story.Status(to_status).label}")
+    else:
+        parts.append("Edited")
+    if new_corrections:
+        kinds = sorted({c.get_kind_display().lower() for c in new_corrections})
+        parts.append(" and ".join(kinds) + " added")
+    return "; ".join(parts)

@@ -1,0 +1,59 @@
+"""Revisions: a copy of a story's editorial content at every save, to compare and restore."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+
+class Revision(models.Model):
+    """What a story said after one save: the words, the filing and the bylines.
+
+    Bylines, tags and section are kept by value (names as well as ids) so an old revision
+    still reads correctly after an author or tag is renamed or deleted.
+    """
+
+    story = models.ForeignKey("Story", on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField(help_text="The story's version after this save.")
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    summary = models.CharField(max_length=200, blank=True, help_text="What happened, in brief.")
+    headline = models.CharField(max_length=200)
+    slug = models.CharField(max_length=200)
+    standfirst = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    dateline = models.CharField(max_length=80, blank=True)
+    seo_description = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=10)
+    published_at = models.DateTimeField(null=True, blank=True)
+    withdraw_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    section = models.JSONField(default=dict, help_text='{"id": …, "name": …}')
+    tags = models.JSONField(default=list, help_text='[{"id": …, "name": …}, …]')
+    bylines = models.JSONField(
+        default=list, help_text='[{"author_id": …, "author": …, "role": …, "position": …}, …]'
+    )
+
+    class Meta:
+        ordering = ("-number",)
+        get_latest_by = "number"
+        constraints = [
+            models.UniqueConstraint(fields=["story", "number"], name="revision_unique_number")
+        ]
+
+    def __str__(self):
+        return f"Revision {self.number} of “{self.headline}”"
+
+    def get_absolute_url(self):
+        return reverse("admin:articles_story_revision", args=[self.story_id, self.pk])
+
+    def byline_text(self):
+        return ", ".join(f"{b['role_label']} {b['author']}" for b in self.bylines)
+
+    def tag_text(self):
+        return ", ".join(tag["name"] for tag in self.tags)

@@ -1,0 +1,60 @@
+"""schema.org structured data for story pages (JSON-LD), built as plain dicts.
+
+`news_article` is the one place the NewsArticle object is assembled; extend it here. It reads
+only what the story page already prefetched (bylines, tags, corrections), so it adds no query.
+"""
+
+import json
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+# The characters that could end or confuse a <script> element, as JSON escapes.
+_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def news_article(story, request):
+    url = request.build_absolute_uri(story.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": url,
+        "url": url,
+        "headline": story.headline,
+        "description": story.description,
+        "datePublished": story.published_at,
+        "dateModified": story.updated_at or story.published_at,
+        "articleSection": story.section.name,
+        "author": [
+            {
+                "@type": "Person",
+                "name": byline.author.name,
+                "url": request.build_absolute_uri(byline.author.get_absolute_url()),
+            }
+            for byline in story.bylines.all()
+        ],
+        "publisher": {"@type": "Organization", "name": settings.SITE_NAME},
+    }
+    keywords = [tag.name for tag in story.tags.all()]
+    if keywords:
+        data["keywords"] = keywords
+    corrections = [
+        {
+            "@type": "CorrectionComment",
+            "text": f"{correction.get_kind_display()}: {correction.text}",
+            "datePublished": correction.published_at,
+            "url": request.build_absolute_uri(correction.get_absolute_url()),
+        }
+        for correction in story.corrections.all()
+    ]
+    if corrections:
+        data["correction"] = corrections
+    return data
+
+
+def json_ld(data):
+    """A <script type="application/ld+json"> element, safe to put in any page."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308

@@ -1,0 +1,49 @@
+"""Submit an admin change form the way a browser would: what the page rendered, plus changes."""
+
+from datetime import date, datetime, time
+
+from django import forms
+
+
+def admin_form_data(response, **changes):
+    """POST data for the change form in `response` (a GET of the change page), then `changes`.
+
+    Keys in `changes` are HTML names ("headline", "published_at_0", "bylines-0-role").
+    """
+    context = response.context
+    data = {}
+    _add_form(data, context["adminform"].form)
+    for inline in context["inline_admin_formsets"]:
+        formset = inline.formset
+        _add_form(data, formset.management_form)
+        for form in formset.forms:
+            _add_form(data, form)
+    data.update(changes)
+    return data
+
+
+def _add_form(data, form):
+    for name, field in form.fields.items():
+        bound = form[name]
+        value = bound.value()
+        if isinstance(field.widget, forms.MultiWidget):
+            parts = value if isinstance(value, list) else field.widget.decompress(value)
+            for index, part in enumerate(parts):
+                data[f"{bound.html_name}_{index}"] = _text(part)
+        elif isinstance(field, forms.BooleanField):
+            if value:
+                data[bound.html_name] = "on"
+        elif isinstance(value, (list, tuple)):
+            data[bound.html_name] = [_text(v) for v in value]
+        else:
+            data[bound.html_name] = _text(value)
+
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, time):
+        return value.strftime("%H:%M:%S")
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value.pk if hasattr(value, "pk") else value)

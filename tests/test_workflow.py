@@ -1,0 +1,326 @@
+"""Roles and review, through the admin as logged-in users of each role.
+
+A reporter cannot publish by any path (form, action, editable list column, crafted POST);
+an editor can; appeals staff cannot open a story at all.
+"""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Story, Transition
+from articles.roles import ADMIN, APPEALS, EDITOR, REPORTER
+from tests.admin_forms import admin_form_data
+from tests.conftest import make_author, make_staff, make_story
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:articles_story_changelist")
+
+
+def change_url(story):
+    return reverse("admin:articles_story_change", args=[story.pk])
+
+
+@pytest.fixture
+def reporter():
+    return make_staff("rita", REPORTER)
+
+
+@pytest.fixture
+def reporter_client(client, reporter):
+    client.force_login(reporter)
+    return client
+
+
+@pytest.fixture
+def desk_editor():
+    return make_staff("eddie", EDITOR)
+
+
+@pytest.fixture
+def desk_client(client, desk_editor):
+    client.force_login(desk_editor)
+    return client
+
+
+@pytest.fixture
+def own_draft(reporter):
+    return draft(created_by=reporter)
+
+
+def draft(**overrides):
+    """A draft with a byline (the story form requires one)."""
+    overrides.setdefault("status", Story.Status.DRAFT)
+    return make_story(published_at=None, authors=[make_author()], **overrides)
+
+
+def group_perms(role):
+    return {
+        f"{app}.{code}"
+        for app, code in Group.objects.get(name=role).permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+    }
+
+
+# --- The roles themselves ---
+
+
+def test_roles_are_groups_with_the_right_permissions():
+    reporter, editor = group_perms(REPORTER), group_perms(EDITOR)
+    appeals, admin = group_perms(APPEALS), group_perms(ADMIN)
+    assert {"articles.add_story", "articles.change_story"} <= reporter
+    assert "articles.publish_story" not in reporter and "articles.delete_story" not in reporter
+    assert {"articles.publish_story", "articles.add_correction", "articles.change_story"} <= editor
+    assert not any("appeal" in name for name in reporter | editor)
+    assert {"articles.change_appeal", "articles.view_appealvariant"} <= appeals
+    assert not any(name.endswith("_story") for name in appeals)
+    assert {"articles.publish_story", "auth.change_user", "articles.delete_appeal"} <= admin
+    # Revisions and the review history are written by the system, never edited by hand.
+    assert not {"articles.change_revision", "articles.delete_transition"} & (editor | admin)
+
+
+def test_sync_roles_grants_permissions_for_models_added_later():
+    content_type = ContentType.objects.get_or_create(app_label="articles", model="appealreport")[0]
+    new = Permission.objects.create(
+        content_type=content_type, codename="view_appealreport", name="Can view appeal report"
+    )
+    editors = Group.objects.get(name=EDITOR)
+    editors.permissions.remove(Permission.objects.get(codename="publish_story"))
+    call_command("sync_roles", verbosity=0)
+    assert "articles.view_appealreport" in group_perms(APPEALS)
+    assert "articles.view_appealreport" not in group_perms(EDITOR)
+    assert "articles.publish_story" in group_perms(EDITOR)
+    assert new.pk
+
+
+# --- A reporter cannot publish, whatever the path ---
+
+
+def test_reporter_cannot_publish_from_the_form(reporter_client, own_draft):
+    page = reporter_client.get(change_url(own_draft))
+    response = reporter_client.post(
+        change_url(own_draft), admin_form_data(page, status="published")
+    )
+    assert response.status_code == 200
+    assert "Only editors with the publish permission" in response.text
+    own_draft.refresh_from_db()
+    assert own_draft.status == Story.Status.DRAFT and own_draft.published_at is None
+
+
+def test_reporter_cannot_publish_with_the_list_action(reporter_client, own_draft):
+    reporter_client.post(CHANGELIST, {"action": "publish", "_selected_action": [own_draft.pk]})
+    own_draft.refresh_from_db()
+    assert own_draft.status == Story.Status.DRAFT
+    assert not Story.objects.published().exists()
+
+
+def test_reporter_cannot_publish_through_the_editable_list_column(reporter_client, own_draft):
+    data = {
+        "form-TOTAL_FORMS": "1",
+        "form-INITIAL_FORMS": "1",
+        "form-0-id": own_draft.pk,
+        "form-0-status": "published",
+        "_save": "Save",
+    }
+    response = reporter_client.post(CHANGELIST, data)
+    assert response.status_code == 200
+    assert "Only editors with the publish permission" in response.text
+    own_draft.refresh_from_db()
+    assert own_draft.status == Story.Status.DRAFT
+
+
+def test_reporter_cannot_schedule_with_a_crafted_post(reporter_client, own_draft):
+    """The schedule fields are disabled for reporters: posted values are ignored."""
+    page = reporter_client.get(change_url(own_draft))
+    data = admin_form_data(
+        page, published_at_0="2020-01-01", published_at_1="10:00:00", headline="Still a draft"
+    )
+    assert reporter_client.post(change_url(own_draft), data).status_code == 302
+    own_draft.refresh_from_db()
+    assert own_draft.headline == "Still a draft" and own_draft.published_at is None
+
+
+def test_reporter_cannot_edit_or_unpublish_a_published_story(reporter_client, reporter):
+    story = make_story(headline="Live story", created_by=reporter)
+    page = reporter_client.get(change_url(story))
+    assert page.status_code == 200 and "You can read this story but not change it" in page.text
+    assert 'name="_save"' not in page.text
+    crafted = {"headline": "Vandalised", "status": "draft", "loaded_version": story.version}
+    assert reporter_client.post(change_url(story), crafted).status_code == 403
+    reporter_client.post(CHANGELIST, {"action": "withdraw", "_selected_action": [story.pk]})
+    story.refresh_from_db()
+    assert story.headline == "Live story" and story.is_public
+
+
+def test_reporter_cannot_see_or_edit_someone_elses_draft(reporter_client):
+    other = make_story(status=Story.Status.DRAFT, published_at=None, headline="Colleague's scoop")
+    assert "Colleague&#x27;s scoop" not in reporter_client.get(CHANGELIST).text
+    response = reporter_client.post(change_url(other), {"headline": "Mine now"})
+    assert response.status_code == 302  # "does not exist" redirect: not in their queryset
+    other.refresh_from_db()
+    assert other.headline == "Colleague's scoop"
+
+
+def test_reporter_can_edit_a_draft_carrying_their_byline(reporter_client, reporter):
+    author = make_author(name="Rita Reporter", user=reporter)
+    story = make_story(status=Story.Status.DRAFT, published_at=None, authors=[author])
+    page = reporter_client.get(change_url(story))
+    response = reporter_client.post(change_url(story), admin_form_data(page, headline="Byline"))
+    assert response.status_code == 302
+    story.refresh_from_db()
+    assert story.headline == "Byline"
+
+
+# --- Review ---
+
+
+def test_reporter_submits_for_review_and_an_editor_sends_it_back(
+    client, reporter, desk_editor, own_draft
+):
+    client.force_login(reporter)
+    page = client.get(change_url(own_draft))
+    assert 'name="_submit_for_review"' in page.text
+    data = admin_form_data(page, workflow_note="Ready; figures checked.", _submit_for_review="1")
+    assert client.post(change_url(own_draft), data).status_code == 302
+    own_draft.refresh_from_db()
+    assert own_draft.status == Story.Status.IN_REVIEW
+    # In review, the reporter can no longer change it.
+    assert 'name="_save"' not in client.get(change_url(own_draft)).text
+
+    client.force_login(desk_editor)
+    queue = client.get(reverse("admin:articles_story_review"))
+    assert own_draft.headline in queue.text and "Ready; figures checked." in queue.text
+    page = client.get(change_url(own_draft))
+    refused = client.post(change_url(own_draft), admin_form_data(page, _send_back="1"))
+    assert "Say what needs doing" in refused.text
+    data = admin_form_data(page, _send_back="1", workflow_note="Needs a second source.")
+    assert client.post(change_url(own_draft), data).status_code == 302
+    own_draft.refresh_from_db()
+    assert own_draft.status == Story.Status.DRAFT
+
+    steps = list(own_draft.transitions.order_by("created", "pk"))
+    assert [(t.from_status, t.to_status, t.user) for t in steps] == [
+        ("draft", "review", reporter),
+        ("review", "draft", desk_editor),
+    ]
+    assert steps[1].note == "Needs a second source."
+    client.force_login(reporter)
+    page = client.get(change_url(own_draft))
+    assert "Sent back" in page.text and "Needs a second source." in page.text
+    assert "Workflow history" in page.text
+
+
+def test_review_queue_is_for_editors_only(reporter_client):
+    assert reporter_client.get(reverse("admin:articles_story_review")).status_code == 403
+
+
+def test_review_queue_lists_stories_in_review_longest_waiting_first(desk_client, reporter):
+    first = make_story(status=Story.Status.IN_REVIEW, published_at=None, headline="Waiting long")
+    second = make_story(status=Story.Status.IN_REVIEW, published_at=None, headline="Just in")
+    Transition.objects.create(story=second, user=reporter, from_status="draft", to_status="review")
+    Transition.objects.create(story=first, user=reporter, from_status="draft", to_status="review")
+    Transition.objects.filter(story=first).update(
+        created=timezone.now() - timezone.timedelta(hours=3)
+    )
+    make_story(headline="Already out")
+    html = desk_client.get(reverse("admin:articles_story_review")).text
+    assert html.index("Waiting long") < html.index("Just in")
+    assert "Already out" not in html and "3\xa0hours" in html
+
+
+# --- An editor can ---
+
+
+def test_editor_publishes_from_the_form_and_it_is_recorded(desk_client, desk_editor):
+    story = draft(status=Story.Status.IN_REVIEW)
+    page = desk_client.get(change_url(story))
+    data = admin_form_data(page, status="published", workflow_note="Legal cleared it.")
+    assert desk_client.post(change_url(story), data).status_code == 302
+    story.refresh_from_db()
+    assert story.is_public
+    transition = story.transitions.get()
+    assert (transition.to_status, transition.user, transition.note) == (
+        "published",
+        desk_editor,
+        "Legal cleared it.",
+    )
+
+
+def test_editor_publishes_and_withdraws_with_actions_and_the_list_column(desk_client):
+    story = make_story(status=Story.Status.DRAFT, published_at=None)
+    desk_client.post(CHANGELIST, {"action": "publish", "_selected_action": [story.pk]})
+    story.refresh_from_db()
+    assert story.is_public and story.version == 2
+    desk_client.post(CHANGELIST, {"action": "withdraw", "_selected_action": [story.pk]})
+    story.refresh_from_db()
+    assert story.status == Story.Status.WITHDRAWN
+    data = {
+        "form-TOTAL_FORMS": "1",
+        "form-INITIAL_FORMS": "1",
+        "form-0-id": story.pk,
+        "form-0-status": "published",
+        "_save": "Save",
+    }
+    assert desk_client.post(CHANGELIST, data).status_code == 302
+    story.refresh_from_db()
+    assert story.is_public
+    assert [t.to_status for t in story.transitions.order_by("created", "pk")] == [
+        "published",
+        "withdrawn",
+        "published",
+    ]
+    assert story.revisions.count() >= 3
+
+
+def test_editor_schedules_publication_and_withdrawal(desk_client):
+    story = draft()
+    page = desk_client.get(change_url(story))
+    data = admin_form_data(
+        page,
+        status="published",
+        published_at_0="2031-05-01",
+        published_at_1="09:00:00",
+        withdraw_at_0="2031-05-08",
+        withdraw_at_1="09:00:00",
+    )
+    assert desk_client.post(change_url(story), data).status_code == 302
+    story.refresh_from_db()
+    assert story.is_scheduled and not Story.objects.published().exists()
+    html = desk_client.get(CHANGELIST).text
+    assert "Scheduled" in html and "01 May 2031 09:00" in html and "08 May 2031 09:00" in html
+    html = desk_client.get(CHANGELIST, {"schedule": "scheduled"}).text
+    assert story.headline in html
+
+
+def test_withdrawal_must_come_after_publication(desk_client):
+    story = draft()
+    page = desk_client.get(change_url(story))
+    data = admin_form_data(
+        page,
+        published_at_0="2031-05-08",
+        published_at_1="09:00:00",
+        withdraw_at_0="2031-05-01",
+        withdraw_at_1="09:00:00",
+    )
+    response = desk_client.post(change_url(story), data)
+    assert "must be after the publication time" in response.text
+    story.refresh_from_db()
+    assert story.published_at is None
+
+
+# --- Appeals staff ---
+
+
+def test_appeals_staff_cannot_open_stories_but_can_manage_appeals(client):
+    client.force_login(make_staff("amy", APPEALS))
+    story = make_story()
+    assert client.get(change_url(story)).status_code == 403
+    assert client.get(CHANGELIST).status_code == 403
+    assert client.post(change_url(story), {"headline": "x"}).status_code == 403
+    assert client.get(reverse("admin:articles_appeal_changelist")).status_code == 200
+    assert client.get(reverse("admin:articles_appeal_add")).status_code == 200
