@@ -12,6 +12,7 @@ from articles.importing import parse_story_text
 from articles.models import Author, Byline, Section, Story, Tag
 
 from .appeals import load_demo_appeal
+from .sources import load_demo_sources
 
 DEMO_DIR = Path(__file__).parent
 
@@ -42,6 +43,7 @@ def load_demo():
     seed["paragraphs"] = seed_story().paragraphs
     stories = [_save_story(seed)] + [_save_story(story) for story in data["stories"]]
     load_demo_appeal(stories[0])
+    load_demo_sources(stories[0])
     return stories
 
 

@@ -4,6 +4,7 @@ import re
 
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -21,25 +22,38 @@ def name_key(name: str) -> str:
 def protect_confirmed_quotes(collector, field, sub_objs, using):
     """`on_delete` for Quote.source: confirmed quotes block the delete, suggestions let go.
 
-    A confirmed quote is an editor's statement that this source said it in a published story;
-    losing the source would silently unattribute it. Suggested and rejected quotes just lose
-    their (machine-made) source.
+    A confirmed quote is an editor's statement that this source said it; deleting the source
+    would silently unattribute it. Suggested and rejected quotes just lose their source.
     """
     confirmed = [quote for quote in sub_objs if quote.status == Quote.Status.CONFIRMED]
     if confirmed:
-        sources = sorted({str(quote.source) for quote in confirmed})
-        raise models.ProtectedError(
-            f"Cannot delete {', '.join(sources)}: {len(confirmed)} confirmed "
-            f"quote{'' if len(confirmed) == 1 else 's'} in stories "
-            f"{'is' if len(confirmed) == 1 else 'are'} attributed to "
-            f"{'it' if len(sources) == 1 else 'them'}. Reject or reattribute those quotes, "
-            "or merge the source into another, first.",
-            confirmed,
-        )
+        raise models.ProtectedError(refusal_message(confirmed), confirmed)
     collector.add_field_update(field, None, sub_objs)
 
 
+def refusal_message(confirmed_quotes):
+    count = len(confirmed_quotes)
+    names = sorted({quote.source.name for quote in confirmed_quotes})
+    return (
+        f"Cannot delete {', '.join(names)}: {count} confirmed quote{pluralize(count)} in "
+        f"stories {pluralize(count, 'is,are')} attributed to "
+        f"{'it' if len(names) == 1 else 'them'}. Reject or reattribute those quotes, or merge "
+        "the source into another, first."
+    )
+
+
+def refuse_delete_with_confirmed_quotes(sources):
+    """Raise ProtectedError, with a message an editor understands, if `sources` are quoted."""
+    confirmed = list(Quote.objects.confirmed().filter(source__in=sources).select_related("source"))
+    if confirmed:
+        raise models.ProtectedError(refusal_message(confirmed), set(confirmed))
+
+
 class SourceQuerySet(models.QuerySet):
+    def delete(self):
+        refuse_delete_with_confirmed_quotes(self)
+        return super().delete()
+
     def match(self, name: str):
         """The one source `name` refers to, by name, alias or surname; None if none or unsure."""
         candidates = self.candidates(name)
@@ -129,6 +143,10 @@ class Source(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:source-detail", args=[self.slug])
+
+    def delete(self, *args, **kwargs):
+        refuse_delete_with_confirmed_quotes([self])
+        return super().delete(*args, **kwargs)
 
     def alias_list(self):
         return [line.strip() for line in self.aliases.splitlines() if line.strip()]

@@ -1,0 +1,261 @@
+"""The editors' CMS for sources and quotes: review suggestions, keep the registry clean."""
+
+import io
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from ..models import Quote, Source
+from ..reports import ReportFilterForm, sourcing_report, write_csv
+from ..sourcing import merge_sources, suggest_quotes
+
+BOTH_LOCATIONS = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
+SHORT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 48})}}
+
+
+class QuoteInline(admin.TabularInline):
+    """The story form's quotes: review suggestions, attribute and confirm them in place."""
+
+    model = Quote
+    extra = 0
+    fields = ("text", "speaker", "source", "described_as", "kind", "cue", "status", "position")
+    autocomplete_fields = ("source",)
+    formfield_overrides = SHORT_TEXT
+    classes = ("quotes-inline",)
+    verbose_name_plural = "quotes (run “Extract quotes” to suggest them from the text)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source")
+
+
+@admin.action(
+    description="Extract quotes (suggestions for review)",
+    permissions=["change"],
+    location=BOTH_LOCATIONS,
+)
+def extract_quotes(modeladmin, request, queryset):
+    """Suggest quotes from each story's text; running it again adds no duplicates."""
+    for story in queryset:
+        result = suggest_quotes(story)
+        modeladmin.message_user(request, f"“{story}”: {result.summary()}.", messages.SUCCESS)
+
+
+class SourceQuoteInline(admin.TabularInline):
+    """A source's quotes, story by story, read-only: quotes are edited on their story."""
+
+    model = Quote
+    extra = 0
+    fields = ("story_link", "text", "kind", "status")
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = "quotes and the stories they are in"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).select_related("story").order_by("-story__pk", "position")
+        )
+
+    @admin.display(description="Story")
+    def story_link(self, quote):
+        url = reverse("admin:articles_story_change", args=[quote.story_id])
+        return format_html('<a href="{}">{}</a>', url, quote.story.headline)
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "role", "affiliation", "confirmed_count", "story_count")
+    list_filter = ("kind",)
+    search_fields = ("name", "aliases", "role", "affiliation")
+    prepopulated_fields = {"slug": ("name",)}
+    actions = ("merge_duplicates",)
+    inlines = (SourceQuoteInline,)
+    readonly_fields = ("stories", "created", "modified")
+    change_list_template = "admin/articles/source/change_list.html"
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "kind", "aliases")}),
+        ("Public", {"fields": ("role", "affiliation", "description")}),
+        (
+            "Private",
+            {
+                "fields": ("contact_notes",),
+                "description": "Only staff see this. It never reaches the public site or feeds.",
+            },
+        ),
+        ("Stories", {"fields": ("stories",)}),
+        ("History", {"fields": ("created", "modified"), "classes": ("collapse",)}),
+    )
+
+    class Media:
+        css = {"all": ("articles/admin.css",)}
+
+    def get_queryset(self, request):
+        confirmed = Q(quotes__status=Quote.Status.CONFIRMED)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                confirmed_count=Count("quotes", filter=confirmed),
+                story_count=Count("quotes__story", distinct=True),
+            )
+        )
+
+    def get_urls(self):
+        report = self.admin_site.admin_view(self.report_view)
+        return [path("report/", report, name="articles_source_report"), *super().get_urls()]
+
+    @admin.display(description="Confirmed quotes", ordering="confirmed_count")
+    def confirmed_count(self, source):
+        return source.confirmed_count
+
+    @admin.display(description="Stories", ordering="story_count")
+    def story_count(self, source):
+        return source.story_count
+
+    @admin.display(description="Stories quoting this source")
+    def stories(self, source):
+        rows = (
+            source.quotes.values("story", "story__headline", "story__status")
+            .annotate(
+                total=Count("pk"), confirmed=Count("pk", filter=Q(status=Quote.Status.CONFIRMED))
+            )
+            .order_by("-story")
+        )
+        if not rows:
+            return "None yet."
+        return format_html(
+            "<ul class='source-stories'>{}</ul>",
+            format_html_join(
+                "",
+                "<li><a href='{}'>{}</a> ({}): {} of {} quotes confirmed</li>",
+                (
+                    (
+                        reverse("admin:articles_story_change", args=[row["story"]]),
+                        row["story__headline"],
+                        row["story__status"],
+                        row["confirmed"],
+                        row["total"],
+                    )
+                    for row in rows
+                ),
+            ),
+        )
+
+    @admin.action(description="Merge duplicate sources into one…", permissions=["change"])
+    def merge_duplicates(self, request, queryset):
+        sources = list(queryset.order_by("name", "pk"))
+        if len(sources) < 2:
+            self.message_user(request, "Select at least two sources to merge.", messages.ERROR)
+            return None
+        if "keep" in request.POST:
+            keep = next((s for s in sources if str(s.pk) == request.POST["keep"]), None)
+            if keep is None:
+                self.message_user(
+                    request, "Choose one of the selected sources to keep.", messages.ERROR
+                )
+                return None
+            moved = merge_sources(keep, sources)
+            self.message_user(
+                request,
+                f"Merged {len(sources) - 1} source(s) into “{keep}”: {moved} quote(s) moved, "
+                "names kept as aliases.",
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/articles/source/merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Merge duplicate sources",
+                "opts": self.opts,
+                "sources": sources,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    def report_view(self, request):
+        if not (self.has_view_permission(request) and request.user.has_perm("articles.view_quote")):
+            raise PermissionDenied
+        form = ReportFilterForm(request.GET)
+        rows, totals = [], None
+        if form.is_valid():
+            rows, totals = sourcing_report(form.stories())
+            if request.GET.get("format") == "csv":
+                out = io.StringIO()
+                write_csv(rows, totals, out)
+                response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+                response["Content-Disposition"] = 'attachment; filename="sourcing-report.csv"'
+                return response
+        query = request.GET.copy()
+        query["format"] = "csv"
+        return TemplateResponse(
+            request,
+            "admin/articles/source/report.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Sourcing report",
+                "opts": self.opts,
+                "form": form,
+                "rows": rows,
+                "totals": totals,
+                "kinds": Source.Kind.choices,
+                "csv_query": query.urlencode(),
+            },
+        )
+
+
+@admin.register(Quote)
+class QuoteAdmin(admin.ModelAdmin):
+    list_display = ("short_text", "speaker", "source", "story", "kind", "status")
+    list_filter = ("status", "kind", "source__kind", "story__section")
+    list_select_related = ("source", "story")
+    search_fields = ("text", "speaker", "described_as", "source__name", "story__headline")
+    autocomplete_fields = ("story", "source")
+    actions = ("confirm", "reject", "back_to_suggested")
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
+    fields = (
+        "story", "text", "speaker", "source", "described_as", "kind", "cue", "status",
+        "position", ("start", "end"),
+    )  # fmt: skip
+
+    @admin.display(description="Quote", ordering="text")
+    def short_text(self, quote):
+        return quote.text if len(quote.text) <= 80 else quote.text[:77].rstrip() + "…"
+
+    @admin.action(description="Confirm selected quotes", permissions=["change"])
+    def confirm(self, request, queryset):
+        without_source = queryset.filter(source__isnull=True).count()
+        count = queryset.filter(source__isnull=False).update(
+            status=Quote.Status.CONFIRMED, modified=timezone.now()
+        )
+        self.message_user(request, f"Confirmed {count} quote(s).", messages.SUCCESS)
+        if without_source:
+            self.message_user(
+                request,
+                f"{without_source} quote(s) have no source yet and were left as they were: "
+                "choose a source, then confirm.",
+                messages.WARNING,
+            )
+
+    @admin.action(description="Reject selected quotes", permissions=["change"])
+    def reject(self, request, queryset):
+        count = queryset.update(status=Quote.Status.REJECTED, modified=timezone.now())
+        self.message_user(request, f"Rejected {count} quote(s).", messages.SUCCESS)
+
+    @admin.action(description="Mark selected quotes as suggested again", permissions=["change"])
+    def back_to_suggested(self, request, queryset):
+        count = queryset.update(status=Quote.Status.SUGGESTED, modified=timezone.now())
+        self.message_user(request, f"{count} quote(s) are suggestions again.", messages.SUCCESS)
