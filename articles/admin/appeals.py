@@ -190,13 +190,15 @@ class AppealAdmin(admin.ModelAdmin):
     )
     def reask_everyone(self, request, queryset):
         now = timezone.now()
-        count = queryset.update(reask_at=now, modified=now)
-        forget_selection()
+        appeals = list(queryset)
+        for appeal in appeals:  # save(), not update(): caches of selections and pages follow
+            appeal.reask_at = now
+            appeal.save(update_fields=["reask_at", "modified"])
+        names = ", ".join(f"“{appeal}”" for appeal in appeals)
         self.message_user(
             request,
             f"Re-asking everyone from {timezone.localtime(now):%d %b %Y %H:%M}: readers who "
-            f"snoozed or closed {'this appeal' if count == 1 else f'{count} appeals'} will see "
-            "it again.",
+            f"snoozed or closed {names} will see it again.",
             messages.SUCCESS,
         )
 
