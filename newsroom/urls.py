@@ -3,6 +3,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from articles.admin.login import ThrottledAdminLoginForm
+from articles.caching import public_page
 from articles.sitemaps import SITEMAPS, news_sitemap, robots_txt
 
 admin.site.site_header = "Newsroom"
@@ -12,8 +13,8 @@ admin.site.login_form = ThrottledAdminLoginForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("news-sitemap.xml", news_sitemap, name="news-sitemap"),
-    path("robots.txt", robots_txt, name="robots-txt"),
+    path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("news-sitemap.xml", public_page(news_sitemap), name="news-sitemap"),
+    path("robots.txt", public_page(robots_txt), name="robots-txt"),
     path("", include("articles.urls")),
 ]

@@ -74,10 +74,12 @@ def make_staff(username, role, password=None):
 
 
 @pytest.fixture(autouse=True)
-def clear_caches():
-    """Each test starts with an empty cache: no page or selection cached by another test."""
+def clear_caches(settings):
+    """Each test starts with an empty cache, and without the server-side page cache, so a
+    test sees what its views do (tests/test_caching.py turns the page cache on)."""
     from django.core.cache import cache
 
+    settings.PAGE_CACHE_SECONDS = 0
     cache.clear()
     yield
     cache.clear()

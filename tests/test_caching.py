@@ -1,0 +1,109 @@
+"""HTTP caching: CDN headers, validators and 304s, never-cached previews, and a page cache that
+follows every change readers can see."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.caching import seconds_until_next_scheduled_change
+from articles.models import Story
+from tests.conftest import make_story
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 60
+
+
+def test_public_pages_send_cdn_friendly_cache_control_and_validators(client):
+    story = make_story()
+    urls = ["/", story.get_absolute_url(), "/feed/", "/sitemap.xml", "/robots.txt"]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        cache_control = response["Cache-Control"]
+        assert "public" in cache_control and "max-age=60" in cache_control, url
+        assert "stale-while-revalidate=600" in cache_control, url
+        assert response["ETag"] and response["Last-Modified"], url
+        assert "Cookie" not in response.get("Vary", ""), url
+
+
+def test_conditional_requests_get_304_until_the_content_changes(client):
+    story = make_story()
+    url = story.get_absolute_url()
+    first = client.get(url)
+    again = client.get(url, headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 304 and again.content == b""
+    since = client.get(url, headers={"if-modified-since": first["Last-Modified"]})
+    assert since.status_code == 304
+    story.headline = "A new headline"
+    story.save()
+    changed = client.get(url, headers={"if-none-match": first["ETag"]})
+    assert changed.status_code == 200 and "A new headline" in changed.text
+    assert changed["ETag"] != first["ETag"]
+
+
+def test_staff_preview_and_admin_are_never_cached(editor_client, page_cache):
+    story = make_story(status=Story.Status.DRAFT)
+    preview = editor_client.get(reverse("articles:story-preview", args=[story.pk]))
+    assert "no-store" in preview["Cache-Control"] and "public" not in preview["Cache-Control"]
+    assert "ETag" not in preview
+    admin_page = editor_client.get(reverse("admin:articles_story_changelist"))
+    assert "public" not in admin_page.get("Cache-Control", "")
+    assert "private" in admin_page.get("Cache-Control", "") or "no-cache" in admin_page.get(
+        "Cache-Control", ""
+    )
+
+
+def test_cached_page_is_served_without_touching_the_database(
+    client, page_cache, django_assert_num_queries
+):
+    story = make_story()
+    url = story.get_absolute_url()
+    first = client.get(url)
+    with django_assert_num_queries(0):
+        second = client.get(url)
+    assert second.status_code == 200 and second.content == first.content
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+
+
+def test_withdrawing_a_story_is_never_hidden_by_the_page_cache(editor_client, client, page_cache):
+    story = make_story(headline="Soon withdrawn")
+    assert client.get(story.get_absolute_url()).status_code == 200
+    assert "Soon withdrawn" in client.get("/").text
+    editor_client.post(
+        reverse("admin:articles_story_changelist"),
+        {"action": "withdraw", "_selected_action": [story.pk]},
+    )
+    assert Story.objects.get(pk=story.pk).status == Story.Status.WITHDRAWN
+    assert client.get(story.get_absolute_url()).status_code == 404
+    assert "Soon withdrawn" not in client.get("/").text
+
+
+def test_a_change_made_with_a_bulk_update_and_a_bump_invalidates(client, page_cache):
+    from articles.caching import bump_content_version
+
+    story = make_story(headline="Bulk")
+    assert "Bulk" in client.get("/").text
+    Story.objects.filter(pk=story.pk).update(status=Story.Status.WITHDRAWN)
+    bump_content_version()
+    assert "Bulk" not in client.get("/").text
+
+
+def test_cached_pages_expire_when_a_scheduled_story_goes_live(page_cache):
+    make_story(published_at=timezone.now() + timedelta(seconds=30))
+    assert 0 < seconds_until_next_scheduled_change() <= 30
+
+
+def test_not_found_pages_are_not_cached(client, page_cache):
+    story = make_story(status=Story.Status.DRAFT, slug="later")
+    url = f"/{timezone.now():%Y/%m/%d}/later/"
+    assert client.get(url).status_code == 404
+    Story.objects.filter(pk=story.pk).update(
+        status=Story.Status.PUBLISHED, published_at=timezone.now() - timedelta(minutes=1)
+    )
+    assert client.get(url).status_code == 200
