@@ -1,0 +1,58 @@
+"""axe-core (the engine behind Lighthouse's accessibility audit) finds nothing on the pages
+readers and editors start from."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from articles.demo import load_demo
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# WCAG 2.x A and AA rules plus axe's best practices.
+AXE_OPTIONS = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"],
+    },
+    "resultTypes": ["violations"],
+}
+
+
+def violations(page):
+    results = Axe().run(page, options=AXE_OPTIONS)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+    ]
+
+
+@pytest.fixture
+def demo(live_server):
+    return load_demo()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_reader_pages_have_no_axe_violations(live_server, page, demo, width):
+    seed = demo[0]
+    page.set_viewport_size({"width": width, "height": 900})
+    urls = [
+        "/",
+        seed.get_absolute_url(),
+        "/stories/?q=Putin&section=news",
+        "/sources/yury-ushakov/",
+        "/sections/news/",
+        "/admin/login/",
+    ]
+    found = {}
+    for url in urls:
+        response = page.goto(live_server.url + url)
+        assert response.status == 200, url
+        page.wait_for_load_state("networkidle")
+        if problems := violations(page):
+            found[url] = problems
+    assert found == {}
+
+
+def test_the_story_page_shows_its_appeal_when_axe_checks_it(live_server, page, demo):
+    page.goto(live_server.url + demo[0].get_absolute_url())
+    assert page.locator("[aria-labelledby] h2, [aria-labelledby] h3").first.is_visible()
