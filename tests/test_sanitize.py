@@ -1,8 +1,11 @@
 """Story bodies are sanitised on save: pasted HTML can never run in a reader's browser."""
 
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
 import pytest
 
-from articles.html import html_to_text, sanitize_html
+from articles.html import ALLOWED_TAGS, html_to_text, sanitize_html
 from tests.conftest import make_story
 
 XSS_PAYLOADS = [
@@ -78,3 +81,79 @@ def test_body_text_has_one_paragraph_per_line():
     assert html_to_text("<p>One &amp; two</p><h2>Three</h2><ul><li>Four</li></ul>") == (
         "One & two\nThree\nFour"
     )
+
+
+# Vectors from OWASP's XSS Filter Evasion Cheat Sheet (attack strings are facts, not code).
+OWASP_VECTORS = [
+    "<IMG SRC=\"javascript:alert('XSS');\">",
+    "<IMG SRC=javascript:alert('XSS')>",
+    "<IMG SRC=JaVaScRiPt:alert('XSS')>",
+    "<IMG SRC=`javascript:alert(\"RSnake says, 'XSS'\")`>",
+    '<a onmouseover="alert(document.cookie)">xxs link</a>',
+    "<a onmouseover=alert(document.cookie)>xxs link</a>",
+    '<IMG """><SCRIPT>alert("XSS")</SCRIPT>"\\>',
+    "<IMG SRC=javascript:alert(String.fromCharCode(88,83,83))>",
+    "<IMG SRC=# onmouseover=\"alert('xxs')\">",
+    "<IMG SRC= onmouseover=\"alert('xxs')\">",
+    '<IMG SRC=/ onerror="alert(String.fromCharCode(88,83,83))"></img>',
+    '<img src=x onerror="&#0000106&#0000097&#0000118&#0000097&#0000115&#0000099&#0000114'
+    "&#0000105&#0000112&#0000116&#0000058&#0000097&#0000108&#0000101&#0000114&#0000116"
+    '&#0000040&#0000039&#0000088&#0000083&#0000083&#0000039&#0000041">',
+    '<a href="&#x6A&#x61&#x76&#x61&#x73&#x63&#x72&#x69&#x70&#x74&#x3A&#x61&#x6C&#x65&#x72'
+    '&#x74&#x28&#x27&#x58&#x53&#x53&#x27&#x29">x</a>',
+    "<a href=\"jav\tascript:alert('XSS');\">x</a>",
+    "<a href=\"jav&#x0A;ascript:alert('XSS');\">x</a>",
+    "<a href=\" &#14;  javascript:alert('XSS');\">x</a>",
+    '<SCRIPT/XSS SRC="http://xss.example/xss.js"></SCRIPT>',
+    '<BODY onload!#$%&()*~+-_.,:;?@[/|\\]^`=alert("XSS")>',
+    '<<SCRIPT>alert("XSS");//\\<</SCRIPT>',
+    "<SCRIPT SRC=http://xss.example/xss.js?< B >",
+    '</TITLE><SCRIPT>alert("XSS");</SCRIPT>',
+    '<INPUT TYPE="IMAGE" SRC="javascript:alert(\'XSS\');">',
+    "<BODY BACKGROUND=\"javascript:alert('XSS')\">",
+    "<IMG DYNSRC=\"javascript:alert('XSS')\">",
+    "<STYLE>li {list-style-image: url(\"javascript:alert('XSS')\");}</STYLE><UL><LI>XSS</br>",
+    "<svg/onload=alert('XSS')>",
+    "<BGSOUND SRC=\"javascript:alert('XSS');\">",
+    '<META HTTP-EQUIV="refresh" CONTENT="0;url=data:text/html base64,'
+    'PHNjcmlwdD5hbGVydCgnWFNTJyk8L3NjcmlwdD4K">',
+    "<IFRAME SRC=\"javascript:alert('XSS');\"></IFRAME>",
+    "<TABLE BACKGROUND=\"javascript:alert('XSS')\">",
+    "<DIV STYLE=\"background-image: url(javascript:alert('XSS'))\">",
+    "<DIV STYLE=\"width: expression(alert('XSS'));\">",
+    "<BASE HREF=\"javascript:alert('XSS');//\">",
+    '<OBJECT TYPE="text/x-scriptlet" DATA="http://xss.example/scriptlet.html"></OBJECT>',
+    '<EMBED SRC="data:image/svg+xml;base64,PHN2ZyB4bWxuczpzdmc9Imh0dH A6Ly93d3cudzMub3JnLzIwMDAv'
+    'c3ZnIiB4bWxucz0iaHR0cDovL3d3dy53My5vcmcv">',
+    '<a href="javas\x00cript:alert(1)">x</a>',
+    "<a href=\"javascript&colon;alert('XSS')\">x</a>",
+    "<a href=\"\\x6Aavascript:alert('XSS')\">x</a>",
+    '<a href="//evil.example/%0Ajavascript:alert(1)">x</a>',
+    '<math href="javascript:javascript:alert(1)">CLICKME</math>',
+    "<form><button formaction=javascript:alert(1)>X</button></form>",
+    '<video><source onerror="javascript:alert(1)"></video>',
+    "<x contenteditable onfocus=alert(1) autofocus>",
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>',
+]
+
+
+class _Structure(HTMLParser):
+    """Collects every tag and attribute the sanitised HTML would give a browser."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+@pytest.mark.parametrize("vector", OWASP_VECTORS)
+def test_owasp_filter_evasion_vector_leaves_only_allowed_inert_markup(vector):
+    parser = _Structure()
+    parser.feed(sanitize_html(vector))
+    for tag, attrs in parser.tags:
+        assert tag in ALLOWED_TAGS, (vector, tag)
+        assert set(attrs) <= {"href", "title", "rel"}, (vector, attrs)
+        href = (attrs.get("href") or "").strip().lower()
+        assert not href or urlsplit(href).scheme in {"", "http", "https", "mailto"}, (vector, href)
