@@ -17,6 +17,7 @@ import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,11 +121,13 @@ def gunicorn(env, workers=2):
         process.wait(timeout=10)
 
 
-def wrk(url, seconds=4, connections=16, threads=1, script=None):
+def wrk(url, seconds=4, connections=16, threads=1, script=None, headers=()):
     """Requests per second for one `wrk` run; fails on any error response."""
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
     if script:
         command += ["-s", str(script)]
+    for header in headers:
+        command += ["-H", header]
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if bad:
@@ -135,19 +138,19 @@ def wrk(url, seconds=4, connections=16, threads=1, script=None):
     return rps, float(p50.group(1)) * scale[p50.group(2)] if p50 else float("nan")
 
 
-def measure(base, targets, rounds=3, seconds=4, warmup=1):
-    """Alternate over `targets` (name -> path or (path, wrk script)) for several rounds.
+def measure(targets, rounds=3, seconds=4, warmup=1):
+    """Alternate over `targets` (name -> Target) for several rounds.
 
     Returns {name: (median rps, median p50 ms)}.
     """
     results = {name: [] for name in targets}
     for target in targets.values():  # warm caches and connections
-        path, script = target if isinstance(target, tuple) else (target, None)
-        wrk(base + path, seconds=warmup, script=script)
+        wrk(target.url, seconds=warmup, script=target.script, headers=target.headers)
     for _ in range(rounds):
         for name, target in targets.items():
-            path, script = target if isinstance(target, tuple) else (target, None)
-            results[name].append(wrk(base + path, seconds=seconds, script=script))
+            results[name].append(
+                wrk(target.url, seconds=seconds, script=target.script, headers=target.headers)
+            )
     return {
         name: (
             statistics.median(r for r, _ in runs),
@@ -155,6 +158,15 @@ def measure(base, targets, rounds=3, seconds=4, warmup=1):
         )
         for name, runs in results.items()
     }
+
+
+@dataclass(frozen=True)
+class Target:
+    """One thing to load: a full URL, optionally with a wrk Lua script or extra headers."""
+
+    url: str
+    script: str | None = None
+    headers: tuple[str, ...] = ()
 
 
 def print_table(figures, reference, title):

@@ -1,27 +1,36 @@
 """Throughput of the reader's pages, as a ratio to a static file served by the same stack.
 
-Runs gunicorn with production settings (DEBUG off) on PostgreSQL (DATABASE_URL, default a
-`nr_bench_pages` database on 127.0.0.1) and `wrk` on 127.0.0.1; medians over alternating rounds.
+Two gunicorn servers run side by side with production settings (DEBUG off) on PostgreSQL
+(DATABASE_URL, default a `nr_bench_pages` database on 127.0.0.1): one with the server-side page
+cache off (every request renders) and one with it on. `wrk` on 127.0.0.1 loads each target in
+turn, for several alternating rounds; the table shows medians.
 
     .venv/bin/python bench/pages.py [--rounds 3] [--seconds 4]
+
+Targets (issue 7): story page uncached >= 35 % of the static file, story page from cache
+>= 85 %, filtered listing >= 10 %.
 """
 
 import argparse
 import sys
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import (
+from bench.harness import (  # noqa: E402
+    Target,
     gunicorn,
     hashed_static_path,
     measure,
     prepared_site,
     print_table,
     require_wrk,
-)  # noqa: E402,E501
+)
 
 SEED_URL = "/2021/12/15/putin-hails-russia-china-ties-as-example-for-the-21st-century/"
+LISTING_URL = "/stories/?section=news&tag=russia&ordering=newest"
+STATIC = "static file (site.css)"
 
 
 def main():
@@ -31,19 +40,29 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     require_wrk()
-    with prepared_site() as env, gunicorn(env, workers=args.workers) as base:
+    with (
+        prepared_site() as env,
+        gunicorn(env | {"PAGE_CACHE_SECONDS": "0"}, workers=args.workers) as plain,
+        gunicorn(env | {"PAGE_CACHE_SECONDS": "60"}, workers=args.workers) as cached,
+    ):
+        etag = urllib.request.urlopen(cached + SEED_URL).headers["ETag"]
         targets = {
-            "static file (site.css)": hashed_static_path(env, "articles/site.css"),
-            "story page": SEED_URL,
-            "front page": "/",
-            "section page": "/sections/news/",
+            STATIC: Target(plain + hashed_static_path(env, "articles/site.css")),
+            "story page, uncached": Target(plain + SEED_URL),
+            "story page, page cache": Target(cached + SEED_URL),
+            "story page, 304 (If-None-Match)": Target(
+                cached + SEED_URL, headers=(f"If-None-Match: {etag}",)
+            ),
+            "front page, uncached": Target(plain + "/"),
+            "filtered listing, uncached": Target(plain + LISTING_URL),
+            "filtered listing, page cache": Target(cached + LISTING_URL),
         }
-        figures = measure(base, targets, rounds=args.rounds, seconds=args.seconds)
+        figures = measure(targets, rounds=args.rounds, seconds=args.seconds)
     print_table(
         figures,
-        "static file (site.css)",
-        f"gunicorn ({args.workers} sync workers), wrk 1 thread 16 connections, "
-        f"{args.rounds} alternating rounds of {args.seconds}s, PostgreSQL",
+        STATIC,
+        f"gunicorn ({args.workers} sync workers each), wrk 1 thread 16 connections, "
+        f"{args.rounds} alternating rounds of {args.seconds}s, PostgreSQL, DEBUG off",
     )
 
 
