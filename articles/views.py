@@ -136,6 +136,11 @@ def source_detail(request, slug):
     paginator = Paginator(stories, PAGE_SIZE)
     paginator.count = source.story_count
     page = paginator.get_page(request.GET.get("page"))
+    for story in page.object_list:
+        # How each story described the source, said once rather than under every quote.
+        story.source_described_as = list(
+            dict.fromkeys(q.described_as for q in story.source_quotes if q.described_as)
+        )
     return render(request, "articles/source_detail.html", {"source": source, "page": page})
 
 

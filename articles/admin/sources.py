@@ -19,6 +19,7 @@ from ..reports import ReportFilterForm, sourcing_report, write_csv
 from ..sourcing import merge_sources, suggest_quotes
 
 BOTH_LOCATIONS = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
+INLINE_WIDTHS = {"described_as": 16}
 SHORT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 48})}}
 
 
@@ -27,7 +28,8 @@ class QuoteInline(admin.TabularInline):
 
     model = Quote
     extra = 0
-    fields = ("text", "speaker", "source", "described_as", "kind", "cue", "status", "position")
+    fields = ("text", "speaker", "source", "described_as", "status")
+    readonly_fields = ("speaker",)
     autocomplete_fields = ("source",)
     formfield_overrides = SHORT_TEXT
     classes = ("quotes-inline",)
@@ -35,6 +37,16 @@ class QuoteInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("source")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "source":
+            # Sources are edited on their own page; here the row stays narrow.
+            for action in ("add", "change", "delete", "view"):
+                setattr(field.widget, f"can_{action}_related", False)
+        elif db_field.name in INLINE_WIDTHS:
+            field.widget.attrs["size"] = INLINE_WIDTHS[db_field.name]
+        return field
 
 
 @admin.action(
@@ -57,7 +69,7 @@ class SourceQuoteInline(admin.TabularInline):
     fields = ("story_link", "text", "kind", "status")
     readonly_fields = fields
     can_delete = False
-    show_change_link = True
+    classes = ("source-quotes-inline",)
     verbose_name_plural = "quotes and the stories they are in"
 
     def has_add_permission(self, request, obj=None):
@@ -83,6 +95,7 @@ class SourceAdmin(admin.ModelAdmin):
     actions = ("merge_duplicates",)
     inlines = (SourceQuoteInline,)
     readonly_fields = ("stories", "created", "modified")
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
     change_list_template = "admin/articles/source/change_list.html"
     fieldsets = (
         (None, {"fields": ("name", "slug", "kind", "aliases")}),
@@ -217,10 +230,23 @@ class SourceAdmin(admin.ModelAdmin):
         )
 
 
+class SourceKindFilter(admin.SimpleListFilter):
+    title = "source kind"
+    parameter_name = "source_kind"
+
+    def lookups(self, request, model_admin):
+        return Source.Kind.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Source.Kind.values:
+            return queryset.filter(source__kind=self.value())
+        return queryset
+
+
 @admin.register(Quote)
 class QuoteAdmin(admin.ModelAdmin):
-    list_display = ("short_text", "speaker", "source", "story", "kind", "status")
-    list_filter = ("status", "kind", "source__kind", "story__section")
+    list_display = ("short_text", "attributed_to", "story_headline", "kind", "status")
+    list_filter = ("status", "kind", SourceKindFilter, "story__section")
     list_select_related = ("source", "story")
     search_fields = ("text", "speaker", "described_as", "source__name", "story__headline")
     autocomplete_fields = ("story", "source")
@@ -231,9 +257,23 @@ class QuoteAdmin(admin.ModelAdmin):
         "position", ("start", "end"),
     )  # fmt: skip
 
+    class Media:
+        css = {"all": ("articles/admin.css",)}
+
     @admin.display(description="Quote", ordering="text")
     def short_text(self, quote):
-        return quote.text if len(quote.text) <= 80 else quote.text[:77].rstrip() + "…"
+        return quote.text if len(quote.text) <= 120 else quote.text[:117].rstrip() + "…"
+
+    @admin.display(description="Attributed to", ordering="source__name")
+    def attributed_to(self, quote):
+        if quote.source:
+            return quote.source.name
+        return format_html("{} <small>(no source yet)</small>", quote.speaker or "unknown")
+
+    @admin.display(description="Story", ordering="story__headline")
+    def story_headline(self, quote):
+        headline = quote.story.headline
+        return headline if len(headline) <= 50 else headline[:47].rstrip() + "…"
 
     @admin.action(description="Confirm selected quotes", permissions=["change"])
     def confirm(self, request, queryset):

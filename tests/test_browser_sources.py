@@ -1,0 +1,69 @@
+"""Sources in a real browser: who is quoted on the story page, the source page, the admin."""
+
+import pytest
+
+from articles.demo import load_demo
+from articles.models import Source, Story
+from tests.conftest import ARTIFACTS, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WIDTHS = {"phone": 360, "desktop": 1280}
+
+
+def horizontal_overflow(page):
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+@pytest.mark.parametrize("device", WIDTHS)
+def test_story_page_shows_who_is_quoted_and_links_to_them(live_server, page, device):
+    story = load_demo()[0]
+    page.set_viewport_size({"width": WIDTHS[device], "height": 800})
+    page.goto(live_server.url + story.get_absolute_url())
+    quoted = page.locator(".quoted__name")
+    assert quoted.all_inner_texts() == ["Vladimir Putin", "Yury Ushakov"]
+    assert horizontal_overflow(page) <= 0
+    screenshot(page, f"story-quoted-{device}")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator(".story__footer").screenshot(path=ARTIFACTS / f"story-quoted-block-{device}.png")
+    quoted.nth(1).click()
+    page.wait_for_url("**/sources/yury-ushakov/")
+    assert page.locator("h1").inner_text() == "Yury Ushakov"
+
+
+@pytest.mark.parametrize("device", WIDTHS)
+def test_source_page_fits_the_screen(live_server, page, device):
+    load_demo()
+    page.set_viewport_size({"width": WIDTHS[device], "height": 800})
+    page.goto(live_server.url + "/sources/vladimir-putin/")
+    assert page.locator(".source-story").count() == 1
+    assert page.locator(".source-quote").count() >= 4
+    assert horizontal_overflow(page) <= 0
+    screenshot(page, f"source-{device}")
+
+
+def test_source_admin_pages(live_server, page, django_user_model):
+    load_demo()
+    django_user_model.objects.create_superuser("ed", "ed@example.com", "pw-for-tests")
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", "ed")
+    page.fill("#id_password", "pw-for-tests")
+    page.click("input[type=submit]")
+    page.goto(live_server.url + "/admin/articles/source/")
+    assert page.locator("#result_list tbody tr").count() == Source.objects.count()
+    screenshot(page, "admin-source-list")
+    ushakov = Source.objects.get(slug="yury-ushakov")
+    page.goto(f"{live_server.url}/admin/articles/source/{ushakov.pk}/change/")
+    assert page.locator("#id_aliases").input_value() == "Yuri Ushakov\nUshakov"
+    screenshot(page, "admin-source-change")
+    page.goto(live_server.url + "/admin/articles/source/report/")
+    assert page.locator(".report-table tbody tr").count() >= 1
+    screenshot(page, "admin-sourcing-report")
+    page.goto(live_server.url + "/admin/articles/quote/")
+    screenshot(page, "admin-quote-list")
+    seed = Story.objects.get(slug__startswith="putin-hails")
+    page.goto(f"{live_server.url}/admin/articles/story/{seed.pk}/change/")
+    inline = page.locator(".quotes-inline")
+    assert inline.locator("tbody tr.has_original").count() == seed.quotes.count()
+    ARTIFACTS.mkdir(exist_ok=True)
+    inline.screenshot(path=ARTIFACTS / "admin-story-quotes-inline.png")
