@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from .models import Section
+from .navigation import sections
 
 
 def site(request):
@@ -8,5 +8,5 @@ def site(request):
     return {
         "site_name": settings.SITE_NAME,
         "site_tagline": settings.SITE_TAGLINE,
-        "nav_sections": Section.objects.all(),
+        "nav_sections": sections(),
     }

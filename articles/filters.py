@@ -1,0 +1,341 @@
+"""Which published stories the listing shows: `StoryFilter`, and how it treats bad input.
+
+Rules for invalid input (each is tested in tests/test_listing.py). The page always answers 200
+and lists the stories of the filters that *were* valid, with a notice per ignored filter
+saying which and why; it never fails and never shows an empty list because of bad input.
+
+- An unknown or malformed section, tag, author or source slug: that filter is ignored.
+- A malformed or out-of-range date (before 1800, after 2200): that date is ignored.
+  "From" later than "To": the two are swapped (the reader surely meant the range).
+- `ordering` not one of newest/oldest/relevance: newest (relevance when searching).
+  `ordering=relevance` without search words: newest.
+- `q` longer than MAX_QUERY_LENGTH characters, or holding a NUL character: the search is
+  ignored (not truncated: a cut-off query would answer a question nobody asked).
+  `q` with no searchable word (only stop words or punctuation): the search is ignored.
+- A single-valued parameter given several times: the first value is used.
+  More than MAX_TAGS tags: the first MAX_TAGS are used. A repeated tag counts once.
+- Unknown parameters: ignored with a notice, except tracking parameters (utm_*, fbclid,
+  gclid …) which links from elsewhere carry and which are ignored silently.
+- `page`: see listing.py (not a number or below 1: page 1; past the end: the last page).
+"""
+
+import re
+from datetime import date, datetime, time, timedelta
+
+import django_filters
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Exists, F, OuterRef, TextField, Value
+from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
+
+from . import navigation, search
+from .models import Author, Byline, Quote, Source, Story, Tag
+
+MAX_TAGS = 5
+SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,200}$")
+PARAMETERS = (
+    "q",
+    "section",
+    "tag",
+    "author",
+    "source",
+    "published_after",
+    "published_before",
+    "ordering",
+    "page",
+)
+TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|ref|_ga)$")
+LABELS = {
+    "q": "search",
+    "section": "section",
+    "tag": "tag",
+    "author": "author",
+    "source": "source",
+    "published_after": "“from” date",
+    "published_before": "“to” date",
+    "ordering": "order",
+    "page": "page",
+}
+ORDERING = [("newest", "Newest first"), ("oldest", "Oldest first"), ("relevance", "Most relevant")]
+# Facet models looked up by slug, in one query for the whole request (see `_resolve`).
+LOOKUPS = {"tag": Tag, "author": Author, "source": Source}
+
+
+def _text(expression):
+    return Cast(expression, output_field=TextField())
+
+
+# What a facet page shows about its subject, fetched in the same UNION (same column types).
+DETAIL_FIELDS = {"tag": (), "author": ("job_title", "bio"), "source": ("role", "description")}
+DETAILS = {
+    "tag": {"info": _text(Value("")), "about": _text(Value(""))},
+    "author": {"info": _text(F("job_title")), "about": _text(F("bio"))},
+    "source": {"info": _text(F("role")), "about": _text(F("description"))},
+}
+DATE_LIMITS = [
+    MinValueValidator(date(1800, 1, 1), "Dates before 1800 cannot be used."),
+    MaxValueValidator(date(2200, 12, 31), "Dates after 2200 cannot be used."),
+]
+DATE_ERRORS = {"invalid": "Enter a date as YYYY-MM-DD, for example 2024-03-01."}
+
+
+def _quote(value, limit=40):
+    value = "".join(ch if ch.isprintable() else "�" for ch in value)
+    return f"“{value[:limit]}…”" if len(value) > limit else f"“{value}”"
+
+
+class StoryFilter(django_filters.FilterSet):
+    """The listing's filters over `Story.objects.published()`.
+
+    `fixed` pins facets for the section, tag and author pages, e.g. {"tag": "energy"}: the
+    page is the listing with that filter applied, whatever the query string says.
+    """
+
+    q = django_filters.CharFilter(
+        label="Search stories",
+        method="filter_q",
+        max_length=search.MAX_QUERY_LENGTH,
+        error_messages={
+            "max_length": "Search text can be at most %(limit_value)d characters long "
+            "(it has %(show_value)d)."
+        },
+    )
+    section = django_filters.ChoiceFilter(
+        label="Section", method="filter_section", empty_label="All sections"
+    )
+    tag = django_filters.MultipleChoiceFilter(label="Tags", method="filter_tag")
+    author = django_filters.ChoiceFilter(label="Author", method="filter_author")
+    source = django_filters.ChoiceFilter(label="Quoted source", method="filter_source")
+    published_after = django_filters.DateFilter(
+        label="From",
+        method="filter_after",
+        input_formats=["%Y-%m-%d"],
+        validators=DATE_LIMITS,
+        error_messages=DATE_ERRORS,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    published_before = django_filters.DateFilter(
+        label="To",
+        method="filter_before",
+        input_formats=["%Y-%m-%d"],
+        validators=DATE_LIMITS,
+        error_messages=DATE_ERRORS,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    ordering = django_filters.ChoiceFilter(
+        label="Order",
+        choices=ORDERING,
+        method="filter_nothing",
+        empty_label=None,
+        error_messages={
+            "invalid_choice": "“%(value)s” is not one of the orders offered "
+            "(newest, oldest, relevance)."
+        },
+    )
+
+    class Meta:
+        model = Story
+        fields = []
+
+    def __init__(self, data, queryset=None, *, fixed=None):
+        self.notices = []
+        self.missing_fixed = None  # set to the facet name when a pinned slug does not exist
+        self.fixed = dict(fixed or {})
+        if queryset is None:
+            queryset = Story.objects.published()
+        data = self._normalise(data)
+        self.resolved = self._resolve(data)
+        super().__init__(MultiValueDict(data), queryset=queryset)
+        self.filters["section"].extra["choices"] = [
+            (s.slug, s.name) for s in self.resolved["section"].values()
+        ]
+        for name in LOOKUPS:
+            objects = self.resolved[name].values()
+            self.filters[name].extra["choices"] = [(o.slug, o.name) for o in objects]
+
+    # --- Input hygiene, before any form validation ---
+
+    def _normalise(self, data):
+        """A plain dict of lists with unknown, repeated and surplus values removed, noted."""
+        clean, unknown = {}, []
+        for key in data:
+            values = [v for v in data.getlist(key) if v != ""]
+            if key not in PARAMETERS:
+                if not TRACKING.match(key):
+                    unknown.append(key)
+                continue
+            if key == "tag":
+                values = list(dict.fromkeys(values))
+                if len(values) > MAX_TAGS:
+                    self.notices.append(
+                        f"At most {MAX_TAGS} tags can be combined; the first {MAX_TAGS} are used."
+                    )
+                    values = values[:MAX_TAGS]
+            elif len(set(values)) > 1:
+                self.notices.append(
+                    f"Only one {LABELS[key]} can be chosen at a time; "
+                    f"{_quote(values[0])} is used and the rest ignored."
+                )
+            if values:
+                clean[key] = values if key == "tag" else values[:1]
+        for key in unknown[:3]:
+            self.notices.append(f"{_quote(key)} is not a filter on this page, so it was ignored.")
+        if len(unknown) > 3:
+            self.notices.append(f"{len(unknown) - 3} more unknown parameters were ignored.")
+        for key, value in self.fixed.items():
+            given = clean.get(key, [])
+            if key == "tag":
+                clean[key] = [value, *[v for v in given if v != value]][:MAX_TAGS]
+            else:
+                clean[key] = [value]
+        return clean
+
+    def _resolve(self, data):
+        """{"section": {slug: Section}, "tag": {…}, …} for the slugs asked for; notes unknown ones.
+
+        Sections come from the navigation cache. Tags, authors and sources share one UNION
+        query, so a page with every facet still costs one lookup query.
+        """
+        resolved = {"section": {s.slug: s for s in navigation.sections()}}
+        wanted = {}
+        for name in ("section", *LOOKUPS):
+            for slug in data.get(name, []):
+                if not SLUG.match(slug):
+                    self._unknown(data, name, slug, "is not a valid name")
+                elif name != "section":
+                    wanted.setdefault(name, set()).add(slug)
+        for name in LOOKUPS:
+            resolved[name] = {}
+        queries = [
+            LOOKUPS[name]
+            .objects.filter(slug__in=slugs)
+            .order_by()
+            .annotate(facet_kind=_text(Value(name)), **DETAILS[name])
+            .values_list("facet_kind", "pk", "slug", "name", *DETAILS[name])
+            for name, slugs in wanted.items()
+        ]
+        if queries:
+            rows = queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
+            for kind, pk, slug, name, *details in rows:
+                fields = dict(zip(DETAIL_FIELDS[kind], details, strict=False))
+                resolved[kind][slug] = LOOKUPS[kind](pk=pk, slug=slug, name=name, **fields)
+        for name in ("section", *LOOKUPS):
+            for slug in list(data.get(name, [])):
+                if SLUG.match(slug) and slug not in resolved[name]:
+                    self._unknown(data, name, slug, "does not exist")
+        return resolved
+
+    def _unknown(self, data, name, slug, why):
+        data[name] = [v for v in data[name] if v != slug]
+        if not data[name]:
+            del data[name]
+        if self.fixed.get(name) == slug:
+            self.missing_fixed = name
+        self.notices.append(f"The {LABELS[name]} {_quote(slug)} {why}, so it was ignored.")
+
+    # --- Filtering ---
+
+    def filter_queryset(self, queryset):
+        cleaned = self.form.cleaned_data
+        after, before = cleaned.get("published_after"), cleaned.get("published_before")
+        if after and before and after > before:
+            cleaned["published_after"], cleaned["published_before"] = before, after
+            self.notices.append("The “from” date was after the “to” date; the two were swapped.")
+        for name, errors in self.form.errors.items():
+            self.notices.append(f"The {LABELS[name]} was ignored: {' '.join(errors)}")
+        if cleaned.get("q") and not search.words(cleaned["q"]):
+            self.notices.append(
+                f"The search {_quote(cleaned['q'])} has no words specific enough to search "
+                "for, so it was ignored."
+            )
+            cleaned["q"] = ""
+        if cleaned.get("ordering") == "relevance" and not cleaned.get("q"):
+            self.notices.append(
+                "Ordering by relevance needs search words; newest first is used instead."
+            )
+        queryset = super().filter_queryset(queryset)
+        return queryset.order_by(*self.order_by())
+
+    def filter_q(self, queryset, name, value):
+        return search.search(queryset, value)
+
+    def filter_section(self, queryset, name, value):
+        return queryset.filter(section_id=self.resolved["section"][value].pk)
+
+    def filter_tag(self, queryset, name, value):
+        through = Story.tags.through.objects
+        for slug in value:
+            pk = self.resolved["tag"][slug].pk
+            queryset = queryset.filter(Exists(through.filter(story=OuterRef("pk"), tag_id=pk)))
+        return queryset
+
+    def filter_author(self, queryset, name, value):
+        pk = self.resolved["author"][value].pk
+        return queryset.filter(Exists(Byline.objects.filter(story=OuterRef("pk"), author_id=pk)))
+
+    def filter_source(self, queryset, name, value):
+        """Stories with a *confirmed* quote from the source; suggestions are not public."""
+        pk = self.resolved["source"][value].pk
+        quotes = Quote.objects.confirmed().filter(story=OuterRef("pk"), source_id=pk)
+        return queryset.filter(Exists(quotes))
+
+    def filter_after(self, queryset, name, value):
+        return queryset.filter(published_at__gte=_start_of(value))
+
+    def filter_before(self, queryset, name, value):
+        # "To" includes its whole day.
+        return queryset.filter(published_at__lt=_start_of(value + timedelta(days=1)))
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # ordering is applied last, in filter_queryset()
+
+    # --- What the page needs to know ---
+
+    @property
+    def search_text(self):
+        """The search words in effect ("" when none or when they were ignored)."""
+        return self.form.cleaned_data.get("q") or ""
+
+    @property
+    def ordering_value(self):
+        """newest, oldest or relevance: what the list is actually ordered by."""
+        cleaned = self.form.cleaned_data
+        asked = cleaned.get("ordering") or ("relevance" if cleaned.get("q") else "newest")
+        return "newest" if asked == "relevance" and not cleaned.get("q") else asked
+
+    def order_by(self):
+        return {
+            "newest": ("-published_at", "-pk"),
+            "oldest": ("published_at", "pk"),
+            "relevance": ("-rank", "-published_at", "-pk"),
+        }[self.ordering_value]
+
+    def active(self):
+        """The filters in effect, as (parameter, value, label) in a stable order."""
+        cleaned, items = self.form.cleaned_data, []
+        if cleaned.get("q"):
+            items.append(("q", cleaned["q"], f"Search: {_quote(cleaned['q'], 60)}"))
+        if cleaned.get("section"):
+            items.append(
+                ("section", cleaned["section"], self.resolved["section"][cleaned["section"]].name)
+            )
+        for slug in cleaned.get("tag") or []:
+            items.append(("tag", slug, f"Tag: {self.resolved['tag'][slug].name}"))
+        for name, prefix in (("author", "By"), ("source", "Quoting")):
+            if cleaned.get(name):
+                items.append(
+                    (name, cleaned[name], f"{prefix} {self.resolved[name][cleaned[name]].name}")
+                )
+        if cleaned.get("published_after"):
+            value = cleaned["published_after"]
+            items.append(("published_after", value.isoformat(), f"From {value.day} {value:%b %Y}"))
+        if cleaned.get("published_before"):
+            value = cleaned["published_before"]
+            items.append(("published_before", value.isoformat(), f"To {value.day} {value:%b %Y}"))
+        return items
+
+
+def _start_of(day):
+    return timezone.make_aware(datetime.combine(day, time.min))

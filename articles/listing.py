@@ -1,0 +1,288 @@
+"""The filtered listing page: `/stories/` and the section, tag and author pages built on it.
+
+Cost is fixed whatever the archive's size. A page runs at most four queries:
+1. the tag/author/source slugs of the request, if any (sections come from the cache),
+2. the window: result count, section and tag facet counts and, for relevance order, which
+   stories are on this page, all in one statement over a bounded set of matches,
+3. the page's stories (with their section, and for a search the highlighted text),
+4. their bylines.
+
+Bounds. Counting stops at COUNT_LIMIT (SEARCH_LIMIT for a search): past that the page says
+"more than 10,000" and only that many results can be paged through (narrowing the filters is
+the way to older stories), so the deepest OFFSET is bounded too. A search ranks by relevance
+within its SEARCH_LIMIT newest matches: ranking every match of a word found in half the archive
+would cost in proportion to the archive. Tag counts describe the first TAG_WINDOW results.
+The page says so whenever a bound is reached.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.db import connections
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+
+from . import navigation, search
+from .filters import StoryFilter
+from .models import Story, Tag
+
+PAGE_SIZE = 10
+COUNT_LIMIT = 10_000
+SEARCH_LIMIT = 1_000
+TAG_WINDOW = 1_000
+TOP_TAGS = 12
+# Facets with a page of their own: a listing filtered by just one of them is that page.
+FACET_PAGES = {
+    "section": "section-detail",
+    "tag": "tag-detail",
+    "author": "author-detail",
+    "source": "source-detail",
+}
+
+
+@dataclass
+class Page:
+    """One page of results, shaped like Django's Page for the templates."""
+
+    number: int
+    stories: list
+    total: int  # capped at limit + 1
+    limit: int
+    previous_url: str = ""
+    next_url: str = ""
+
+    @property
+    def bounded(self):
+        return self.total > self.limit
+
+    @property
+    def num_pages(self):
+        return last_page(self.total, self.limit)
+
+    def has_previous(self):
+        return self.number > 1
+
+    def has_next(self):
+        return self.number < self.num_pages
+
+    def has_other_pages(self):
+        return self.num_pages > 1
+
+
+def respond(request, *, fixed=None):
+    """Render the listing for `request`, with the facets in `fixed` pinned (a facet page)."""
+    fixed = fixed or {}
+    storyfilter = StoryFilter(request.GET, fixed=fixed)
+    if storyfilter.missing_fixed:
+        raise Http404(f"No such {storyfilter.missing_fixed}.")
+    stories = storyfilter.qs
+    active = storyfilter.active()
+    q = storyfilter.search_text
+    requested = page_number(request.GET.get("page"), storyfilter.notices)
+    found = window(storyfilter, stories, active, (requested - 1) * PAGE_SIZE)
+    number = clamp_page(requested, found.total, found.limit, storyfilter.notices)
+    rows = []
+    if found.total:
+        if found.page_ids is not None:  # relevance: the window chose the page's stories
+            page_rows = Story.objects.filter(pk__in=found.page_ids).for_display()
+        else:
+            offset = (number - 1) * PAGE_SIZE
+            page_rows = stories.for_display()[offset : offset + PAGE_SIZE]
+        if q:
+            page_rows = search.with_highlights(page_rows, q)
+        rows = list(page_rows)
+        if found.page_ids is not None:
+            rows.sort(key=lambda story: found.page_ids.index(story.pk))
+        if q:
+            search.highlight(rows, q)
+
+    # The reader's choices as query parameters: chips remove one, facets add or replace one.
+    state = [(name, value) for name, value, _ in active]
+    ordering = storyfilter.ordering_value
+    if ordering != ("relevance" if q else "newest"):
+        state.append(("ordering", ordering))
+    list_url = reverse("articles:story-list")
+    page = Page(number, rows, found.total, found.limit)
+    # Pagination stays on this page's own path; pinned facets are in the path, not the query.
+    here = [(name, value) for name, value in state if fixed.get(name) != value]
+    page.previous_url = _url(request.path, here + ([("page", number - 1)] if number > 2 else []))
+    page.next_url = _url(request.path, [*here, ("page", number + 1)])
+    names = [name for name, _ in state if name != "ordering"]
+    # A date range is one facet; search results, reorderings and corrected input are noindex.
+    facets = len(names) - ("published_after" in names and "published_before" in names)
+    indexable = not q and facets <= 1 and ordering == "newest" and not storyfilter.notices
+    sections = {s.pk: s for s in navigation.sections()}
+    chosen_section = dict(state).get("section")
+    facet_kind, facet = next(iter(fixed.items()), (None, None))
+    if facet_kind:
+        facet = storyfilter.resolved[facet_kind][facet]
+    context = {
+        "filter": storyfilter,
+        "form": storyfilter.form,
+        "page": page,
+        "q": q,
+        "notices": storyfilter.notices,
+        "chips": [
+            (label, _url(list_url, [p for p in state if p != (name, value)]))
+            for name, value, label in active
+        ],
+        "clear_url": list_url,
+        "section_facets": [
+            (
+                sections[pk],
+                n,
+                _url(list_url, [p for p in state if p[0] != "section"] + [("section", slug)]),
+                chosen_section == slug,
+            )
+            for pk, n in found.sections
+            if pk in sections and (slug := sections[pk].slug)
+        ],
+        "tag_facets": [
+            (tag, n, _url(list_url, [*state, ("tag", tag.slug)])) for tag, n in found.tags
+        ],
+        "ordering_value": ordering,
+        "hidden": [p for p in state if p[0] in ("tag", "author", "source")],
+        "noindex": not indexable,
+        "canonical": canonical(request, state, page.number),
+        "facet_kind": facet_kind,
+        "facet": facet,
+        "title": facet.name if facet else (f"Search: {q}" if q else "Stories"),
+        "current_section": facet.slug if facet_kind == "section" else None,
+        "tags_bounded": found.total > TAG_WINDOW,
+        "tag_window": TAG_WINDOW,
+    }
+    return render(request, "articles/story_list.html", context)
+
+
+@dataclass
+class Window:
+    sections: list  # [(section id, count)], largest first
+    tags: list  # [(Tag, count)], largest first, the chosen tags left out
+    total: int  # the number of results, capped at limit + 1
+    limit: int
+    page_ids: list | None  # for relevance order: this page's story ids, in order
+
+
+def window(storyfilter, stories, active, offset):
+    """Count and facet the first `limit` results, and rank them if need be; one query.
+
+    Every story has exactly one section, so the section counts add up to the (bounded) total.
+    """
+    connection = connections[stories.db]
+    quote = connection.ops.quote_name
+    q, ordering = storyfilter.search_text, storyfilter.ordering_value
+    relevance = ordering == "relevance"
+    limit = SEARCH_LIMIT if q else COUNT_LIMIT
+    in_order = stories.order_by(
+        *(("published_at", "pk") if ordering == "oldest" else ("-published_at", "-pk"))
+    )
+    columns = ["pk", "section_id", "published_at", *(["rank"] if relevance else [])]
+    sql, params = in_order.values_list(*columns)[: limit + 1].query.sql_with_params()
+    ctes = [f"matches (id, section_id, published_at{', rank' if relevance else ''}) AS ({sql})"]
+    params = list(params)
+    recent = "matches"
+    if limit > TAG_WINDOW:
+        recent_sql, recent_params = in_order.values_list("pk")[:TAG_WINDOW].query.sql_with_params()
+        ctes.append(f"recent (id) AS ({recent_sql})")
+        params += recent_params
+        recent = "recent"
+    through = Story.tags.through._meta
+    link, tag_table = quote(through.db_table), quote(Tag._meta.db_table)
+    story_id, tag_id = (quote(through.get_field(f).column) for f in ("story", "tag"))
+    chosen_tags = [value for name, value, _ in active if name == "tag"]
+    exclude = ""
+    if chosen_tags:
+        exclude = f" AND t.slug NOT IN ({', '.join(['%s'] * len(chosen_tags))})"
+        params += chosen_tags
+    parts = [
+        "SELECT 'section', section_id, COUNT(*), NULL, NULL FROM matches GROUP BY section_id",
+        f"""SELECT * FROM (
+            SELECT 'tag', t.id, COUNT(*) AS n, t.name, t.slug
+            FROM {link} AS st JOIN {tag_table} AS t ON t.id = st.{tag_id}
+            WHERE st.{story_id} IN (SELECT id FROM {recent}){exclude}
+            GROUP BY t.id, t.name, t.slug
+            ORDER BY n DESC, t.name
+            LIMIT {TOP_TAGS}
+        ) AS top_tags""",
+    ]
+    if relevance:
+        # The page's rows by rank; a page past the end becomes the last page, as in
+        # clamp_page(). All numbers here are integers of ours, never input.
+        shown = f"(CASE WHEN n < {limit} THEN n ELSE {limit} END)"
+        last_start = f"(({shown} - 1) / {PAGE_SIZE} * {PAGE_SIZE})"
+        start = f"(CASE WHEN {int(offset)} < {last_start} THEN {int(offset)} ELSE {last_start} END)"
+        parts.append(
+            f"""SELECT 'page', id, rn, NULL, NULL FROM (
+                SELECT id, COUNT(*) OVER () AS n, ROW_NUMBER() OVER (
+                    ORDER BY rank DESC, published_at DESC, id DESC
+                ) AS rn FROM matches
+            ) AS ranked WHERE rn > {start} AND rn <= {start} + {PAGE_SIZE}"""
+        )
+    query = f"WITH {', '.join(ctes)} " + " UNION ALL ".join(parts)
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        rows = cursor.fetchall()
+    sections = sorted(
+        ((pk, n) for kind, pk, n, *_ in rows if kind == "section"), key=lambda r: -r[1]
+    )
+    tags = [
+        (Tag(pk=pk, name=name, slug=slug), n) for kind, pk, n, name, slug in rows if kind == "tag"
+    ]
+    page_ids = None
+    if relevance:
+        page_ids = [
+            pk for _, pk, rn, *_ in sorted((r for r in rows if r[0] == "page"), key=lambda r: r[2])
+        ]
+    return Window(sections, tags, sum(n for _, n in sections), limit, page_ids)
+
+
+def last_page(total, limit):
+    return max(1, -(-min(total, limit) // PAGE_SIZE))
+
+
+def page_number(value, notices):
+    """The page asked for: not a whole number, or below 1, means page 1 (with a notice)."""
+    if value is None or value == "":
+        return 1
+    if not value.isascii() or not value.isdigit():
+        shown = "".join(ch if ch.isprintable() else "�" for ch in value[:20])
+        notices.append(f"“{shown}” is not a page number, so the first page is shown.")
+        return 1
+    number = int(value) if len(value) <= 12 else 10**12
+    if number < 1:
+        notices.append("Pages are numbered from 1, so the first page is shown.")
+        return 1
+    return number
+
+
+def clamp_page(number, total, limit, notices):
+    """Past the last page: the last page. Past the browsable bound: the last browsable page."""
+    last = last_page(total, limit)
+    if number <= last:
+        return number
+    if total > limit:
+        notices.append(
+            f"Only the first {last:,} pages of results this many can be browsed; "
+            "narrow them (for example with dates) to reach older stories."
+        )
+    elif total:
+        notices.append(
+            f"There {'is' if last == 1 else 'are'} only {last:,} page{'s' if last > 1 else ''}"
+            "; the last one is shown."
+        )
+    return last
+
+
+def canonical(request, state, number):
+    """The URL search engines should index for this page: a facet's own page where there is one."""
+    page = [("page", number)] if number > 1 else []
+    if len(state) == 1 and state[0][0] in FACET_PAGES:
+        name, value = state[0]
+        path = reverse(f"articles:{FACET_PAGES[name]}", args=[value])
+        return request.build_absolute_uri(_url(path, page))
+    return request.build_absolute_uri(_url(reverse("articles:story-list"), state + page))
+
+
+def _url(path, pairs):
+    return f"{path}?{urlencode(pairs)}" if pairs else path

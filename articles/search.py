@@ -1,0 +1,213 @@
+"""Full-text search over published stories.
+
+On PostgreSQL every story carries a stored `search_vector` (headline weight A, standfirst and the
+names of confirmed quoted sources weight B, body text weight C, English stemming) kept current
+by `Story.save()` and indexed with GIN; queries use `websearch_to_tsquery`, which accepts any
+text a reader types, rank with `ts_rank`, and highlight with `ts_headline` for the page's rows
+only. On SQLite (the embedded default) the same functions fall back to a case-insensitive match
+of every word in the headline, standfirst or body, ranked headline first, highlighted in Python.
+"""
+
+import html
+import re
+
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+)
+from django.db import connections
+from django.db.models import (
+    Case,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    StringAgg,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils.safestring import mark_safe
+
+from .html import html_to_text
+
+CONFIG = "english"
+MAX_QUERY_LENGTH = 200  # characters; a longer `q` is refused with a message (see filters.py)
+MAX_WORDS = 8  # the SQLite fallback matches at most this many words
+
+# PostgreSQL's English stop words (its `english.stop`): a query made only of these has no
+# lexemes, matches nothing, and the reader is told so rather than shown an empty list.
+_STOP_WORDS = """
+    i me my myself we our ours ourselves you your yours yourself yourselves he him his himself
+    she her hers herself it its itself they them their theirs themselves what which who whom this
+    that these those am is are was were be been being have has had having do does did doing a an
+    the and but if or because as until while of at by for with about against between into through
+    during before after above below to from up down in out on off over under again further then
+    once here there when where why how all any both each few more most other some such no nor not
+    only own same so than too very s t can will just don should now"""
+STOP_WORDS = frozenset(_STOP_WORDS.split())
+_WORD = re.compile(r"\w+")
+# Selection markers ts_headline puts around matches: private-use characters that cannot occur
+# in stories, so the text can be escaped first and the markers turned into <mark> afterwards.
+_START, _STOP = "\ue000", "\ue001"
+
+
+def words(q):
+    """The searchable words of `q`: its word tokens without stop words, lower-cased."""
+    return [w for w in _WORD.findall(q.lower()) if w not in STOP_WORDS]
+
+
+def is_postgresql(queryset):
+    return connections[queryset.db].vendor == "postgresql"
+
+
+def search_vector():
+    """The expression a story's `search_vector` is computed from (PostgreSQL only)."""
+    from .models import Quote
+
+    source_names = Subquery(
+        Quote.objects.confirmed()
+        .filter(story=OuterRef("pk"))
+        .order_by()
+        .values("story")
+        .annotate(names=_string_agg("source__name"))
+        .values("names")
+    )
+    return (
+        SearchVector("headline", weight="A", config=CONFIG)
+        + SearchVector(
+            Coalesce(source_names, Value(""), output_field=TextField()), weight="B", config=CONFIG
+        )
+        + SearchVector("standfirst", weight="B", config=CONFIG)
+        # The parser skips HTML tags and entities, so the sanitised body can be used as stored.
+        + SearchVector("body", weight="C", config=CONFIG)
+    )
+
+
+def _string_agg(field):
+    return StringAgg(field, delimiter=Value(" "))
+
+
+def refresh_search_vectors(queryset):
+    """Recompute the stored search vector of every story in `queryset`; one UPDATE.
+
+    Called by `Story.save()`; call it yourself after bulk changes (bulk_create, update(), or a
+    quote confirmed or rejected, since quoted source names are part of the vector).
+    Does nothing off PostgreSQL, where search reads the text columns directly.
+    """
+    if not is_postgresql(queryset):
+        return 0
+    return queryset.order_by().update(search_vector=search_vector())
+
+
+def search(queryset, q):
+    """Stories of `queryset` matching every searchable word of `q`, annotated with `rank`."""
+    if is_postgresql(queryset):
+        query = SearchQuery(q, search_type="websearch", config=CONFIG)
+        return queryset.filter(search_vector=query).annotate(
+            # Normalisation 1 divides by 1 + log(length), so long bodies do not win by size.
+            rank=SearchRank(F("search_vector"), query, normalization=Value(1))
+        )
+    terms = words(q)[:MAX_WORDS]
+    for term in terms:
+        queryset = queryset.filter(
+            Q(headline__icontains=term) | Q(standfirst__icontains=term) | Q(body__icontains=term)
+        )
+    score = Value(0.0, output_field=FloatField())
+    for term in terms:
+        score += Case(
+            When(headline__icontains=term, then=Value(1.0)),
+            When(standfirst__icontains=term, then=Value(0.4)),
+            default=Value(0.1),
+            output_field=FloatField(),
+        )
+    return queryset.annotate(rank=score)
+
+
+def with_highlights(queryset, q):
+    """Add highlighted headline, standfirst and body snippet to the rows of a sliced page.
+
+    On PostgreSQL these are ts_headline annotations; the planner evaluates such expensive
+    target-list expressions after LIMIT, so only the page's rows pay for them. Elsewhere the
+    marking happens in Python in `highlight()`.
+    """
+    if not is_postgresql(queryset):
+        return queryset
+    query = SearchQuery(q, search_type="websearch", config=CONFIG)
+    common = {"config": CONFIG, "start_sel": _START, "stop_sel": _STOP}
+    plain_body = _strip_tags(F("body"))
+    return queryset.annotate(
+        hl_headline=SearchHeadline("headline", query, highlight_all=True, **common),
+        hl_standfirst=SearchHeadline("standfirst", query, highlight_all=True, **common),
+        hl_snippet=SearchHeadline(
+            plain_body,
+            query,
+            max_words=35,
+            min_words=15,
+            max_fragments=2,
+            fragment_delimiter=" … ",
+            **common,
+        ),
+    )
+
+
+def _strip_tags(expression):
+    return Func(
+        expression,
+        Value("<[^>]+>"),
+        Value(" "),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
+
+
+def highlight(stories, q):
+    """Give each story `hl_headline`, `hl_standfirst` and `hl_snippet` as safe HTML with <mark>."""
+    terms = words(q)[:MAX_WORDS]
+    pattern = (
+        re.compile(r"\b(" + "|".join(map(re.escape, terms)) + r")\w*", re.I) if terms else None
+    )
+    for story in stories:
+        if hasattr(story, "hl_snippet"):  # PostgreSQL did the work
+            story.hl_headline = _marked(story.hl_headline)
+            story.hl_standfirst = _marked(story.hl_standfirst)
+            # The body is stored as HTML: its entities come back escaped.
+            snippet = html.unescape(story.hl_snippet)
+            story.hl_snippet = _marked(snippet) if _START in snippet else ""
+        else:
+            story.hl_headline = _mark_python(story.headline, pattern)
+            story.hl_standfirst = _mark_python(story.standfirst, pattern)
+            story.hl_snippet = _snippet_python(html_to_text(story.body), pattern)
+    return stories
+
+
+def _marked(text):
+    escaped = html.escape(text or "", quote=False)
+    return mark_safe(escaped.replace(_START, "<mark>").replace(_STOP, "</mark>"))
+
+
+def _mark_python(text, pattern):
+    if not pattern:
+        return _marked(text)
+    return _marked(pattern.sub(lambda m: f"{_START}{m.group(0)}{_STOP}", text or ""))
+
+
+def _snippet_python(text, pattern, width=220):
+    """About `width` characters of `text` around the first match, or "" if it has none."""
+    match = pattern.search(text) if pattern else None
+    if not match:
+        return ""
+    start = max(0, match.start() - width // 3)
+    if start:
+        start = text.find(" ", start) + 1 or start
+    end = min(len(text), start + width)
+    if end < len(text):
+        end = text.rfind(" ", start, end) if text.rfind(" ", start, end) > match.end() else end
+    snippet = ("… " if start else "") + text[start:end].strip() + (" …" if end < len(text) else "")
+    return _mark_python(snippet.replace("\n", " "), pattern)

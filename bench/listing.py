@@ -1,0 +1,118 @@
+"""Time the filtered listing (/stories/) for a set of filter combinations, in process.
+
+Each combination is requested through Django's test client (settings as in production, DEBUG
+off), in alternating rounds so that background noise spreads evenly; the script prints p50
+and p95 per combination in milliseconds and the SQL queries the page ran. Fill the database
+first with bench/make_archive.py.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/nr_bench_100k \\
+        .venv/bin/python bench/listing.py [--rounds 40]
+
+Budgets (issue 5): at most 4 queries per page; p95 at most 50 ms at 100,000 stories.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault(
+    "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
+)
+os.environ.setdefault("LOG_LEVEL", "ERROR")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.db.models import Count, Q  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from articles.models import Author, Section, Source, Story, Tag  # noqa: E402
+
+QUERY_BUDGET = 4
+P95_BUDGET_MS = 50
+
+
+def combinations():
+    """(label, URL) pairs, with filter values picked from the data: busy, not exotic ones."""
+    published = Story.objects.published()
+    section = Section.objects.annotate(n=Count("stories")).order_by("-n").first()
+    tags = list(Tag.objects.annotate(n=Count("stories")).order_by("-n")[:20])
+    tag = tags[len(tags) // 2]  # a mid-popular tag
+    author = Author.objects.annotate(n=Count("bylines")).order_by("-n").first()
+    source = (
+        Source.objects.annotate(n=Count("quotes", filter=Q(quotes__status="confirmed")))
+        .order_by("-n")
+        .first()
+    )
+    newest = published.order_by("-published_at").values_list("published_at", flat=True).first()
+    year_ago = newest.date().replace(year=newest.year - 1)
+    deep = max(1, min(published.count(), 10_000) // 10 // 2)
+    return [
+        ("none", "/stories/"),
+        ("section", f"/stories/?section={section.slug}"),
+        (
+            "tag + date range",
+            f"/stories/?tag={tag.slug}&published_after={year_ago}&published_before={newest.date()}",
+        ),
+        ("author", f"/stories/?author={author.slug}"),
+        ("source", f"/stories/?source={source.slug}"),
+        ("q common word", "/stories/?q=minister"),
+        ("q rare word", "/stories/?q=quasar"),
+        ("q + section", f"/stories/?q=minister&section={section.slug}"),
+        (f"deep page ({deep})", f"/stories/?page={deep}"),
+        ("section page", f"/sections/{section.slug}/"),
+    ]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=40)
+    args = parser.parse_args()
+    client = Client()
+    combos = combinations()
+    queries = {}
+    for label, url in combos:  # warm-up: caches, connection, PostgreSQL's buffers
+        for _ in range(3):
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        queries[label] = len(captured)
+    timings = {label: [] for label, _ in combos}
+    for _ in range(args.rounds):
+        for label, url in combos:
+            started = time.perf_counter()
+            client.get(url)
+            timings[label].append((time.perf_counter() - started) * 1000)
+
+    stories = Story.objects.count()
+    public = Story.objects.published().count()
+    print(f"{connection.vendor}, {stories:,} stories ({public:,} public), {args.rounds} rounds")
+    print(f"{'combination':<22} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}  URL")
+    failed = []
+    for label, url in combos:
+        ordered = sorted(timings[label])
+        p50 = statistics.median(ordered)
+        p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+        print(f"{label:<22} {p50:8.1f} {p95:8.1f} {queries[label]:8d}  {url}")
+        if queries[label] > QUERY_BUDGET:
+            failed.append(f"{label}: {queries[label]} queries")
+        if p95 > P95_BUDGET_MS:
+            failed.append(f"{label}: p95 {p95:.1f} ms")
+    print("over budget: " + "; ".join(failed) if failed else "all within budget")
+
+
+if __name__ == "__main__":
+    main()
