@@ -324,3 +324,32 @@ def test_appeals_staff_cannot_open_stories_but_can_manage_appeals(client):
     assert client.post(change_url(story), {"headline": "x"}).status_code == 403
     assert client.get(reverse("admin:articles_appeal_changelist")).status_code == 200
     assert client.get(reverse("admin:articles_appeal_add")).status_code == 200
+
+
+# --- Scheduling, at query time ---
+
+
+def test_scheduled_withdrawal_takes_a_story_off_the_site_with_no_job(client):
+    now = timezone.now()
+    leaving = make_story(headline="Leaving later", withdraw_at=now + timezone.timedelta(hours=1))
+    gone = make_story(
+        headline="Already gone",
+        published_at=now - timezone.timedelta(days=2),
+        withdraw_at=now - timezone.timedelta(minutes=1),
+    )
+    assert set(Story.objects.published()) == {leaving}
+    assert leaving.is_public and not leaving.is_scheduled
+    assert not gone.is_public and gone.is_expired and not gone.is_scheduled
+    assert client.get(leaving.get_absolute_url()).status_code == 200
+    assert client.get(gone.get_absolute_url()).status_code == 404
+
+
+def test_future_story_is_scheduled_until_its_time(client):
+    soon = make_story(published_at=timezone.now() + timezone.timedelta(minutes=5))
+    assert soon.is_scheduled and not soon.is_public
+    assert client.get(soon.get_absolute_url()).status_code == 404
+    Story.objects.filter(pk=soon.pk).update(
+        published_at=timezone.now() - timezone.timedelta(seconds=1)
+    )
+    soon.refresh_from_db()
+    assert client.get(soon.get_absolute_url()).status_code == 200

@@ -526,6 +526,8 @@ class StoryWorkflowAdmin:
             messages.info(request, "There is no refused save of yours for this story to compare.")
             return redirect("admin:articles_story_change", story.pk)
         current = current_state(story)
+        latest = story.revisions.select_related("user").first()
+        current.user = latest.user if latest else None
         theirs = Revision(
             story=story,
             number=0,

@@ -52,6 +52,11 @@ class Revision(models.Model):
     def get_absolute_url(self):
         return reverse("admin:articles_story_revision", args=[self.story_id, self.pk])
 
+    @property
+    def by(self):
+        """Who saved it, as people know them."""
+        return (self.user.get_full_name() or self.user.get_username()) if self.user else ""
+
     def byline_text(self):
         return ", ".join(f"{b['role_label']} {b['author']}" for b in self.bylines)
 

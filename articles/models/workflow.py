@@ -24,3 +24,7 @@ class Transition(models.Model):
 
     def __str__(self):
         return f"{self.get_from_status_display() or 'New'} → {self.get_to_status_display()}"
+
+    @property
+    def by(self):
+        return (self.user.get_full_name() or self.user.get_username()) if self.user else ""

@@ -1,0 +1,233 @@
+"""Revisions (every save, compare, restore) and no lost edits (version check, presence)."""
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Revision, Story
+from articles.revisions import diff_paragraphs, diff_words, render_diff
+from articles.roles import EDITOR
+from tests.admin_forms import admin_form_data
+from tests.conftest import make_author, make_staff, make_story, make_tag
+
+pytestmark = pytest.mark.django_db
+
+
+def change_url(story):
+    return reverse("admin:articles_story_change", args=[story.pk])
+
+
+@pytest.fixture
+def story():
+    return make_story(
+        headline="Ministers agree budget",
+        standfirst="A late-night deal.",
+        body="<p>The cabinet met on Tuesday.</p><p>It agreed a budget of 4 billion.</p>",
+        authors=[make_author(name="Anna Petrova")],
+        tags=[make_tag(name="Budget")],
+    )
+
+
+@pytest.fixture
+def anna(client):
+    client.force_login(make_staff("anna", EDITOR))
+    return client
+
+
+def save(client, story, **changes):
+    page = client.get(change_url(story))
+    return client.post(change_url(story), admin_form_data(page, **changes))
+
+
+# --- Every save keeps a revision ---
+
+
+def test_every_admin_save_keeps_a_revision_with_words_filing_and_bylines(anna, story):
+    assert save(anna, story, headline="Ministers agree a budget").status_code == 302
+    assert save(anna, story, body="<p>The cabinet met on Wednesday.</p>").status_code == 302
+    revisions = list(story.revisions.order_by("number"))
+    # The first save also keeps the story as it was before anyone edited it in the CMS.
+    assert [r.number for r in revisions] == [1, 2, 3]
+    assert revisions[0].headline == "Ministers agree budget"
+    assert revisions[1].headline == "Ministers agree a budget"
+    assert revisions[2].body == "<p>The cabinet met on Wednesday.</p>"
+    assert revisions[2].byline_text() == "By Anna Petrova" and revisions[2].tag_text() == "Budget"
+    assert revisions[2].user.username == "anna" and revisions[2].summary == "Edited"
+    story.refresh_from_db()
+    assert story.version == 3
+
+
+def test_word_diff_marks_only_the_changed_words():
+    html = render_diff(
+        diff_words("It agreed a budget of 4 billion.", "It agreed a 5 billion budget.")
+    )
+    assert html == "It agreed a <ins>5 billion </ins>budget<del> of 4 billion</del>."
+    assert render_diff(diff_words("<b>", "<i>")) == "&lt;<del>b</del><ins>i</ins>&gt;"
+
+
+def test_paragraph_diff_keeps_unchanged_paragraphs_whole():
+    paragraphs = diff_paragraphs(
+        "One.\nTwo words here.\nThree.", "One.\nTwo new words here.\nFour."
+    )
+    assert paragraphs[0] == [("equal", "One.")]
+    assert paragraphs[1] == [("equal", "Two "), ("insert", "new "), ("equal", "words here.")]
+    assert paragraphs[2] == [("delete", "Three"), ("insert", "Four"), ("equal", ".")]
+
+
+def test_compare_page_shows_a_readable_word_diff(anna, story):
+    save(
+        anna,
+        story,
+        body="<p>The cabinet met on Wednesday.</p><p>It agreed a budget of 5 billion.</p>",
+    )
+    response = anna.get(
+        reverse("admin:articles_story_compare", args=[story.pk]), {"from": 1, "to": 2}
+    )
+    assert response.status_code == 200
+    html = response.text
+    assert "<del>Tuesday</del><ins>Wednesday</ins>" in html
+    assert "<del>4</del><ins>5</ins>" in html
+    assert "Revision 1 → revision 2" in html
+    listing = anna.get(reverse("admin:articles_story_revisions", args=[story.pk])).text
+    assert 'name="from"' in listing and "Restore…" in listing
+
+
+def test_compare_refuses_bad_input_with_a_message(anna, story):
+    url = reverse("admin:articles_story_compare", args=[story.pk])
+    for params in ({}, {"from": "x", "to": "1"}, {"from": 1, "to": 99}):
+        response = anna.get(url, params, follow=True)
+        assert response.status_code == 200
+        assert "Choose two revisions" in response.text or "does not exist" in response.text
+
+
+def test_restore_brings_back_words_and_bylines_as_a_new_revision(anna, story):
+    save(anna, story, headline="Wrong headline", body="<p>Vandalised.</p>")
+    first = story.revisions.get(number=1)
+    url = reverse("admin:articles_story_restore", args=[story.pk, first.pk])
+    confirm = anna.get(url)
+    assert confirm.status_code == 200 and "<del>Wrong headline</del>" in confirm.text
+    story.refresh_from_db()
+    assert story.body == "<p>Vandalised.</p>"  # a GET changes nothing
+    assert anna.post(url).status_code == 302
+    story.refresh_from_db()
+    assert story.headline == "Ministers agree budget"
+    assert story.body.startswith("<p>The cabinet met on Tuesday.</p>")
+    assert story.is_public and [a.name for a in story.authors.all()] == ["Anna Petrova"]
+    latest = story.revisions.first()
+    assert latest.number == 3 and latest.summary == "Restored revision 1"
+
+
+def test_restore_keeps_the_publication_state(anna):
+    draft_then_live = make_story(
+        status=Story.Status.DRAFT, published_at=None, authors=[make_author()]
+    )
+    save(anna, draft_then_live, headline="Old words")
+    save(anna, draft_then_live, status="published", headline="New words")
+    old = draft_then_live.revisions.get(headline="Old words")
+    anna.post(reverse("admin:articles_story_restore", args=[draft_then_live.pk, old.pk]))
+    draft_then_live.refresh_from_db()
+    assert draft_then_live.headline == "Old words" and draft_then_live.is_public
+
+
+# --- No lost edits ---
+
+
+def test_second_of_two_editors_is_refused_and_keeps_their_text(client, story):
+    """Two logged-in editors open the same story; both save; nothing either typed is lost."""
+    from django.test import Client
+
+    anna, boris = Client(), Client()
+    anna.force_login(make_staff("anna", EDITOR))
+    boris.force_login(make_staff("boris", EDITOR))
+    anna_page = anna.get(change_url(story))
+    boris_page = boris.get(change_url(story))
+    assert "Anna</strong>" in boris_page.text and "also editing this story" in boris_page.text
+
+    anna_text = "<p>The cabinet met on Tuesday night.</p><p>It agreed a budget of 4 billion.</p>"
+    assert (
+        anna.post(change_url(story), admin_form_data(anna_page, body=anna_text)).status_code == 302
+    )
+
+    boris_text = "<p>The cabinet met on Tuesday.</p><p>It agreed a budget of 4.2 billion.</p>"
+    boris_data = admin_form_data(boris_page, body=boris_text, headline="Budget agreed")
+    refused = boris.post(change_url(story), boris_data)
+    assert refused.status_code == 200
+    assert "Not saved: Anna saved this story" in refused.text
+    # Boris's words are still on the form he gets back.
+    form = refused.context["adminform"].form
+    assert form["body"].value() == boris_text and form["headline"].value() == "Budget agreed"
+    # Anna's save is intact.
+    story.refresh_from_db()
+    assert story.body == anna_text and story.headline == "Ministers agree budget"
+    assert story.version == 2
+
+    # The link in the message compares Boris's copy with the current version.
+    conflict_url = reverse("admin:articles_story_conflict", args=[story.pk])
+    assert conflict_url in refused.text
+    diff = boris.get(conflict_url).text
+    assert "Tuesday<del> night</del>." in diff and "4<ins>.2</ins> billion" in diff
+    assert "Your copy" in diff
+
+    # Having read the diff, saving the refused form again is deliberate and goes through.
+    again = boris.post(change_url(story), admin_form_data(refused))
+    assert again.status_code == 302
+    story.refresh_from_db()
+    assert story.body == boris_text and story.version == 3
+
+
+def test_a_publish_action_also_makes_an_open_form_stale(anna, story):
+    draft = make_story(status=Story.Status.DRAFT, published_at=None, authors=[make_author()])
+    page = anna.get(change_url(draft))
+    anna.post(
+        reverse("admin:articles_story_changelist"),
+        {"action": "publish", "_selected_action": [draft.pk]},
+    )
+    refused = anna.post(change_url(draft), admin_form_data(page, headline="Stale"))
+    assert refused.status_code == 200 and "Not saved" in refused.text
+    draft.refresh_from_db()
+    assert draft.is_public and draft.headline != "Stale"
+
+
+def test_a_post_without_the_loaded_version_is_refused(anna, story):
+    data = admin_form_data(anna.get(change_url(story)), headline="Blind overwrite")
+    del data["loaded_version"]
+    assert "Not saved" in anna.post(change_url(story), data).text
+    story.refresh_from_db()
+    assert story.headline == "Ministers agree budget"
+
+
+def test_presence_heartbeat_lists_the_others(client, story):
+    from django.test import Client
+
+    anna, boris = Client(), Client()
+    anna.force_login(make_staff("anna", EDITOR))
+    boris.force_login(make_staff("boris", EDITOR))
+    url = reverse("admin:articles_story_presence", args=[story.pk])
+    assert anna.post(url).json() == {"others": []}
+    others = boris.post(url).json()["others"]
+    assert [o["name"] for o in others] == ["Anna"]
+    assert anna.get(url).status_code == 405
+
+
+def test_revision_is_kept_by_value_after_an_author_is_renamed(anna, story):
+    save(anna, story, headline="Renamed later")
+    story.authors.update(name="Anna P. Petrova")
+    assert Revision.objects.get(story=story, number=2).byline_text() == "By Anna Petrova"
+
+
+def test_a_rewritten_paragraph_is_shown_whole_not_as_confetti():
+    paragraphs = diff_paragraphs(
+        "Keep this.\nThe cat sat on the mat today.",
+        "Keep this.\nMarkets rallied after strong data from Asia.",
+    )
+    assert paragraphs[1:] == [
+        [("delete", "The cat sat on the mat today.")],
+        [("insert", "Markets rallied after strong data from Asia.")],
+    ]
+
+
+def test_one_long_paragraph_is_diffed_sentence_by_sentence():
+    old = " ".join(f"Sentence {n} says something about item {n}." for n in range(300))
+    new = old.replace("item 150.", "item one hundred and fifty.")
+    (segments,) = diff_paragraphs(old, new)
+    changed = [(op, text) for op, text in segments if op != "equal"]
+    assert changed == [("delete", "150"), ("insert", "one hundred and fifty")]
