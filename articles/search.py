@@ -2,7 +2,8 @@
 
 On PostgreSQL every story carries a stored `search_vector` (headline weight A, standfirst and the
 names of confirmed quoted sources weight B, body text weight C, English stemming) kept current
-by `Story.save()` and indexed with GIN; queries use `websearch_to_tsquery`, which accepts any
+by database triggers whatever writes the story, its quotes or their sources (migration 0006),
+and indexed with GIN; queries use `websearch_to_tsquery`, which accepts any
 text a reader types, rank with `ts_rank`, and highlight with `ts_headline` for the page's rows
 only. On SQLite (the embedded default) the same functions fall back to a case-insensitive match
 of every word in the headline, standfirst or body, ranked headline first, highlighted in Python.
@@ -15,7 +16,6 @@ from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
-    SearchVector,
 )
 from django.db import connections
 from django.db.models import (
@@ -23,15 +23,11 @@ from django.db.models import (
     F,
     FloatField,
     Func,
-    OuterRef,
     Q,
-    StringAgg,
-    Subquery,
     TextField,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.utils.safestring import mark_safe
 
 from .html import html_to_text
@@ -66,43 +62,16 @@ def is_postgresql(queryset):
     return connections[queryset.db].vendor == "postgresql"
 
 
-def search_vector():
-    """The expression a story's `search_vector` is computed from (PostgreSQL only)."""
-    from .models import Quote
-
-    source_names = Subquery(
-        Quote.objects.confirmed()
-        .filter(story=OuterRef("pk"))
-        .order_by()
-        .values("story")
-        .annotate(names=_string_agg("source__name"))
-        .values("names")
-    )
-    return (
-        SearchVector("headline", weight="A", config=CONFIG)
-        + SearchVector(
-            Coalesce(source_names, Value(""), output_field=TextField()), weight="B", config=CONFIG
-        )
-        + SearchVector("standfirst", weight="B", config=CONFIG)
-        # The parser skips HTML tags and entities, so the sanitised body can be used as stored.
-        + SearchVector("body", weight="C", config=CONFIG)
-    )
-
-
-def _string_agg(field):
-    return StringAgg(field, delimiter=Value(" "))
-
-
 def refresh_search_vectors(queryset):
     """Recompute the stored search vector of every story in `queryset`; one UPDATE.
 
-    Called by `Story.save()`; call it yourself after bulk changes (bulk_create, update(), or a
-    quote confirmed or rejected, since quoted source names are part of the vector).
-    Does nothing off PostgreSQL, where search reads the text columns directly.
+    Database triggers keep vectors current through every write (see migration 0006), so this
+    is for repairs and bulk loads that switched the triggers off. Does nothing off PostgreSQL.
     """
     if not is_postgresql(queryset):
         return 0
-    return queryset.order_by().update(search_vector=search_vector())
+    document = Func("id", "headline", "standfirst", "body", function="articles_story_document")
+    return queryset.order_by().update(search_vector=document)
 
 
 def search(queryset, q):

@@ -297,6 +297,15 @@ class TextIndexer:
         if self.postgresql:
             with connection.cursor() as cursor:
                 cursor.execute("DROP INDEX IF EXISTS story_search_vector_idx")
+                # Row by row, the triggers would compute each vector on the loader's time (and
+                # once more per confirmed quote); batches in a second thread overlap instead.
+                self._triggers("DISABLE")
+
+    @staticmethod
+    def _triggers(action):
+        with connection.cursor() as cursor:
+            cursor.execute(f"ALTER TABLE articles_story {action} TRIGGER articles_story_search")
+            cursor.execute(f"ALTER TABLE articles_quote {action} TRIGGER articles_quote_search")
 
     def add(self, first, last):
         if self.postgresql:
@@ -310,9 +319,13 @@ class TextIndexer:
             connection.close()
 
     def finish(self):
-        for future in self.pending:
-            future.result()
-        self.pool.shutdown()
+        try:
+            for future in self.pending:
+                future.result()
+        finally:
+            self.pool.shutdown()
+            if self.postgresql:
+                self._triggers("ENABLE")
         if not self.postgresql:
             return
         print(f"search vectors: {time.monotonic() - self.started:.1f}s", flush=True)
@@ -346,7 +359,12 @@ def main():
         if not args.reset:
             sys.exit("The database already has content; pass --reset to replace it.")
         reset()
-    started = build(args.stories, args.seed)
+    try:
+        started = build(args.stories, args.seed)
+    except BaseException:
+        if connection.vendor == "postgresql":
+            TextIndexer._triggers("ENABLE")  # never leave the database without them
+        raise
     published = Story.objects.published().count()
     print(
         f"Done: {args.stories:,} stories ({published:,} public), "

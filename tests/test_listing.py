@@ -166,20 +166,29 @@ def test_search_is_stemmed_on_postgresql(client, world):
 
 
 @on_postgresql
-def test_search_vector_follows_edits_and_confirmed_sources(client, world):
+def test_search_vector_follows_every_kind_of_write(client, world):
     story = world["flood"]
     assert headlines(client.get("/stories/", {"q": "emergency"})) == []
     story.standfirst = "An emergency was declared."
     story.save()
     assert headlines(client.get("/stories/", {"q": "emergency"})) == ["Floods hit the south"]
-    # Source names count too, once the quote is confirmed and the story saved again.
+    Story.objects.filter(pk=story.pk).update(headline="Floods and landslides hit the south")
+    assert headlines(client.get("/stories/", {"q": "landslide"})) == [
+        "Floods and landslides hit the south"
+    ]
+    # Sources quoted in confirmed quotes are part of the document, however the quote changed.
     assert headlines(client.get("/stories/", {"q": "ushakov"})) == ["Leaders meet by video link"]
-    Quote.objects.filter(story=story).update(status="confirmed")
-    story.save()
-    assert set(headlines(client.get("/stories/", {"q": "ushakov"}))) == {
-        "Leaders meet by video link",
-        "Floods hit the south",
-    }
+    Quote.objects.filter(story=story).update(status="confirmed")  # as the admin action does
+    assert len(headlines(client.get("/stories/", {"q": "ushakov"}))) == 2
+    source = world["ushakov"]
+    source.name = "Yuri Ushakov"
+    source.save()
+    assert len(headlines(client.get("/stories/", {"q": "yuri"}))) == 2
+    Quote.objects.filter(story=story).delete()
+    assert headlines(client.get("/stories/", {"q": "yuri"})) == ["Leaders meet by video link"]
+    # Suggested quotes are not public, so they are not searchable either.
+    Quote.objects.create(story=story, source=source, text="Perhaps", status="suggested")
+    assert headlines(client.get("/stories/", {"q": "yuri"})) == ["Leaders meet by video link"]
 
 
 @pytest.mark.parametrize(

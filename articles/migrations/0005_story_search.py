@@ -2,7 +2,7 @@
 
 The column exists on every database (SQLite stores it as an unused NULL column); the GIN index
 and the backfill are PostgreSQL-only, so they run in RunPython steps that check the vendor.
-The backfill SQL is the same expression as `articles.search.search_vector()`.
+Migration 0006 replaces this backfill expression with triggers and `articles_story_document()`.
 """
 
 import django.contrib.postgres.search

@@ -181,8 +181,8 @@ class Story(models.Model):
     search_vector = SearchVectorField(
         null=True,
         editable=False,
-        help_text="PostgreSQL full-text index of the story (see articles/search.py); unused on "
-        "SQLite. Kept current by save(); its GIN index is created by migration 0005.",
+        help_text="PostgreSQL full-text document of the story, kept current by database "
+        "triggers (migration 0006, articles/search.py); unused on SQLite.",
     )
 
     objects = StoryQuerySet.as_manager()
@@ -218,9 +218,6 @@ class Story(models.Model):
         if self.pk is not None and not self._state.adding:
             self.version += 1
         super().save(*args, **kwargs)
-        from ..search import refresh_search_vectors  # search imports models
-
-        refresh_search_vectors(Story.objects.using(self._state.db).filter(pk=self.pk))
 
     def get_absolute_url(self):
         if self.published_at is None:
