@@ -245,7 +245,7 @@ class SourceKindFilter(admin.SimpleListFilter):
 
 @admin.register(Quote)
 class QuoteAdmin(admin.ModelAdmin):
-    list_display = ("short_text", "attributed_to", "story_headline", "kind", "status")
+    list_display = ("short_text", "status", "attributed_to", "story_headline", "kind")
     list_filter = ("status", "kind", SourceKindFilter, "story__section")
     list_select_related = ("source", "story")
     search_fields = ("text", "speaker", "described_as", "source__name", "story__headline")
@@ -273,7 +273,7 @@ class QuoteAdmin(admin.ModelAdmin):
     @admin.display(description="Story", ordering="story__headline")
     def story_headline(self, quote):
         headline = quote.story.headline
-        return headline if len(headline) <= 50 else headline[:47].rstrip() + "…"
+        return headline if len(headline) <= 40 else headline[:37].rstrip() + "…"
 
     @admin.action(description="Confirm selected quotes", permissions=["change"])
     def confirm(self, request, queryset):

@@ -13,10 +13,13 @@ from articles.appeals import save_parsed_appeal
 from articles.html import paragraphs_to_html
 from articles.importing import StoryFormatError, parse_story_text
 from articles.models import Author, Byline, Section, Story
+from articles.revisions import snapshot
 from articles.sourcing import suggest_quotes
+from articles.workflow import record_transition
 
 PUBLISH_PERMISSION = "articles.publish_story"
 HEADLINE_MAX = Story._meta.get_field("headline").max_length
+SLUG_MAX = 80  # long enough to read in a URL, short enough to share
 # A sentence ends at . ! or ? (and any closing quote) before a space and a capital letter,
 # unless the full stop belongs to a title or an initial ("Mr. Smith", "U.S. officials").
 _SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’']?(?=\s+[“\"‘]?[A-Z])")
@@ -37,7 +40,11 @@ def headline_from(paragraph: str) -> str:
 
 
 def free_story_slug(headline: str) -> str:
-    base = slugify(headline)[:190] or "story"
+    """A slug not yet taken, of whole words and at most SLUG_MAX characters before a suffix."""
+    base = slugify(headline)
+    if len(base) > SLUG_MAX:
+        base = base[: SLUG_MAX + 1].rsplit("-", 1)[0]
+    base = base or "story"
     taken = set(Story.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     slug, n = base, 2
     while slug in taken:
@@ -88,6 +95,7 @@ class Command(BaseCommand):
             section = self.section(options["section"])
             authors = [self.author(slug) for slug in options["author"]]
             story = self.create_story(parsed.paragraphs, section, options, authors)
+            self.record(story, user, options["file"])
             sourcing = suggest_quotes(story)
             appeal = save_parsed_appeal(parsed.appeal, story=story) if parsed.appeal else None
         self.report(story, parsed, sourcing, appeal, user)
@@ -109,6 +117,12 @@ class Command(BaseCommand):
 
     def acting_user(self, username, publish):
         if username is None:
+            if publish:
+                # publish_story guards every way onto the site, this one too: name the person.
+                raise CommandError(
+                    "--publish needs --as-user USERNAME, a staff user with the publish "
+                    f"permission (“{PUBLISH_PERMISSION}”). Nothing was imported."
+                )
             return None
         user = get_user_model().objects.filter(username=username, is_active=True).first()
         if user is None or not user.is_staff:
@@ -156,6 +170,15 @@ class Command(BaseCommand):
         )
         return story
 
+    def record(self, story, user, path):
+        """Who brought the story in, its first revision, and its publication if any."""
+        if user is not None:
+            Story.objects.filter(pk=story.pk).update(created_by=user)
+            story.created_by = user
+        if story.status == Story.Status.PUBLISHED:
+            record_transition(story, user, "", story.status, f"Imported from {Path(path).name}")
+        snapshot(story, user, summary=f"Imported from {Path(path).name}")
+
     def report(self, story, parsed, sourcing, appeal, user):
         write = self.stdout.write
         status = story.get_status_display().lower()
@@ -178,6 +201,8 @@ class Command(BaseCommand):
         if sourcing.unmatched_speakers:
             write(f"  choose a source in the admin for: {', '.join(sourcing.unmatched_speakers)}")
         if appeal is not None:
-            write(f"  appeal: “{appeal}” (#{appeal.pk}, {appeal.get_status_display().lower()})")
+            known = " — the same appeal was already saved" if appeal.source_story != story else ""
+            status = appeal.get_status_display().lower()
+            write(f"  appeal: “{appeal}” (#{appeal.pk}, {status}{known})")
         else:
             write("  appeal: none in the file")
