@@ -35,7 +35,7 @@ def record_transition(story, user, from_status, to_status, note=""):
         return None
     return Transition.objects.create(
         story=story,
-        user=user if user.is_authenticated else None,
+        user=user if user is not None and user.is_authenticated else None,
         from_status=from_status or "",
         to_status=to_status,
         note=note,

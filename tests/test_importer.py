@@ -108,11 +108,31 @@ def test_publish_as_a_user_with_the_permission(seed_copy, django_user_model):
     assert "by chief" in output and story.get_absolute_url() in output
 
 
-def test_publish_without_as_user_is_recorded_as_the_operator(seed_copy):
+def test_publish_needs_a_named_user_with_the_publish_permission(seed_copy):
     make_section()
-    output = run(seed_copy, "--publish")
-    assert Story.objects.get().is_public
-    assert "by the operator running this command" in output
+    before = snapshot()
+    with pytest.raises(CommandError, match="--publish needs --as-user"):
+        run(seed_copy, "--publish")
+    assert snapshot() == before
+
+
+def test_imported_story_has_its_first_revision_and_publication_on_record(
+    seed_copy, django_user_model
+):
+    make_section()
+    user = django_user_model.objects.create_user("chief", password=None, is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="publish_story"))
+    run(seed_copy, "--publish", "--as-user", "chief")
+    story = Story.objects.get()
+    assert story.created_by == user
+    revision = story.revisions.get()
+    assert revision.body == story.body and revision.user == user
+    transition = story.transitions.get()
+    assert (transition.from_status, transition.to_status, transition.user) == (
+        "",
+        "published",
+        user,
+    )
 
 
 def test_publish_as_a_user_without_the_permission_writes_nothing(seed_copy, django_user_model):
