@@ -3,8 +3,8 @@
 from itertools import groupby
 
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.paginator import Paginator
-from django.db.models import Count, F, OuterRef, Subquery, Window
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Prefetch, Window
 from django.db.models.functions import RowNumber
 from django.db.models.query import prefetch_related_objects
 from django.http import Http404
@@ -16,7 +16,6 @@ from .caching import public_page
 from .models import (
     Correction,
     Quote,
-    Source,
     Story,
     byline_prefetch,
     confirmed_quotes_prefetch,
@@ -108,34 +107,39 @@ def source_detail(request, slug):
     """A source and every published story quoting them (confirmed quotes), newest first.
 
     Only sources quoted in a published story have a page: a source known only from drafts
-    must not reveal what the newsroom is working on.
+    must not reveal what the newsroom is working on. Three queries whatever the numbers: the
+    page of stories carries the total (a window count), and the source arrives with its quotes.
     """
-    quoting = Story.objects.published().filter(
-        quotes__source=OuterRef("pk"), quotes__status=Quote.Status.CONFIRMED
-    )
-    source = get_object_or_404(
-        Source.objects.annotate(
-            story_count=Subquery(
-                quoting.order_by()
-                .values("quotes__source")
-                .annotate(n=Count("pk", distinct=True))
-                .values("n")
-            )
-        ),
-        slug=slug,
-    )
-    if not source.story_count:
-        raise Http404("No published story quotes this source.")
+    quotes = Quote.objects.confirmed().filter(source__slug=slug)
     stories = (
         Story.objects.published()
         .for_display()
-        .filter(pk__in=Quote.objects.confirmed().filter(source=source).values("story"))
-        .prefetch_related(confirmed_quotes_prefetch(source, to_attr="source_quotes"))
+        .filter(pk__in=quotes.values("story"))
+        .prefetch_related(
+            Prefetch(
+                "quotes",
+                queryset=quotes.select_related("source").order_by("position", "pk"),
+                to_attr="source_quotes",
+            )
+        )
     )
-    # The count came with the source: one query fewer than Paginator would run.
-    paginator = Paginator(stories, PAGE_SIZE)
-    paginator.count = source.story_count
-    page = paginator.get_page(request.GET.get("page"))
+    try:
+        number = max(int(request.GET.get("page", 1)), 1)
+    except ValueError:
+        number = 1
+    start = (number - 1) * PAGE_SIZE
+    found = list(stories.annotate(total=Window(Count("pk")))[start : start + PAGE_SIZE])
+    if found:
+        paginator = Paginator(stories, PAGE_SIZE)
+        paginator.count = found[0].total  # known already: spare Paginator its COUNT query
+        page = Page(found, number, paginator)
+    elif number > 1:  # past the last page: show the last one, as Paginator.get_page does
+        page = Paginator(stories, PAGE_SIZE).get_page(number)
+    else:
+        page = None
+    if page is None or not page.object_list:
+        raise Http404("No published story quotes this source.")
+    source = page.object_list[0].source_quotes[0].source
     for story in page.object_list:
         # How each story described the source, said once rather than under every quote.
         story.source_described_as = list(
