@@ -131,6 +131,20 @@ def test_source_form_shows_aliases_stories_and_quotes(editor_client):
     assert "never reaches the public site" in html
 
 
+def test_view_on_site_only_for_sources_with_a_public_page(editor_client):
+    public = Source.objects.create(name="Anna Field")
+    quote(make_story(), public)
+    private = Source.objects.create(name="Mark Stone")
+    quote(make_story(status=Story.Status.DRAFT, published_at=None), private)
+    assert (
+        "/sources/anna-field/"
+        in editor_client.get(f"/admin/articles/source/{public.pk}/change/").text
+    )
+    assert (
+        "View on site" not in editor_client.get(f"/admin/articles/source/{private.pk}/change/").text
+    )
+
+
 def test_admin_delete_of_a_quoted_source_is_refused_with_a_clear_message(editor_client):
     source = Source.objects.create(name="Anna Field")
     quote(make_story(), source)

@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from ..models import Quote, Source
+from ..models import Quote, Source, Story
 from ..reports import ReportFilterForm, sourcing_report, write_csv
 from ..sourcing import merge_sources, suggest_quotes
 
@@ -128,6 +128,13 @@ class SourceAdmin(admin.ModelAdmin):
     def get_urls(self):
         report = self.admin_site.admin_view(self.report_view)
         return [path("report/", report, name="articles_source_report"), *super().get_urls()]
+
+    def view_on_site(self, source):
+        """Only sources quoted in a published story have a public page."""
+        quoted = Story.objects.published().filter(
+            quotes__source=source, quotes__status=Quote.Status.CONFIRMED
+        )
+        return source.get_absolute_url() if quoted.exists() else None
 
     @admin.display(description="Confirmed quotes", ordering="confirmed_count")
     def confirmed_count(self, source):

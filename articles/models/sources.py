@@ -247,12 +247,10 @@ class Quote(models.Model):
         return f"{who}: “{words}”"
 
 
-def confirmed_quotes_prefetch(source=None, to_attr="confirmed_quotes"):
-    """A story's confirmed quotes (of one source, if given) with their sources: one query."""
+def confirmed_quotes_prefetch():
+    """A story's confirmed quotes with their sources, in story order: one query."""
     quotes = Quote.objects.confirmed().select_related("source").order_by("position", "pk")
-    if source is not None:
-        quotes = quotes.filter(source=source)
-    return Prefetch("quotes", queryset=quotes, to_attr=to_attr)
+    return Prefetch("quotes", queryset=quotes, to_attr="confirmed_quotes")
 
 
 def quoted_sources(quotes):
