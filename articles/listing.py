@@ -87,8 +87,12 @@ def respond(request, *, fixed=None):
         if found.page_ids is not None:  # relevance: the window chose the page's stories
             page_rows = Story.objects.filter(pk__in=found.page_ids).for_display()
         else:
+            # Deferred join: the OFFSET walks the index for ids only, then ten rows are read.
             offset = (number - 1) * PAGE_SIZE
-            page_rows = stories.for_display()[offset : offset + PAGE_SIZE]
+            ids = stories.values("pk")[offset : offset + PAGE_SIZE]
+            page_rows = (
+                Story.objects.filter(pk__in=ids).for_display().order_by(*storyfilter.order_by())
+            )
         if q:
             page_rows = search.with_highlights(page_rows, q)
         rows = list(page_rows)
@@ -183,9 +187,12 @@ def window(storyfilter, stories, active, offset):
     params = list(params)
     recent = "matches"
     if limit > TAG_WINDOW:
-        recent_sql, recent_params = in_order.values_list("pk")[:TAG_WINDOW].query.sql_with_params()
-        ctes.append(f"recent (id) AS ({recent_sql})")
-        params += recent_params
+        # The first TAG_WINDOW of the matches, re-sorted from the CTE rather than re-filtered.
+        way = "ASC" if ordering == "oldest" else "DESC"
+        ctes.append(
+            f"recent (id) AS (SELECT id FROM matches "
+            f"ORDER BY published_at {way}, id {way} LIMIT {TAG_WINDOW})"
+        )
         recent = "recent"
     through = Story.tags.through._meta
     link, tag_table = quote(through.db_table), quote(Tag._meta.db_table)

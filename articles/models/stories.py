@@ -197,7 +197,12 @@ class Story(models.Model):
             models.Index(
                 fields=["status", "-published_at", "-id", "section", "withdraw_at"],
                 name="story_public_list_idx",
-            )
+            ),
+            # The same for one section's page and the listing's section filter.
+            models.Index(
+                fields=["section", "status", "-published_at", "-id", "withdraw_at"],
+                name="story_section_list_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
