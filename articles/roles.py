@@ -69,6 +69,9 @@ def sync_roles(apps=None, using="default"):
     return granted
 
 
-def sync_roles_after_migrate(sender, apps, using="default", **kwargs):
-    """post_migrate receiver: auth has just created permissions for any new model."""
+def sync_roles_after_migrate(sender, using="default", apps=None, **kwargs):
+    """post_migrate receiver: auth has just created permissions for any new model.
+
+    `migrate` passes its app registry; `flush` (as in transactional tests) passes none.
+    """
     sync_roles(apps=apps, using=using)

@@ -117,7 +117,8 @@ class StoryWorkflowForm(forms.ModelForm):
                 "<strong>Not saved: {who} saved this story {when} while you were editing it "
                 "(version {current}; you started from version {loaded}).</strong> "
                 "Your text is still in the form below. "
-                '<a href="{url}">Compare your copy with the current version</a>, '
+                '<a href="{url}" target="_blank" rel="noopener">Compare your copy with the '
+                "current version</a> (opens in a new tab, so this form stays as it is), "
                 "bring in what you need, then save again to replace their version with yours.",
                 who=who or "someone else",
                 when=f"at {when}" if when else "",
@@ -433,11 +434,16 @@ class StoryWorkflowAdmin:
             Story.objects.filter(status=Story.Status.IN_REVIEW)
             .select_related("section", "created_by")
             .prefetch_related(byline_prefetch())
-            .annotate(
-                submitted_at=Subquery(submissions.values("created")[:1]),
-                submission_note=Subquery(submissions.values("note")[:1]),
-                submitted_by=Subquery(submissions.values("user__username")[:1]),
+            .prefetch_related(
+                Prefetch(
+                    "transitions",
+                    queryset=Transition.objects.filter(
+                        to_status=Story.Status.IN_REVIEW
+                    ).select_related("user"),
+                    to_attr="submissions",
+                )
             )
+            .annotate(submitted_at=Subquery(submissions.values("created")[:1]))
             .order_by("submitted_at", "pk")
         )
         return self._render(
@@ -489,6 +495,7 @@ class StoryWorkflowAdmin:
             f"Compare revisions of “{story.headline}”",
             old=old,
             new=new,
+            pair=(old, new),
             comparison=compare(old, new),
             **context,
         )

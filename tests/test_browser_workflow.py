@@ -1,0 +1,154 @@
+"""The editorial workflow in a real browser: two editors on one story, diffs, the review queue.
+
+Screenshots (test-artifacts/): workflow-presence, workflow-conflict, workflow-conflict-diff,
+workflow-compare, workflow-review-queue.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.demo import load_demo
+from articles.models import Story, Transition
+from articles.roles import EDITOR, REPORTER
+from tests.conftest import (
+    ARTIFACTS,
+    make_author,
+    make_section,
+    make_staff,
+    make_story,
+    screenshot,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "pw-for-tests"
+
+
+def log_in(browser, live_server, username):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(live_server.url + "/admin/")
+    return page
+
+
+def open_story(page, live_server, story):
+    page.goto(f"{live_server.url}/admin/articles/story/{story.pk}/change/")
+    page.locator(".prose-editor [contenteditable=true]").wait_for()
+
+
+def test_two_editors_one_story_the_second_save_is_refused_and_nothing_is_lost(browser, live_server):
+    story = load_demo()[0]
+    make_staff("anna", EDITOR, password=PASSWORD)
+    make_staff("boris", EDITOR, password=PASSWORD)
+    anna = log_in(browser, live_server, "anna")
+    boris = log_in(browser, live_server, "boris")
+    open_story(anna, live_server, story)
+    open_story(boris, live_server, story)
+    notice = boris.locator("#story-presence")
+    assert "Anna is also editing this story" in notice.inner_text()
+    screenshot(boris, "workflow-presence")
+
+    anna.fill("#id_headline", "Putin and Xi hail ties in video call")
+    anna.click("input[name=_continue]")
+    anna.wait_for_selector(".messagelist .success")
+
+    boris.fill("#id_headline", "Putin, Xi praise “model” relationship")
+    body = boris.locator(".prose-editor [contenteditable=true]")
+    body.click()
+    boris.keyboard.press("Control+Home")
+    boris.keyboard.type("Boris's new opening sentence. ")
+    boris.click("input[name=_continue]")
+    boris.wait_for_selector(".errornote")
+    message = boris.locator("ul.errorlist.nonfield").inner_text()
+    assert "Not saved: Anna saved this story" in message
+    # Boris's words are still in the form; Anna's save is intact in the database.
+    assert boris.input_value("#id_headline") == "Putin, Xi praise “model” relationship"
+    assert "Boris's new opening sentence." in body.inner_text()
+    story.refresh_from_db()
+    assert story.headline == "Putin and Xi hail ties in video call"
+    assert "Boris" not in story.body
+    screenshot(boris, "workflow-conflict")
+    boris.screenshot(path=ARTIFACTS / "workflow-conflict-top.png")  # what the editor sees first
+
+    with boris.context.expect_page() as diff_page_info:
+        boris.click("ul.errorlist.nonfield a")  # a new tab: the refused form stays as it is
+    diff_page = diff_page_info.value
+    diff_page.wait_for_load_state()
+    assert "Your copy against the current version" in diff_page.locator("h1").inner_text()
+    assert "Boris's new opening sentence." in diff_page.locator(".diff-body ins").first.inner_text()
+    screenshot(diff_page, "workflow-conflict-diff")
+
+    # Saving the refused form again, having compared, is deliberate: it goes through.
+    boris.click("input[name=_continue]")
+    boris.wait_for_selector(".messagelist .success")
+    story.refresh_from_db()
+    assert story.headline == "Putin, Xi praise “model” relationship"
+    assert "Boris's new opening sentence." in story.body
+
+
+def test_revision_compare_page(browser, live_server):
+    story = load_demo()[0]
+    make_staff("anna", EDITOR, password=PASSWORD)
+    page = log_in(browser, live_server, "anna")
+    open_story(page, live_server, story)
+    page.fill("#id_standfirst", "The two leaders spoke for more than an hour on Wednesday.")
+    page.fill("#id_headline", story.headline.replace("Putin", "Russia's Putin", 1))
+    body = page.locator(".prose-editor [contenteditable=true]")
+    body.locator("p").nth(1).click()
+    page.keyboard.press("End")
+    page.keyboard.type(" Both sides called the talks constructive.")
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+    page.click("text=Revisions (2)")
+    page.click("input[type=submit][value='Compare the chosen revisions']")
+    page.wait_for_selector(".diff-body")
+    assert (
+        "Both sides called the talks constructive."
+        in page.locator(".diff-body ins").all_inner_texts()[-1]
+    )
+    assert page.locator(".diff-headline ins").inner_text().strip().startswith("Russia")
+    screenshot(page, "workflow-compare")
+
+
+def test_review_queue(browser, live_server):
+    make_staff("eddie", EDITOR, password=PASSWORD)
+    rita = make_staff("rita", REPORTER)
+    reporter = make_author(name="Rita Reporter", user=rita)
+    city, health = make_section(name="City"), make_section(name="Health")
+    now = timezone.now()
+    submissions = [
+        ("Ferry operator cuts winter timetable", city, 190, "Figures checked with the operator."),
+        ("Council approves new cycle lanes on the ring road", city, 45, ""),
+        ("Hospital waiting lists fall for the third month", health, 5, "Needs a photo."),
+    ]
+    for headline, section, minutes, note in submissions:
+        story = make_story(
+            headline=headline,
+            standfirst=f"{headline}: what it means for readers.",
+            section=section,
+            status=Story.Status.IN_REVIEW,
+            published_at=None,
+            authors=[reporter],
+            created_by=rita,
+        )
+        step = Transition.objects.create(
+            story=story, user=rita, from_status="draft", to_status="review", note=note
+        )
+        Transition.objects.filter(pk=step.pk).update(created=now - timedelta(minutes=minutes))
+    page = log_in(browser, live_server, "eddie")
+    page.goto(live_server.url + "/admin/articles/story/review/")
+    rows = page.locator(".review-queue tbody tr")
+    assert rows.count() == 3
+    assert "Ferry operator" in rows.first.inner_text() and "3\xa0hours" in rows.first.inner_text()
+    screenshot(page, "workflow-review-queue")
+    make_story(headline="Budget day: live coverage", published_at=now + timedelta(days=2),
+               withdraw_at=now + timedelta(days=9), section=city)  # fmt: skip
+    page.goto(live_server.url + "/admin/articles/story/")
+    assert "Scheduled" in page.locator("#result_list").inner_text()
+    screenshot(page, "workflow-story-list")
