@@ -58,7 +58,7 @@ LABELS = {
     "ordering": "order",
     "page": "page",
 }
-ORDERING = [("newest", "Newest first"), ("oldest", "Oldest first"), ("relevance", "Most relevant")]
+ORDERING = [("newest", "Newest first"), ("oldest", "Oldest first"), ("relevance", "Relevance")]
 # Facet models looked up by slug, in one query for the whole request (see `_resolve`).
 LOOKUPS = {"tag": Tag, "author": Author, "source": Source}
 

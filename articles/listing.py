@@ -24,7 +24,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from . import navigation, search
-from .filters import StoryFilter
+from .filters import ORDERING, StoryFilter
 from .models import Story, Tag
 
 PAGE_SIZE = 10
@@ -145,7 +145,8 @@ def respond(request, *, fixed=None):
         "tag_facets": [
             (tag, n, _url(list_url, [*state, ("tag", tag.slug)])) for tag, n in found.tags
         ],
-        "ordering_value": ordering,
+        "ordering_value": ordering,  # what the list is really in, whatever was asked
+        "ordering_choices": ORDERING,
         "hidden": [p for p in state if p[0] in ("tag", "author", "source")],
         "noindex": not indexable,
         "canonical": canonical(request, state, page.number),
