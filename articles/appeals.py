@@ -7,13 +7,14 @@ variant changes (a new "generation" key), and entries live `SELECTION_TTL` secon
 
 import hashlib
 import json
+import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.utils import timezone
@@ -200,6 +201,7 @@ def _row_order(item):
 
 
 BEACON_CONTENT_TYPES = {"text/plain", "application/json"}
+WRITE_ATTEMPTS = 5
 
 
 @csrf_exempt  # Beacons cannot carry a CSRF token; this view only adds to counters.
@@ -220,9 +222,23 @@ def appeal_events(request):
     if length > MAX_BEACON_BYTES:
         return _refuse(f"The body is larger than {MAX_BEACON_BYTES} bytes.")
     try:
-        count_events(parse_beacon(request.body))
+        counts = parse_beacon(request.body)
     except BeaconError as error:
         return _refuse(str(error))
+    for attempt in range(WRITE_ATTEMPTS):
+        try:
+            count_events(counts)
+            break
+        except IntegrityError:  # the appeal or variant was deleted a moment ago
+            return _refuse("Unknown appeal or variant.")
+        except OperationalError:
+            # SQLite answers "database is locked" to a second writer at once; the
+            # transaction rolled back whole, so trying again cannot count twice.
+            if attempt == WRITE_ATTEMPTS - 1:
+                response = HttpResponse("Busy, events not counted.", status=503)
+                response["Retry-After"] = "1"
+                return response
+            time.sleep(0.01 * 2**attempt)
     response = HttpResponse(status=204)
     response["Cache-Control"] = "no-store"
     return response

@@ -301,6 +301,16 @@ def test_a_bad_beacon_gets_a_400_with_a_reason_and_changes_nothing(client, case)
     assert not AppealCounter.objects.exists()
 
 
+@pytest.mark.django_db(transaction=True)  # foreign keys are checked at commit
+def test_a_beacon_for_an_appeal_deleted_a_moment_ago_is_refused_not_an_error(client):
+    appeal = make_appeal()
+    assert beacon(client, [{"appeal": appeal.pk, "type": "seen"}]).status_code == 204
+    Appeal.objects.filter(pk=appeal.pk).delete()  # a bulk delete: the cached list is stale
+    response = beacon(client, [{"appeal": appeal.pk, "type": "seen"}])
+    assert response.status_code == 400
+    assert not AppealCounter.objects.exists()
+
+
 def test_a_get_to_the_event_endpoint_is_refused(client):
     assert client.get(EVENTS_URL).status_code == 405
     assert not AppealCounter.objects.exists()

@@ -208,6 +208,10 @@ class AppealAdmin(admin.ModelAdmin):
         for other in overlapping(form.instance):
             messages.warning(request, overlap_message(form.instance, other))
 
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        forget_selection()  # a bulk delete skips Appeal.delete()
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET" and (obj := self.get_object(request, object_id)):
             for other in overlapping(obj):
