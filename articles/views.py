@@ -148,6 +148,7 @@ def source_detail(request, slug):
     return render(request, "articles/source_detail.html", {"source": source, "page": page})
 
 
+@public_page
 def correction_list(request):
     """Every correction and clarification on a public story, newest first."""
     corrections = Correction.objects.public().select_related("story__section")

@@ -147,3 +147,16 @@ def test_story_page_query_count_does_not_grow_with_corrections(
     Correction.objects.bulk_create(Correction(story=story, text=f"Fix {n}.") for n in range(20))
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_corrections_log_in_the_admin_lists_and_rewords_but_adds_on_the_story(desk, story):
+    correction = Correction.objects.create(story=story, text="Speling mistake in the name.")
+    changelist = desk.get(reverse("admin:articles_correction_changelist"))
+    assert changelist.status_code == 200 and "Speling mistake" in changelist.text
+    assert desk.get(reverse("admin:articles_correction_add")).status_code == 403
+    url = reverse("admin:articles_correction_change", args=[correction.pk])
+    page = desk.get(url)
+    data = admin_form_data(page, text="Spelling mistake in the name.")
+    assert desk.post(url, data).status_code == 302
+    correction.refresh_from_db()
+    assert correction.text == "Spelling mistake in the name." and correction.story == story

@@ -7,12 +7,10 @@ checks live in the forms and permission methods, not in which buttons are shown.
 """
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Prefetch, Q, Subquery
-from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
+from django.http import JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -21,7 +19,7 @@ from django.views.decorators.http import require_POST
 from .. import presence
 from ..html import sanitize_html
 from ..models import Correction, Revision, Story, Transition, byline_prefetch
-from ..revisions import compare, current_state, ensure_baseline, restore, snapshot
+from ..revisions import ensure_baseline, snapshot
 from ..workflow import (
     PUBLISHER_STATUSES,
     can_publish,
@@ -29,10 +27,11 @@ from ..workflow import (
     may_edit,
     record_transition,
 )
+from .corrections import CorrectionInline
+from .revisions import CONFLICT_SESSION_KEY, StoryRevisionPages
 
 # Fields only publishers may change: they decide when (and whether) readers see a story.
 SCHEDULE_FIELDS = ("published_at", "withdraw_at")
-CONFLICT_SESSION_KEY = "story-conflict-{}"
 
 
 class StoryWorkflowForm(forms.ModelForm):
@@ -164,47 +163,6 @@ class StoryListForm(forms.ModelForm):
         return cleaned
 
 
-class CorrectionFormSet(forms.BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        adding = any(
-            form.has_changed() and not form.cleaned_data.get("DELETE")
-            for form in self.forms
-            if hasattr(form, "cleaned_data")
-        )
-        if adding and self.instance.status != Story.Status.PUBLISHED:
-            raise forms.ValidationError(
-                "Corrections are for published stories; a draft can simply be edited."
-            )
-
-
-class CorrectionInline(admin.StackedInline):
-    model = Correction
-    formset = CorrectionFormSet
-    extra = 0
-    fields = ("kind", "text", "published_at", "revision", "revision_link")
-    readonly_fields = ("revision_link",)
-    verbose_name_plural = "corrections and clarifications (shown to readers)"
-    classes = ("corrections-inline",)
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        field = formset.form.base_fields["revision"]
-        field.queryset = Revision.objects.filter(story=obj) if obj else Revision.objects.none()
-        field.label_from_instance = lambda r: (
-            f"Revision {r.number} · {timezone.localtime(r.created):%d %b %Y %H:%M}"
-        )
-        return formset
-
-    @admin.display(description="What changed")
-    def revision_link(self, obj):
-        if not obj.revision_id:
-            return "—"
-        return format_html(
-            '<a href="{}">Compare with the version before</a>', obj.revision.get_absolute_url()
-        )
-
-
 class TransitionInline(admin.TabularInline):
     """The story's review history, newest first: read-only, written by the workflow itself."""
 
@@ -253,7 +211,7 @@ class ScheduleFilter(admin.SimpleListFilter):
         return queryset
 
 
-class StoryWorkflowAdmin:
+class StoryWorkflowAdmin(StoryRevisionPages):
     """The workflow half of StoryAdmin. Reporters (no publish permission) see published
     stories and their own, and change only their own drafts; publishers change everything."""
 
@@ -366,63 +324,17 @@ class StoryWorkflowAdmin:
     # --- Extra pages ---
 
     def get_urls(self):
-        def view(func, post_only=False):
-            func = require_POST(func) if post_only else func
-            return self.admin_site.admin_view(func)
-
+        view = self.admin_site.admin_view
         return [
             path("review/", view(self.review_queue_view), name="articles_story_review"),
             path(
-                "<int:pk>/revisions/",
-                view(self.revision_list_view),
-                name="articles_story_revisions",
-            ),
-            path(
-                "<int:pk>/revisions/compare/",
-                view(self.revision_compare_view),
-                name="articles_story_compare",
-            ),
-            path(
-                "<int:pk>/revisions/<int:revision_pk>/",
-                view(self.revision_view),
-                name="articles_story_revision",
-            ),
-            path(
-                "<int:pk>/revisions/<int:revision_pk>/restore/",
-                view(self.revision_restore_view),
-                name="articles_story_restore",
-            ),
-            path("<int:pk>/conflict/", view(self.conflict_view), name="articles_story_conflict"),
-            path(
                 "<int:pk>/presence/",
-                view(self.presence_view, post_only=True),
+                view(require_POST(self.presence_view)),
                 name="articles_story_presence",
             ),
+            *self.revision_urls(),
             *super().get_urls(),
         ]
-
-    def _story_or_404(self, request, pk):
-        story = self.get_object(request, str(pk))
-        if story is None:
-            raise Http404("No such story.")
-        if not self.has_view_or_change_permission(request, story):
-            raise PermissionDenied
-        return story
-
-    def _render(self, request, template, story, title, **context):
-        return TemplateResponse(
-            request,
-            f"admin/articles/story/{template}",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.opts,
-                "original": story,
-                "title": title,
-                "has_view_permission": True,
-                "can_restore": story is not None and self.has_change_permission(request, story),
-                **context,
-            },
-        )
 
     def review_queue_view(self, request):
         if not can_publish(request.user):
@@ -448,118 +360,6 @@ class StoryWorkflowAdmin:
         )
         return self._render(
             request, "review_queue.html", None, "Review queue", stories=stories, now=timezone.now()
-        )
-
-    def revision_list_view(self, request, pk):
-        story = self._story_or_404(request, pk)
-        ensure_baseline(story.pk)
-        revisions = story.revisions.select_related("user").prefetch_related(
-            Prefetch("corrections", queryset=Correction.objects.order_by("published_at"))
-        )
-        return self._render(
-            request,
-            "revision_list.html",
-            story,
-            f"Revisions of “{story.headline}”",
-            revisions=revisions,
-        )
-
-    def revision_compare_view(self, request, pk):
-        story = self._story_or_404(request, pk)
-        try:
-            numbers = sorted(int(request.GET[key]) for key in ("from", "to"))
-        except (KeyError, ValueError):
-            messages.error(request, "Choose two revisions to compare.")
-            return redirect("admin:articles_story_revisions", pk)
-        found = {r.number: r for r in story.revisions.filter(number__in=numbers)}
-        if len(found) != len(set(numbers)):
-            messages.error(request, "One of those revisions does not exist.")
-            return redirect("admin:articles_story_revisions", pk)
-        old, new = found[numbers[0]], found[numbers[1]]
-        return self._compare(request, story, old, new)
-
-    def revision_view(self, request, pk, revision_pk):
-        """One revision against the one before it: what that save changed."""
-        story = self._story_or_404(request, pk)
-        new = get_object_or_404(story.revisions, pk=revision_pk)
-        old = story.revisions.filter(number__lt=new.number).first() or new
-        return self._compare(request, story, old, new)
-
-    def _compare(self, request, story, old, new, **context):
-        context.setdefault("old_label", f"Revision {old.number}")
-        context.setdefault("new_label", f"Revision {new.number}")
-        return self._render(
-            request,
-            "revision_compare.html",
-            story,
-            f"Compare revisions of “{story.headline}”",
-            old=old,
-            new=new,
-            pair=(old, new),
-            comparison=compare(old, new),
-            **context,
-        )
-
-    def revision_restore_view(self, request, pk, revision_pk):
-        story = self._story_or_404(request, pk)
-        revision = get_object_or_404(story.revisions, pk=revision_pk)
-        if not self.has_change_permission(request, story):
-            raise PermissionDenied
-        if request.method == "POST":
-            new = restore(story, revision, request.user)
-            messages.success(
-                request, f"Restored revision {revision.number}; it is now revision {new.number}."
-            )
-            return redirect("admin:articles_story_change", story.pk)
-        current = current_state(story)
-        return self._render(
-            request,
-            "revision_restore.html",
-            story,
-            f"Restore revision {revision.number}?",
-            revision=revision,
-            comparison=compare(current, revision),
-            old=current,
-            new=revision,
-            old_label="Current",
-            new_label=f"Revision {revision.number}",
-        )
-
-    def conflict_view(self, request, pk):
-        """The editor's refused copy (kept in their session) against the current story."""
-        story = self._story_or_404(request, pk)
-        copy = request.session.get(CONFLICT_SESSION_KEY.format(story.pk))
-        if not copy:
-            messages.info(request, "There is no refused save of yours for this story to compare.")
-            return redirect("admin:articles_story_change", story.pk)
-        current = current_state(story)
-        latest = story.revisions.select_related("user").first()
-        current.user = latest.user if latest else None
-        theirs = Revision(
-            story=story,
-            number=0,
-            headline=copy["headline"],
-            standfirst=copy["standfirst"],
-            body=copy["body"],
-            dateline=copy["dateline"],
-            slug=current.slug,
-            seo_description=current.seo_description,
-            status=current.status,
-            published_at=current.published_at,
-            withdraw_at=current.withdraw_at,
-            updated_at=current.updated_at,
-            section=current.section,
-            tags=current.tags,
-            bylines=current.bylines,
-        )
-        return self._compare(
-            request,
-            story,
-            current,
-            theirs,
-            conflict=copy,
-            old_label="Current version",
-            new_label="Your copy",
         )
 
     def presence_view(self, request, pk):
