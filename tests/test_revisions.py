@@ -231,3 +231,45 @@ def test_one_long_paragraph_is_diffed_sentence_by_sentence():
     (segments,) = diff_paragraphs(old, new)
     changed = [(op, text) for op, text in segments if op != "equal"]
     assert changed == [("delete", "150"), ("insert", "one hundred and fifty")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_saves_only_one_wins_on_postgresql():
+    """A real race: the version check locks the row, so exactly one of four saves goes in."""
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no row locks; run with DATABASE_URL=postgres://…")
+    story = make_story(authors=[make_author()])
+    clients, pages = [], []
+    for n in range(4):
+        client = Client()
+        client.force_login(make_staff(f"editor{n}", EDITOR))
+        clients.append(client)
+        pages.append(client.get(change_url(story)))
+    barrier, results = threading.Barrier(4), [None] * 4
+
+    def post(n):
+        from django.db import connection as thread_connection
+
+        try:
+            data = admin_form_data(pages[n], headline=f"Headline by editor {n}")
+            barrier.wait()
+            results[n] = clients[n].post(change_url(story), data)
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=post, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    codes = sorted(response.status_code for response in results)
+    assert codes == [200, 200, 200, 302]
+    winner = next(n for n, response in enumerate(results) if response.status_code == 302)
+    story.refresh_from_db()
+    assert story.headline == f"Headline by editor {winner}" and story.version == 2
+    assert all("Not saved" in r.text for r in results if r.status_code == 200)
