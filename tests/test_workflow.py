@@ -119,6 +119,19 @@ def test_reporter_cannot_publish_with_the_list_action(reporter_client, own_draft
     assert not Story.objects.published().exists()
 
 
+def test_publish_action_on_the_story_page_is_for_editors_only(client, reporter, desk_editor):
+    story = draft(created_by=reporter)
+    action = {"CHANGE_FORM-action": "publish", "_selected_action": [story.pk]}
+    client.force_login(reporter)
+    client.post(change_url(story), action)
+    story.refresh_from_db()
+    assert story.status == Story.Status.DRAFT
+    client.force_login(desk_editor)
+    assert client.post(change_url(story), action).status_code == 302
+    story.refresh_from_db()
+    assert story.is_public and story.transitions.get().user == desk_editor
+
+
 def test_reporter_cannot_publish_through_the_editable_list_column(reporter_client, own_draft):
     data = {
         "form-TOTAL_FORMS": "1",
