@@ -36,6 +36,11 @@ def touch(story_pk, user):
     return others(entries, user)
 
 
+def look(story_pk, user):
+    """The others who have the story open, without counting `user` (who can only read it)."""
+    return others(_fresh(cache.get(_key(story_pk), {}), time.time()), user)
+
+
 def leave(story_pk, user):
     entries = cache.get(_key(story_pk), {})
     if entries.pop(user.pk, None) is not None:

@@ -273,3 +273,17 @@ def test_simultaneous_saves_only_one_wins_on_postgresql():
     story.refresh_from_db()
     assert story.headline == f"Headline by editor {winner}" and story.version == 2
     assert all("Not saved" in r.text for r in results if r.status_code == 200)
+
+
+def test_someone_who_can_only_read_the_story_is_not_shown_as_editing_it(client, story):
+    from django.test import Client
+
+    from articles.roles import REPORTER
+
+    reader, anna = Client(), Client()
+    reader.force_login(make_staff("rita", REPORTER))
+    anna.force_login(make_staff("anna", EDITOR))
+    assert reader.get(change_url(story)).status_code == 200  # published: read-only for her
+    assert "also editing" not in anna.get(change_url(story)).text
+    seen_by_reader = reader.get(change_url(story)).text
+    assert "<strong>Anna</strong>" in seen_by_reader and "also editing" in seen_by_reader

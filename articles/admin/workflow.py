@@ -308,8 +308,12 @@ class StoryWorkflowAdmin(StoryRevisionPages):
         story = self.get_object(request, object_id)
         context = dict(extra_context or {})
         if story is not None and self.has_view_or_change_permission(request, story):
+            can_change = self.has_change_permission(request, story)
             context |= {
-                "others_editing": presence.touch(story.pk, request.user),
+                # Only people who can change the story count as "editing" it.
+                "others_editing": (presence.touch if can_change else presence.look)(
+                    story.pk, request.user
+                ),
                 "presence_url": reverse("admin:articles_story_presence", args=[story.pk]),
                 "heartbeat_seconds": presence.HEARTBEAT_SECONDS,
                 "revision_count": story.revisions.count(),
@@ -364,7 +368,8 @@ class StoryWorkflowAdmin(StoryRevisionPages):
 
     def presence_view(self, request, pk):
         story = self._story_or_404(request, pk)
-        return JsonResponse({"others": presence.touch(story.pk, request.user)})
+        heartbeat = presence.touch if self.has_change_permission(request, story) else presence.look
+        return JsonResponse({"others": heartbeat(story.pk, request.user)})
 
     # --- The list ---
 
