@@ -7,13 +7,16 @@ first with bench/make_archive.py.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/nr_bench_100k \\
         .venv/bin/python bench/listing.py [--rounds 40]
+    .venv/bin/python bench/listing.py --compare postgres://…/nr_bench_10k postgres://…/nr_bench_100k
 
 Budgets (issue 5): at most 4 queries per page; p95 at most 50 ms at 100,000 stories.
 """
 
 import argparse
+import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -28,6 +31,7 @@ os.environ.setdefault(
     "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
 )
 os.environ.setdefault("LOG_LEVEL", "ERROR")
+os.environ.setdefault("PAGE_CACHE_SECONDS", "0")  # measure the listing, not the page cache
 
 import django  # noqa: E402
 
@@ -71,15 +75,13 @@ def combinations():
         ("q common word", "/stories/?q=minister"),
         ("q rare word", "/stories/?q=quasar"),
         ("q + section", f"/stories/?q=minister&section={section.slug}"),
-        (f"deep page ({deep})", f"/stories/?page={deep}"),
+        ("deep page", f"/stories/?page={deep}"),
         ("section page", f"/sections/{section.slug}/"),
     ]
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=40)
-    args = parser.parse_args()
+def measure(rounds):
+    """[(label, url, p50 ms, p95 ms, queries)] for this process's database."""
     client = Client()
     combos = combinations()
     queries = {}
@@ -91,27 +93,76 @@ def main():
             client.get(url)
         queries[label] = len(captured)
     timings = {label: [] for label, _ in combos}
-    for _ in range(args.rounds):
+    for _ in range(rounds):
         for label, url in combos:
             started = time.perf_counter()
             client.get(url)
             timings[label].append((time.perf_counter() - started) * 1000)
-
-    stories = Story.objects.count()
-    public = Story.objects.published().count()
-    print(f"{connection.vendor}, {stories:,} stories ({public:,} public), {args.rounds} rounds")
-    print(f"{'combination':<22} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}  URL")
-    failed = []
+    rows = []
     for label, url in combos:
         ordered = sorted(timings[label])
-        p50 = statistics.median(ordered)
         p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-        print(f"{label:<22} {p50:8.1f} {p95:8.1f} {queries[label]:8d}  {url}")
-        if queries[label] > QUERY_BUDGET:
-            failed.append(f"{label}: {queries[label]} queries")
+        rows.append((label, url, statistics.median(ordered), p95, queries[label]))
+    return rows
+
+
+def report(rows, rounds):
+    stories = Story.objects.count()
+    public = Story.objects.published().count()
+    print(f"{connection.vendor}, {stories:,} stories ({public:,} public), {rounds} rounds")
+    print(f"{'combination':<18} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}  URL")
+    failed = []
+    for label, url, p50, p95, queries in rows:
+        print(f"{label:<18} {p50:8.1f} {p95:8.1f} {queries:8d}  {url}")
+        if queries > QUERY_BUDGET:
+            failed.append(f"{label}: {queries} queries")
         if p95 > P95_BUDGET_MS:
             failed.append(f"{label}: p95 {p95:.1f} ms")
     print("over budget: " + "; ".join(failed) if failed else "all within budget")
+
+
+def compare(small_url, large_url, rounds, repeats=3):
+    """Run the benchmark on two databases, alternating, and print how page cost grows.
+
+    Each database is measured `repeats` times in turn (small, large, small, …) so background
+    load affects both alike; the figure per database is the median of its runs' p50s.
+    """
+    p50s, counts = {small_url: {}, large_url: {}}, {}
+    for _ in range(repeats):
+        for url in (small_url, large_url):
+            env = dict(os.environ, DATABASE_URL=url)
+            command = [sys.executable, __file__, "--rounds", str(rounds), "--json"]
+            run = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
+            counts[url], rows = json.loads(run.stdout.splitlines()[-1])
+            for label, _, p50, _, _ in rows:
+                p50s[url].setdefault(label, []).append(p50)
+    small, large = counts[small_url], counts[large_url]
+    print(f"median p50 of {repeats} alternating runs of {rounds} rounds each")
+    print(f"{'combination':<18} {small:>9,} st. {large:>9,} st.  growth (budget 2.0x)")
+    for label, runs in p50s[small_url].items():
+        a, b = statistics.median(runs), statistics.median(p50s[large_url][label])
+        print(f"{label:<18} {a:9.1f} ms {b:9.1f} ms  {b / a:.2f}x")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=40)
+    parser.add_argument("--json", action="store_true", help="one JSON line, for --compare")
+    parser.add_argument(
+        "--compare",
+        nargs=2,
+        metavar=("SMALL_URL", "LARGE_URL"),
+        help="database URLs of a small and a large archive: print p50 growth between them",
+    )
+    args = parser.parse_args()
+    if args.compare:
+        compare(*args.compare, args.rounds)
+        return
+    rows = measure(args.rounds)
+    if args.json:
+        print(json.dumps([Story.objects.count(), rows]))
+    else:
+        report(rows, args.rounds)
 
 
 if __name__ == "__main__":
