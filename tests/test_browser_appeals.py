@@ -94,7 +94,7 @@ def test_remind_me_later_hides_it_everywhere_until_the_snooze_has_passed(live_se
     assert not page.locator(APPEAL).is_visible()
     # Focus lands on the confirmation that replaced the appeal, not at the top of the page.
     assert page.evaluate("document.activeElement.className").startswith("appeal-note")
-    assert "remind you later" in page.get_by_role("status").inner_text()
+    assert page.get_by_role("status").inner_text() == "Thank you. We will remind you in 24 hours."
     wait_for_count(appeal, "snoozed", 1)
 
     page.reload()
@@ -127,6 +127,7 @@ def test_i_already_support_you_hides_every_appeal_for_its_duration(live_server, 
     page.locator(APPEAL).get_by_role("button", name="I already support you").click()
     assert not page.locator(APPEAL).is_visible()
     assert not page.locator("section.appeal--banner").is_visible()
+    assert "again for 90 days" in page.get_by_role("status").inner_text()
     wait_for_count(appeal, "supporter", 1)
 
     page.goto(live_server.url + "/")

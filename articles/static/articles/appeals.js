@@ -131,11 +131,20 @@
     }
   }
 
-  var NOTES = {
-    snoozed: "Thank you. We will remind you later.",
-    supporter: "Thank you for supporting our journalism. We will not ask you again for a while.",
-    dismissed: "Message closed."
-  };
+  function inWords(seconds) {
+    var hours = Math.round(seconds / 3600);
+    if (hours < 48) return hours === 1 ? "an hour" : hours + " hours";
+    return Math.round(hours / 24) + " days";
+  }
+
+  function noteFor(appeal, reason) {
+    if (reason === "snoozed") return "Thank you. We will remind you in " + inWords(appeal.snooze) + ".";
+    if (reason === "supporter") {
+      return "Thank you for supporting our journalism. We will not ask you again for " +
+        inWords(appeal.support) + ".";
+    }
+    return "Message closed.";
+  }
 
   /* Hide an appeal after a reader's choice, leaving a short note that takes the focus. */
   function close(appeal, reason, takeFocus) {
@@ -145,7 +154,7 @@
     note.className = "appeal-note appeal-note--" + element.dataset.placement;
     note.setAttribute("role", "status");
     note.tabIndex = -1;
-    note.textContent = NOTES[reason];
+    note.textContent = noteFor(appeal, reason);
     element.insertAdjacentElement("afterend", note);
     if (takeFocus) note.focus();
   }
