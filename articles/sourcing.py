@@ -21,6 +21,7 @@ GENERIC_SPEAKERS = {
     "investigators", "lawyers", "observers", "officials", "police", "prosecutors", "protesters",
     "researchers", "residents", "scientists", "sources", "witnesses", "activists",
 }  # fmt: skip
+QUOTE_MARKS = '"“”„«»'
 _NAME_PARTICLES = {"of", "the", "and", "for", "de", "del", "der", "van", "von", "bin", "al", "la"}
 
 
@@ -55,6 +56,11 @@ def is_named(speaker: str) -> bool:
     if not words or speaker.casefold() in GENERIC_SPEAKERS:
         return False
     return all(word[0].isupper() or word.casefold() in _NAME_PARTICLES for word in words)
+
+
+def is_verbatim(text: str, found) -> bool:
+    """Whether the story puts the words in quote marks (a paraphrase never does)."""
+    return found.start > 0 and text[found.start - 1] in QUOTE_MARKS
 
 
 def guess_kind(speaker: str) -> str:
@@ -108,6 +114,7 @@ def suggest_quotes(story, text: str | None = None) -> SourcingResult:
                 speaker=found.speaker[:200],
                 described_as=found.described_as[:300],
                 kind=str(found.kind),
+                verbatim=is_verbatim(text, found),
                 cue=found.cue[:40],
                 start=found.start,
                 end=found.end,

@@ -138,6 +138,25 @@ def test_seed_story_quotes_are_suggested_with_registry_sources():
     assert aide.described_as == "Putin's foreign policy aide"
 
 
+def test_quoted_words_and_paraphrases_are_told_apart_for_readers(client):
+    seed = load_demo()[0]
+    by_text = {q.text: q for q in seed.quotes.all()}
+    assert by_text["supported Russia's demands"].verbatim  # "according to", in quote marks
+    assert by_text["two colleagues and two friends"].verbatim
+    story = story_with_text("Anna Field said the bank would raise rates again in March.")
+    suggest_quotes(story)
+    paraphrase = story.quotes.get()
+    assert paraphrase.kind == Quote.Kind.PARAPHRASE and not paraphrase.verbatim
+    paraphrase.status = Quote.Status.CONFIRMED
+    paraphrase.save()
+    html = client.get(paraphrase.source.get_absolute_url()).text
+    assert "Paraphrased, not their exact words" in html
+    assert "“the bank would raise rates" not in html
+    html = client.get("/sources/yury-ushakov/").text
+    assert "“supported Russia&#x27;s demands”" in html
+    assert "Paraphrased" not in html
+
+
 def test_extracting_again_adds_no_duplicates_and_keeps_editors_decisions():
     story = story_with_text(
         "“We will raise rates again,” said Elvira Nabiullina, the bank's governor.",

@@ -260,8 +260,8 @@ class QuoteAdmin(admin.ModelAdmin):
     actions = ("confirm", "reject", "back_to_suggested")
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
     fields = (
-        "story", "text", "speaker", "source", "described_as", "kind", "cue", "status",
-        "position", ("start", "end"),
+        "story", "text", "speaker", "source", "described_as", ("kind", "verbatim"), "cue",
+        "status", "position", ("start", "end"),
     )  # fmt: skip
 
     class Media:

@@ -206,6 +206,11 @@ class Quote(models.Model):
         help_text="How this story describes the source: “Putin's foreign policy aide”.",
     )
     kind = models.CharField(max_length=12, choices=Kind, default=Kind.DIRECT)
+    verbatim = models.BooleanField(
+        "exact words",
+        default=True,
+        help_text="The story puts these words in quote marks; off for a paraphrase.",
+    )
     cue = models.CharField(
         "cue", max_length=40, blank=True, help_text="The speech verb: said, told, according to."
     )
