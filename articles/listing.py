@@ -82,24 +82,7 @@ def respond(request, *, fixed=None):
     requested = page_number(request.GET.get("page"), storyfilter.notices)
     found = window(storyfilter, stories, active, (requested - 1) * PAGE_SIZE)
     number = clamp_page(requested, found.total, found.limit, storyfilter.notices)
-    rows = []
-    if found.total:
-        if found.page_ids is not None:  # relevance: the window chose the page's stories
-            page_rows = Story.objects.filter(pk__in=found.page_ids).for_display()
-        else:
-            # Deferred join: the OFFSET walks the index for ids only, then ten rows are read.
-            offset = (number - 1) * PAGE_SIZE
-            ids = stories.values("pk")[offset : offset + PAGE_SIZE]
-            page_rows = (
-                Story.objects.filter(pk__in=ids).for_display().order_by(*storyfilter.order_by())
-            )
-        if q:
-            page_rows = search.with_highlights(page_rows, q)
-        rows = list(page_rows)
-        if found.page_ids is not None:
-            rows.sort(key=lambda story: found.page_ids.index(story.pk))
-        if q:
-            search.highlight(rows, q)
+    rows = page_rows(storyfilter, stories, found, number) if found.total else []
 
     # The reader's choices as query parameters: chips remove one, facets add or replace one.
     state = [(name, value) for name, value, _ in active]
@@ -158,6 +141,24 @@ def respond(request, *, fixed=None):
         "tag_window": TAG_WINDOW,
     }
     return render(request, "articles/story_list.html", context)
+
+
+def page_rows(storyfilter, stories, found, number):
+    """The page's stories, ready to show: section, bylines and, for a search, highlights."""
+    q = storyfilter.search_text
+    if found.page_ids is not None:  # relevance: the window chose the page's stories
+        rows = Story.objects.filter(pk__in=found.page_ids).for_display()
+    else:
+        # Deferred join: the OFFSET walks the index for ids only, then ten rows are read.
+        offset = (number - 1) * PAGE_SIZE
+        ids = stories.values("pk")[offset : offset + PAGE_SIZE]
+        rows = Story.objects.filter(pk__in=ids).for_display().order_by(*storyfilter.order_by())
+    if q:
+        rows = search.with_highlights(rows, q)
+    rows = list(rows)
+    if found.page_ids is not None:
+        rows.sort(key=lambda story: found.page_ids.index(story.pk))
+    return search.highlight(rows, q) if q else rows
 
 
 @dataclass
