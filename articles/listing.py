@@ -106,7 +106,6 @@ def respond(request, *, fixed=None):
         facet = storyfilter.resolved[facet_kind][facet]
     context = {
         "filter": storyfilter,
-        "form": storyfilter.form,
         "page": page,
         "q": q,
         "notices": storyfilter.notices,
@@ -128,6 +127,9 @@ def respond(request, *, fixed=None):
         "tag_facets": [
             (tag, n, _url(list_url, [*state, ("tag", tag.slug)])) for tag, n in found.tags
         ],
+        # The form shows what is in effect (hand-written controls: cheaper than widgets).
+        "chosen": dict(state),
+        "max_query_length": search.MAX_QUERY_LENGTH,
         "ordering_value": ordering,  # what the list is really in, whatever was asked
         "ordering_choices": ORDERING,
         "hidden": [p for p in state if p[0] in ("tag", "author", "source")],
