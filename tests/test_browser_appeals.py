@@ -298,6 +298,12 @@ def test_screenshot_of_the_appeal_admin_page_with_its_chart(
     screenshot(page, "admin-appeal-change")
     page.locator("fieldset").first.screenshot(path=_artifact("admin-appeal-results"))
 
+    page.get_by_role("button", name="Re-ask everyone now").click()
+    assert "will see it again" in page.locator(".messagelist").inner_text()
+    appeal.refresh_from_db()
+    assert appeal.reask_at is not None
+    assert appeal.heading == "A Message from The Moscow Times"  # the action saved nothing else
+
 
 def _artifact(name):
     from tests.conftest import ARTIFACTS

@@ -65,7 +65,7 @@ class AppealAdmin(admin.ModelAdmin):
     search_fields = ("name", "heading")
     autocomplete_fields = ("include_sections", "exclude_sections", "include_tags", "exclude_tags")
     inlines = (AppealVariantInline,)
-    readonly_fields = ("preview", "chart", "variant_results", "reask_at", "created", "modified")
+    readonly_fields = ("preview", "chart", "variant_results", "reask", "created", "modified")
     actions = ("reask_everyone",)
     fieldsets = (
         ("As readers see it", {"fields": ("preview", "chart", "variant_results")}),
@@ -103,7 +103,7 @@ class AppealAdmin(admin.ModelAdmin):
                     "support_duration",
                     "dismiss_duration",
                     ("cap_views", "cap_days"),
-                    "reask_at",
+                    "reask",
                 )  # fmt: skip
             },
         ),
@@ -179,6 +179,24 @@ class AppealAdmin(admin.ModelAdmin):
     def variant_results(self, obj):
         return render_to_string(
             "admin/articles/appeal/variant_results.html", {"rows": variant_rows(obj)}
+        )
+
+    @admin.display(description="Re-ask everyone")
+    def reask(self, obj):
+        """When readers were last re-asked, and the button (the change-form action) to do it."""
+        if obj is None or obj.pk is None:
+            return "Available once the appeal is saved."
+        when = (
+            f"Last re-asked {timezone.localtime(obj.reask_at):%d %b %Y %H:%M}."
+            if obj.reask_at
+            else "Never re-asked."
+        )
+        return format_html(
+            '{} <button type="submit" class="button" name="CHANGE_FORM-action" '
+            'value="reask_everyone">Re-ask everyone now</button>'
+            '<p class="help">Readers who snoozed or closed this appeal see it again. '
+            "Save other changes first: this button does not save the form.</p>",
+            when,
         )
 
     # --- Actions and saving ---
