@@ -294,6 +294,11 @@ def test_screenshot_of_the_appeal_admin_page_with_its_chart(
     assert frame.get_by_role("heading", name="A Message from The Moscow Times").is_visible()
     page.fill("#id_heading", "A new heading, typed just now")
     assert frame.get_by_role("heading", name="A new heading, typed just now").is_visible()
+    body = page.locator(".prose-editor [contenteditable=true]")
+    body.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" Typed into the body.")
+    assert "Typed into the body." in frame.locator(".appeal__body").inner_text()
     assert page.locator(".appeal-chart svg rect").count() >= 21 * 6
     screenshot(page, "admin-appeal-change")
     page.locator("fieldset").first.screenshot(path=_artifact("admin-appeal-results"))

@@ -65,7 +65,9 @@ class AppealAdmin(admin.ModelAdmin):
     search_fields = ("name", "heading")
     autocomplete_fields = ("include_sections", "exclude_sections", "include_tags", "exclude_tags")
     inlines = (AppealVariantInline,)
-    readonly_fields = ("preview", "chart", "variant_results", "reask", "created", "modified")
+    readonly_fields = (
+        "preview", "chart", "variant_results", "reask", "source_story", "created", "modified",
+    )  # fmt: skip
     actions = ("reask_everyone",)
     fieldsets = (
         ("As readers see it", {"fields": ("preview", "chart", "variant_results")}),
@@ -108,7 +110,7 @@ class AppealAdmin(admin.ModelAdmin):
             },
         ),
         ("Testing and sampling", {"fields": ("control_weight", "sample_rate")}),
-        ("History", {"fields": ("created", "modified"), "classes": ("collapse",)}),
+        ("History", {"fields": ("source_story", "created", "modified"), "classes": ("collapse",)}),
     )
 
     class Media:
