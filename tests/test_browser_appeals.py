@@ -287,7 +287,7 @@ def test_screenshot_of_the_appeal_admin_page_with_its_chart(
     page.fill("#id_password", "pw-for-tests")
     page.click("input[type=submit]")
     page.goto(f"{live_server.url}/admin/articles/appeal/")
-    assert "click-through" in page.inner_text("#result_list").lower()
+    assert "ctr 7d" in page.inner_text("#result_list").lower()
     screenshot(page, "admin-appeal-list")
     page.goto(f"{live_server.url}/admin/articles/appeal/{appeal.pk}/change/")
     frame = page.frame_locator("iframe.appeal-preview")

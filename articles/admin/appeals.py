@@ -59,7 +59,7 @@ class AppealForm(forms.ModelForm):
 class AppealAdmin(admin.ModelAdmin):
     form = AppealForm
     list_display = (
-        "name", "status", "placement", "window", "priority", "seen_7d", "clicked_7d", "ctr_7d",
+        "name", "status", "where", "window", "seen_7d", "clicked_7d", "ctr_7d",
     )  # fmt: skip
     list_filter = ("status", "placement")
     search_fields = ("name", "heading")
@@ -132,22 +132,29 @@ class AppealAdmin(admin.ModelAdmin):
         fieldsets = super().get_fieldsets(request, obj)
         return fieldsets if obj else fieldsets[1:]
 
+    @admin.display(description="Placement", ordering="placement")
+    def where(self, obj):
+        if obj.placement == Appeal.Placement.INLINE:
+            return f"Inline, after ¶ {obj.inline_after}"
+        return "Banner" if obj.placement == Appeal.Placement.BANNER else "End of story"
+
     @admin.display(description="Window", ordering="starts_at")
     def window(self, obj):
-        start = timezone.localtime(obj.starts_at).strftime("%d %b %Y %H:%M")
+        start = timezone.localtime(obj.starts_at)
         if obj.ends_at is None:
-            return f"from {start}"
-        return f"{start} – {timezone.localtime(obj.ends_at).strftime('%d %b %Y %H:%M')}"
+            return f"{start:%d %b %Y} →"
+        end = timezone.localtime(obj.ends_at)
+        return f"{start:%d %b} – {end:%d %b %Y}"
 
-    @admin.display(description=f"Seen ({LIST_DAYS} d)", ordering="seen_7d")
+    @admin.display(description=f"Seen {LIST_DAYS}d", ordering="seen_7d")
     def seen_7d(self, obj):
         return obj.seen_7d
 
-    @admin.display(description=f"Clicked ({LIST_DAYS} d)", ordering="clicked_7d")
+    @admin.display(description=f"Clicks {LIST_DAYS}d", ordering="clicked_7d")
     def clicked_7d(self, obj):
         return obj.clicked_7d
 
-    @admin.display(description="Click-through")
+    @admin.display(description=f"CTR {LIST_DAYS}d")
     def ctr_7d(self, obj):
         return ctr(obj.clicked_7d, obj.seen_7d)
 
