@@ -147,6 +147,9 @@ def test_review_queue(browser, live_server):
     assert rows.count() == 3
     assert "Ferry operator" in rows.first.inner_text() and "3\xa0hours" in rows.first.inner_text()
     screenshot(page, "workflow-review-queue")
+    page.click("text=Ferry operator cuts winter timetable")
+    page.locator("input[name=_send_back]").scroll_into_view_if_needed()
+    page.screenshot(path=ARTIFACTS / "workflow-review-story.png")
     make_story(headline="Budget day: live coverage", published_at=now + timedelta(days=2),
                withdraw_at=now + timedelta(days=9), section=city)  # fmt: skip
     page.goto(live_server.url + "/admin/articles/story/")

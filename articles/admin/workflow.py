@@ -170,10 +170,10 @@ class TransitionInline(admin.TabularInline):
     extra = 0
     max_num = 0
     can_delete = False
-    fields = ("created", "user", "from_status", "to_status", "note")
+    fields = ("created", "who", "from_status", "to_status", "note")
     readonly_fields = fields
     verbose_name_plural = "workflow history"
-    classes = ("collapse", "workflow-history")
+    classes = ("workflow-history",)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -183,6 +183,10 @@ class TransitionInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user")
+
+    @admin.display(description="Who")
+    def who(self, obj):
+        return obj.by or "—"
 
 
 class ScheduleFilter(admin.SimpleListFilter):
