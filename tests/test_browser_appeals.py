@@ -262,6 +262,37 @@ def test_screenshot_of_the_story_page_with_its_appeal(live_server, page, demo, w
     screenshot(page, f"story-with-appeal-{width}")
 
 
+def test_banner_and_inline_placements_fit_a_phone(live_server, page, demo):
+    stories, appeal = demo
+    appeal.placement, appeal.inline_after = Appeal.Placement.INLINE, 3
+    appeal.save()
+    Appeal.objects.create(
+        name="Banner",
+        heading="Independent journalism needs you",
+        body="<p>Readers fund our reporting. Give monthly from $2.</p>",
+        cta_label="Give monthly",
+        donation_url="https://donate.example.org/",
+        status=Appeal.Status.LIVE,
+        placement=Appeal.Placement.BANNER,
+        starts_at=timezone.now() - timedelta(hours=1),
+    )
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto(live_server.url + stories[0].get_absolute_url())
+    assert shows(page, "section.appeal--banner") and shows(page, "section.appeal--inline")
+    paragraphs = page.locator(".story__body > p")
+    inline = page.locator("section.appeal--inline")
+    assert inline.evaluate("el => el.previousElementSibling.textContent") == (
+        paragraphs.nth(3).inner_text()  # the dateline paragraph comes first
+    )
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    page.screenshot(path=_artifact("appeal-banner-360"), animations="disabled")
+    inline.screenshot(path=_artifact("appeal-inline-360"), animations="disabled")
+
+    page.get_by_role("button", name="Close this message").first.click()
+    assert not page.locator("section.appeal--banner").is_visible()
+    assert page.locator(".appeal-note--banner").is_visible()
+
+
 def test_screenshot_of_the_appeal_admin_page_with_its_chart(
     live_server, page, demo, django_user_model
 ):
