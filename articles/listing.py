@@ -79,7 +79,8 @@ def respond(request, *, fixed=None):
     stories = storyfilter.qs
     active = storyfilter.active()
     q = storyfilter.search_text
-    requested = page_number(request.GET.get("page"), storyfilter.notices)
+    # The cleaned parameters: a repeated `page` means its first value, as for any filter.
+    requested = page_number(storyfilter.data.get("page"), storyfilter.notices)
     found = window(storyfilter, stories, active, (requested - 1) * PAGE_SIZE)
     number = clamp_page(requested, found.total, found.limit, storyfilter.notices)
     rows = page_rows(storyfilter, stories, found, number) if found.total else []

@@ -382,6 +382,14 @@ def test_repeated_parameter_uses_the_first_value(client, world):
     assert headlines(response) == ["Gas pipeline talks stall", "Ruble slips again"]
 
 
+def test_repeated_page_uses_the_first_value_like_every_filter(client, world):
+    for i in range(15):
+        make_story(headline=f"Extra {i}", section=world["news"], published_at=days_ago(900 + i))
+    response = client.get("/stories/?page=2&page=1")
+    assert "Only one page can be chosen at a time; “2” is used" in notices(response)
+    assert "page 2 of 2" in response.text
+
+
 def test_the_same_value_twice_is_not_an_error(client, world):
     response = client.get("/stories/?section=news&section=news&tag=energy&tag=energy")
     assert notices(response) == ""
