@@ -17,6 +17,8 @@ saying which and why; it never fails and never shows an empty list because of ba
 - Unknown parameters: ignored with a notice, except tracking parameters (utm_*, fbclid,
   gclid …) which links from elsewhere carry and which are ignored silently.
 - `page`: see listing.py (not a number or below 1: page 1; past the end: the last page).
+- The one 400: more than DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000) parameters, which Django
+  refuses before any view runs; templates/400.html says why and links back to the list.
 """
 
 import re

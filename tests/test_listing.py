@@ -448,6 +448,23 @@ def test_a_search_ranks_within_its_newest_matches(client, world, monkeypatch):
     assert "Only the first 2 pages" in notices(last)
 
 
+def test_thousands_of_parameters_get_a_400_that_says_why(client, world):
+    client.raise_request_exception = False
+    response = client.get("/stories/?" + "&".join(f"tag=t{i}" for i in range(1500)))
+    assert response.status_code == 400
+    assert "too many parameters" in response.text
+    assert 'href="/stories/"' in response.text
+
+
+def test_hundreds_of_unknown_and_bad_values_are_summarised(client, world):
+    query = "&".join([*(f"tag=t{i}" for i in range(300)), *(f"x{i}=1" for i in range(90))])
+    response = client.get("/stories/?" + query)
+    assert response.status_code == 200
+    assert "87 more unknown parameters were ignored." in notices(response)
+    assert notices(response).count("<li>") < 15
+    assert len(headlines(response)) == 5
+
+
 # Anything a reader, a crawler or an attacker can put in a query string.
 query_values = st.one_of(
     st.text(max_size=300),
