@@ -26,15 +26,25 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "pw-for-tests"
 
 
-def log_in(browser, live_server, username):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto(live_server.url + "/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(live_server.url + "/admin/")
-    return page
+@pytest.fixture
+def log_in(browser, live_server):
+    """log_in(username) -> a page in a fresh browser context, logged in to the admin."""
+    contexts = []
+
+    def log_in(username):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(live_server.url + "/admin/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        page.click("input[type=submit]")
+        page.wait_for_url(live_server.url + "/admin/")
+        return page
+
+    yield log_in
+    for context in contexts:
+        context.close()
 
 
 def open_story(page, live_server, story):
@@ -42,12 +52,12 @@ def open_story(page, live_server, story):
     page.locator(".prose-editor [contenteditable=true]").wait_for()
 
 
-def test_two_editors_one_story_the_second_save_is_refused_and_nothing_is_lost(browser, live_server):
+def test_two_editors_one_story_the_second_save_is_refused_and_nothing_is_lost(log_in, live_server):
     story = load_demo()[0]
     make_staff("anna", EDITOR, password=PASSWORD)
     make_staff("boris", EDITOR, password=PASSWORD)
-    anna = log_in(browser, live_server, "anna")
-    boris = log_in(browser, live_server, "boris")
+    anna = log_in("anna")
+    boris = log_in("boris")
     open_story(anna, live_server, story)
     open_story(boris, live_server, story)
     notice = boris.locator("#story-presence")
@@ -92,10 +102,10 @@ def test_two_editors_one_story_the_second_save_is_refused_and_nothing_is_lost(br
     assert "Boris's new opening sentence." in story.body
 
 
-def test_revision_compare_page(browser, live_server):
+def test_revision_compare_page(log_in, live_server):
     story = load_demo()[0]
     make_staff("anna", EDITOR, password=PASSWORD)
-    page = log_in(browser, live_server, "anna")
+    page = log_in("anna")
     open_story(page, live_server, story)
     page.fill("#id_standfirst", "The two leaders spoke for more than an hour on Wednesday.")
     page.fill("#id_headline", story.headline.replace("Putin", "Russia's Putin", 1))
@@ -116,7 +126,7 @@ def test_revision_compare_page(browser, live_server):
     screenshot(page, "workflow-compare")
 
 
-def test_review_queue(browser, live_server):
+def test_review_queue(log_in, live_server):
     make_staff("eddie", EDITOR, password=PASSWORD)
     rita = make_staff("rita", REPORTER)
     reporter = make_author(name="Rita Reporter", user=rita)
@@ -141,7 +151,7 @@ def test_review_queue(browser, live_server):
             story=story, user=rita, from_status="draft", to_status="review", note=note
         )
         Transition.objects.filter(pk=step.pk).update(created=now - timedelta(minutes=minutes))
-    page = log_in(browser, live_server, "eddie")
+    page = log_in("eddie")
     page.goto(live_server.url + "/admin/articles/story/review/")
     rows = page.locator(".review-queue tbody tr")
     assert rows.count() == 3
