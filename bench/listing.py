@@ -8,6 +8,7 @@ first with bench/make_archive.py.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/nr_bench_100k \\
         .venv/bin/python bench/listing.py [--rounds 40]
     .venv/bin/python bench/listing.py --compare postgres://…/nr_bench_10k postgres://…/nr_bench_100k
+    .venv/bin/python bench/listing.py --explain   # EXPLAIN ANALYZE of every query it times
 
 Budgets (issue 5): at most 4 queries per page; p95 at most 50 ms at 100,000 stories.
 """
@@ -144,10 +145,27 @@ def compare(small_url, large_url, rounds, repeats=3):
         print(f"{label:<18} {a:9.1f} ms {b:9.1f} ms  {b / a:.2f}x")
 
 
+def explain():
+    """EXPLAIN ANALYZE every query each combination runs: the plans behind the figures."""
+    client = Client()
+    for label, url in combinations():
+        client.get(url)  # warm caches
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        print(f"\n=== {label}: {url}")
+        for query in captured.captured_queries:
+            print(f"--- {' '.join(query['sql'].split())[:120]}…")
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, COSTS OFF) " + query["sql"])
+                for (line,) in cursor.fetchall():
+                    print("    " + line)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=40)
     parser.add_argument("--json", action="store_true", help="one JSON line, for --compare")
+    parser.add_argument("--explain", action="store_true", help="print the query plans instead")
     parser.add_argument(
         "--compare",
         nargs=2,
@@ -157,6 +175,9 @@ def main():
     args = parser.parse_args()
     if args.compare:
         compare(*args.compare, args.rounds)
+        return
+    if args.explain:
+        explain()
         return
     rows = measure(args.rounds)
     if args.json:
