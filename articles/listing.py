@@ -135,7 +135,7 @@ def respond(request, *, fixed=None):
         "ordering_choices": ORDERING,
         "hidden": [p for p in state if p[0] in ("tag", "author", "source")],
         "noindex": not indexable,
-        "canonical": canonical(request, state, page.number),
+        "canonical": canonical(request, state, page.number, found.total),
         "facet_kind": facet_kind,
         "facet": facet,
         "title": facet.name if facet else (f"Search: {q}" if q else "Stories"),
@@ -286,10 +286,13 @@ def clamp_page(number, total, limit, notices):
     return last
 
 
-def canonical(request, state, number):
-    """The URL search engines should index for this page: a facet's own page where there is one."""
+def canonical(request, state, number, total):
+    """The URL search engines should index for this page: a facet's own page where there is one.
+
+    A source has a page only once a published story quotes it, hence the `total` condition.
+    """
     page = [("page", number)] if number > 1 else []
-    if len(state) == 1 and state[0][0] in FACET_PAGES:
+    if len(state) == 1 and state[0][0] in FACET_PAGES and (total or state[0][0] != "source"):
         name, value = state[0]
         path = reverse(f"articles:{FACET_PAGES[name]}", args=[value])
         return request.build_absolute_uri(_url(path, page))

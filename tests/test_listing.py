@@ -566,6 +566,16 @@ def test_combinations_beyond_one_facet_and_searches_are_noindex(client, world, q
     assert '<meta name="robots" content="noindex">' in client.get("/stories/?" + query).text
 
 
+def test_one_source_points_to_the_source_page_once_a_story_quotes_it(client, world):
+    response = client.get("/stories/", {"source": "yury-ushakov"})
+    assert '<link rel="canonical" href="http://testserver/sources/yury-ushakov/">' in response.text
+    Source.objects.create(name="Nobody Quoted")
+    response = client.get("/stories/", {"source": "nobody-quoted"})
+    assert '<link rel="canonical" href="http://testserver/stories/?source=nobody-quoted">' in (
+        response.text
+    )
+
+
 def test_unfiltered_listing_is_indexable(client, world):
     response = client.get("/stories/")
     assert 'name="robots"' not in response.text
