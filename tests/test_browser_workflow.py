@@ -165,3 +165,30 @@ def test_review_queue(log_in, live_server):
     page.goto(live_server.url + "/admin/articles/story/")
     assert "Scheduled" in page.locator("#result_list").inner_text()
     screenshot(page, "workflow-story-list")
+
+
+def test_corrections_on_the_story_page_and_the_corrections_page(page, live_server):
+    from articles.models import Correction
+
+    story = load_demo()[0]
+    Correction.objects.create(
+        story=story,
+        text="An earlier version of this story said Xi and Putin had met 38 times. "
+        "They have met 36 times.",
+    )
+    Correction.objects.create(
+        story=story,
+        kind="clarification",
+        text="This story has been updated to make clear that the Beijing Olympics invitation "
+        "was reported by the Kremlin.",
+    )
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto(live_server.url + story.get_absolute_url())
+    top = page.locator(".corrections--top")
+    assert "38 times" in top.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    screenshot(page, "story-corrections-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + "/corrections/")
+    assert page.locator(".correction-list__item").count() == 2
+    screenshot(page, "corrections-page")
