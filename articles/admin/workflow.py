@@ -9,6 +9,7 @@ checks live in the forms and permission methods, not in which buttons are shown.
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.http import JsonResponse
 from django.urls import path, reverse
@@ -91,12 +92,10 @@ class StoryWorkflowForm(forms.ModelForm):
         The row is locked (PostgreSQL) until the admin's transaction ends, so two saves cannot
         both pass this check.
         """
-        current = (
-            Story.objects.select_for_update()
-            .filter(pk=self.instance.pk)
-            .values_list("version", flat=True)
-            .first()
-        )
+        stories = Story.objects.all()
+        if transaction.get_connection().in_atomic_block:  # the admin's views always are
+            stories = stories.select_for_update()
+        current = stories.filter(pk=self.instance.pk).values_list("version", flat=True).first()
         loaded = cleaned.get("loaded_version")
         if current is None or loaded == current:
             self.instance.version = current or self.instance.version
