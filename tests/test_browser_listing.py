@@ -49,3 +49,15 @@ def test_the_filter_form_works_without_javascript(live_server, browser):
     page.click(".chip >> text=News")
     assert "section=" not in page.url and "q=Xi+Jinping" in page.url
     context.close()
+
+
+def test_an_empty_result_offers_to_clear_the_filters(live_server, page):
+    load_demo()
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto(f"{live_server.url}/stories/?q=zeppelin&section=culture")
+    assert "No published stories match these filters." in page.locator("main").inner_text()
+    assert horizontal_overflow(page) <= 0
+    screenshot(page, "listing-empty-phone")
+    page.click("text=Clear all filters")
+    assert page.url.endswith("/stories/")
+    assert page.locator(".result").count() >= 10
