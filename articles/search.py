@@ -99,11 +99,11 @@ def search(queryset, q):
 
 
 def with_highlights(queryset, q):
-    """Add highlighted headline, standfirst and body snippet to the rows of a sliced page.
+    """Add highlighted headline, standfirst and body snippet to a page's rows.
 
-    On PostgreSQL these are ts_headline annotations; the planner evaluates such expensive
-    target-list expressions after LIMIT, so only the page's rows pay for them. Elsewhere the
-    marking happens in Python in `highlight()`.
+    On PostgreSQL these are ts_headline annotations, and `queryset` is the page's ten stories
+    selected by id (see listing.page_rows), so only they pay for them. Elsewhere the marking
+    happens in Python in `highlight()`.
     """
     if not is_postgresql(queryset):
         return queryset
