@@ -4,6 +4,8 @@ from datetime import date, datetime, time
 
 from django import forms
 
+MULTIPLE = (forms.MultipleChoiceField, forms.ModelMultipleChoiceField)
+
 
 def admin_form_data(response, **changes):
     """POST data for the change form in `response` (a GET of the change page), then `changes`.
@@ -33,8 +35,8 @@ def _add_form(data, form):
         elif isinstance(field, forms.BooleanField):
             if value:
                 data[bound.html_name] = "on"
-        elif isinstance(value, (list, tuple)):
-            data[bound.html_name] = [_text(v) for v in value]
+        elif isinstance(field, MULTIPLE) or isinstance(value, (list, tuple)):
+            data[bound.html_name] = [_text(v) for v in value or ()]
         else:
             data[bound.html_name] = _text(value)
 

@@ -112,6 +112,29 @@ def test_reporter_cannot_publish_from_the_form(reporter_client, own_draft):
     assert own_draft.status == Story.Status.DRAFT and own_draft.published_at is None
 
 
+def test_reporter_cannot_publish_a_new_story_from_the_add_form(reporter_client, reporter):
+    author = make_author()
+    add_url = reverse("admin:articles_story_add")
+    page = reporter_client.get(add_url)
+    data = admin_form_data(
+        page,
+        headline="Straight to the front page",
+        slug="straight-to-the-front-page",
+        section=make_story().section.pk,
+        status="published",
+        **{"bylines-0-author": author.pk},
+    )
+    response = reporter_client.post(add_url, data)
+    assert "Only editors with the publish permission" in response.text
+    assert not Story.objects.filter(slug="straight-to-the-front-page").exists()
+    data["status"] = "review"
+    response = reporter_client.post(add_url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    story = Story.objects.get(slug="straight-to-the-front-page")
+    assert story.status == Story.Status.IN_REVIEW and story.created_by == reporter
+    assert story.transitions.get().to_status == "review" and story.revisions.count() == 1
+
+
 def test_reporter_cannot_publish_with_the_list_action(reporter_client, own_draft):
     reporter_client.post(CHANGELIST, {"action": "publish", "_selected_action": [own_draft.pk]})
     own_draft.refresh_from_db()
