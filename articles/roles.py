@@ -73,5 +73,8 @@ def sync_roles_after_migrate(sender, using="default", apps=None, **kwargs):
     """post_migrate receiver: auth has just created permissions for any new model.
 
     `migrate` passes its app registry; `flush` (as in transactional tests) passes none.
+    After migrating backwards (unapplying the roles, say) it leaves the groups alone.
     """
+    if any(backwards for _, backwards in kwargs.get("plan") or ()):
+        return
     sync_roles(apps=apps, using=using)
