@@ -6,7 +6,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from articles.models import Author, Byline, Section, Story, Tag
@@ -51,13 +50,6 @@ def make_story(*, authors=(), tags=(), **overrides):
         Byline.objects.create(story=story, author=author, position=position)
     story.tags.set(tags)
     return story
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts with an empty cache: cached navigation sections must not outlive the
-    database rows a previous test rolled back."""
-    cache.clear()
 
 
 def make_staff(username, role, password=None):
