@@ -110,7 +110,7 @@ class StoryAdmin(StoryWorkflowAdmin, admin.ModelAdmin):
     autocomplete_fields = ("section", "tags")
     inlines = (BylineInline, QuoteInline)
     actions = ("publish", "withdraw", extract_quotes)
-    readonly_fields = ("created", "modified")
+    readonly_fields = ("created", "created_by", "modified", "version")
 
     class Media:
         css = {"all": ("articles/admin.css",)}
@@ -126,7 +126,10 @@ class StoryAdmin(StoryWorkflowAdmin, admin.ModelAdmin):
             {"fields": ("status", "published_at", "withdraw_at", "updated_at", "workflow_note")},
         ),
         ("Search and social", {"fields": ("seo_description",), "classes": ("collapse",)}),
-        ("History", {"fields": ("created", "modified"), "classes": ("collapse",)}),
+        (
+            "History",
+            {"fields": ("created", "created_by", "modified", "version"), "classes": ("collapse",)},
+        ),
     )
 
     def get_queryset(self, request):
