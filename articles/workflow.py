@@ -51,7 +51,11 @@ def change_status(stories, to_status, user, note=""):
     """
     now = timezone.now()
     moved = 0
-    for story in stories.select_for_update().select_related("section"):
+    # The admin's queryset may be DISTINCT (a search across bylines), which cannot be locked:
+    # lock the same stories by primary key, in a fixed order so two actions cannot deadlock.
+    pks = list(stories.values_list("pk", flat=True))
+    locked = Story.objects.filter(pk__in=pks).order_by("pk").select_for_update()
+    for story in locked.select_related("section"):
         if story.status == to_status:
             continue
         ensure_baseline(story.pk)

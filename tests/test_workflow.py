@@ -389,3 +389,15 @@ def test_future_story_is_scheduled_until_its_time(client):
     )
     soon.refresh_from_db()
     assert client.get(soon.get_absolute_url()).status_code == 200
+
+
+def test_publish_action_after_a_search_across_bylines(desk_client):
+    """The admin makes a byline search DISTINCT; the action must still lock and publish."""
+    story = draft(headline="Searchable draft")
+    story.bylines.update(author=make_author(name="Zelda Searchable"))
+    desk_client.post(
+        CHANGELIST + "?q=Zelda",
+        {"action": "publish", "_selected_action": [story.pk], "select_across": "1"},
+    )
+    story.refresh_from_db()
+    assert story.is_public
