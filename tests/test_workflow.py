@@ -127,7 +127,9 @@ def test_reporter_cannot_publish_a_new_story_from_the_add_form(reporter_client, 
     response = reporter_client.post(add_url, data)
     assert "Only editors with the publish permission" in response.text
     assert not Story.objects.filter(slug="straight-to-the-front-page").exists()
-    data["status"] = "review"
+    assert 'name="_submit_for_review"' in page.text
+    data["status"] = "draft"
+    data["_submit_for_review"] = "1"
     response = reporter_client.post(add_url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     story = Story.objects.get(slug="straight-to-the-front-page")

@@ -328,6 +328,9 @@ class StoryWorkflowAdmin(StoryRevisionPages):
             }
         return super().change_view(request, object_id, form_url, context)
 
+    def add_view(self, request, form_url="", extra_context=None):
+        return super().add_view(request, form_url, {**(extra_context or {}), "can_submit": True})
+
     # --- Extra pages ---
 
     def get_urls(self):
