@@ -3,7 +3,9 @@
 Figures are ratios to a static file served by the same stack in the same run (gunicorn with
 production settings, DEBUG off, on PostgreSQL; `wrk` on 127.0.0.1; medians over alternating
 rounds). The story page is measured with and without an appeal, both rendered on every request
-(PAGE_CACHE_SECONDS=0, where an appeal could cost) and from the whole-page cache.
+(PAGE_CACHE_SECONDS=0, where an appeal could cost) and from the whole-page cache; then the
+same page is rendered in one process with its appeal live and archived, which isolates the
+appeal's own cost from the differences between two pages.
 
     .venv/bin/python bench/appeals.py [--rounds 3] [--seconds 4] [--workers 2]
 """
@@ -48,6 +50,42 @@ twin.tags.set([*seed.tags.all(), tag])
 appeal.exclude_tags.set([tag])
 print(json.dumps({"appeal": appeal.pk, "with": seed.get_absolute_url(),
                   "without": twin.get_absolute_url()}))
+"""
+
+# The same page rendered in one process with its appeal live and then archived, alternating:
+# the appeal's own cost, free of the differences between two pages.
+IN_PROCESS = """
+import json, statistics, time
+from django.test import Client
+from articles.appeals import forget_selection
+from articles.models import Appeal
+appeal = Appeal.objects.get(pk=%(appeal)d)
+client, url, timings = Client(), "%(url)s", {"live": [], "archived": []}
+for status in ["live", "archived"] * 10:
+    Appeal.objects.filter(pk=appeal.pk).update(status=status)
+    forget_selection()
+    for _ in range(5):
+        client.get(url)
+    start = time.perf_counter()
+    for _ in range(40):
+        assert client.get(url).status_code == 200
+    timings[status].append((time.perf_counter() - start) / 40 * 1000)
+Appeal.objects.filter(pk=appeal.pk).update(status="live")
+forget_selection()
+from timeit import timeit
+from django.template.loader import render_to_string
+from articles.appeals import select_for_page
+from articles.models import Story
+story = Story.objects.prefetch_related("tags").get(slug=url.rstrip("/").rsplit("/", 1)[1])
+tags = [tag.pk for tag in story.tags.all()]
+chosen = select_for_page(story.section_id, tags).end
+timings["select_ms"] = timeit(lambda: select_for_page(story.section_id, tags), number=2000) / 2
+timings["render_ms"] = timeit(
+    lambda: render_to_string("articles/appeal_partials.html#appeal", {"appeal": chosen}),
+    number=2000,
+) / 2
+print(json.dumps({k: [statistics.median(v), min(v)] if isinstance(v, list) else v
+                  for k, v in timings.items()}))
 """
 
 BEACON_SCRIPT = """
@@ -108,17 +146,33 @@ def main():
                 rounds=args.rounds,
                 seconds=args.seconds,
             )
+        rendering = json.loads(
+            subprocess.run(
+                [PYTHON, "manage.py", "shell", "-c", IN_PROCESS % {**pages, "url": pages["with"]}],
+                cwd=ROOT,
+                env=env | {"PAGE_CACHE_SECONDS": "0", "ALLOWED_HOSTS": "testserver"},
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
     print_table(
         figures,
         STATIC,
         f"gunicorn ({args.workers} sync workers each), wrk 1 thread 16 connections, "
         f"{args.rounds} alternating rounds of {args.seconds}s, PostgreSQL",
     )
-    with_appeal = figures["story with appeal, uncached"][0]
-    without = figures["story without appeal, uncached"][0]
+    (live, live_best), (archived, archived_best) = rendering["live"], rendering["archived"]
     print(
-        f"\nThe appeal changes the uncached story page's throughput by "
-        f"{with_appeal / without - 1:+.1%} (noise on this machine is about ±10%)."
+        "\nThe same story page rendered in one process (PAGE_CACHE_SECONDS=0), its appeal live "
+        "vs archived, 10 alternating rounds of 40 requests:\n"
+        f"  median {live:.1f} ms vs {archived:.1f} ms ({live / archived - 1:+.1%} with the "
+        f"appeal); best round {live_best:.1f} ms vs {archived_best:.1f} ms "
+        f"({live_best / archived_best - 1:+.1%}).\n"
+        f"  The appeal's parts: selection from the cache {rendering['select_ms']:.3f} ms, "
+        f"rendering its template {rendering['render_ms']:.3f} ms."
     )
 
 
