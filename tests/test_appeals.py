@@ -430,6 +430,30 @@ def test_the_admin_refuses_an_appeal_that_cannot_go_out(editor_client, overrides
     assert not Appeal.objects.exists()
 
 
+def test_the_admin_refuses_a_section_both_included_and_excluded(editor_client):
+    section = make_section(name="Business")
+    data = form_data(include_sections=[section.pk], exclude_sections=[section.pk])
+    response = editor_client.post(reverse("admin:articles_appeal_add"), data)
+    assert "Both included and excluded: Business." in response.text
+    assert not Appeal.objects.exists()
+
+
+def test_the_admin_checks_variant_copy_too(editor_client):
+    variant = {
+        "variants-TOTAL_FORMS": "1",
+        "variants-0-name": "B: urgent",
+        "variants-0-weight": "1",
+        "variants-0-heading": "Only TK days left",
+    }
+    response = editor_client.post(reverse("admin:articles_appeal_add"), form_data(**variant))
+    assert "Replace the placeholder “TK”" in response.text
+    assert not Appeal.objects.exists()
+
+    variant["variants-0-heading"] = "Only three days left"
+    editor_client.post(reverse("admin:articles_appeal_add"), form_data(**variant))
+    assert Appeal.objects.get().variants.get().heading == "Only three days left"
+
+
 def test_the_admin_saves_a_good_appeal_and_warns_when_it_overlaps_a_live_one(editor_client):
     section = make_section()
     other = make_appeal(name="Existing drive")
