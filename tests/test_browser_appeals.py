@@ -312,6 +312,10 @@ def test_screenshot_of_the_appeal_admin_page_with_its_chart(
         for day in range(21)
     )
     django_user_model.objects.create_superuser("ed", "ed@example.com", "pw-for-tests")
+    page.add_init_script(
+        "window.__csp = []; document.addEventListener('securitypolicyviolation',"
+        " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(live_server.url + "/admin/login/")
     page.fill("#id_username", "ed")
@@ -331,6 +335,8 @@ def test_screenshot_of_the_appeal_admin_page_with_its_chart(
     page.keyboard.type(" Typed into the body.")
     assert "Typed into the body." in frame.locator(".appeal__body").inner_text()
     assert page.locator(".appeal-chart svg rect").count() >= 21 * 6
+    # The strict CSP holds on the page and in the preview frame (which inherits it).
+    assert [frame.evaluate("window.__csp") for frame in page.frames] == [[], []]
     screenshot(page, "admin-appeal-change")
     page.locator("fieldset").first.screenshot(path=_artifact("admin-appeal-results"))
 
