@@ -96,6 +96,13 @@ def test_remind_me_later_hides_it_everywhere_until_the_snooze_has_passed(live_se
     assert page.evaluate("document.activeElement.className").startswith("appeal-note")
     assert page.get_by_role("status").inner_text() == "Thank you. We will remind you in 24 hours."
     wait_for_count(appeal, "snoozed", 1)
+    # The browser keeps a reason and a time, nothing else about the reader or the appeal.
+    stored = page.evaluate("JSON.parse(localStorage.getItem('newsroom.appeals'))")
+    assert set(stored) <= {"hide", "support", "views", "bucket"}
+    assert stored["hide"] == {
+        str(appeal.pk): {"reason": "snoozed", "at": stored["hide"][str(appeal.pk)]["at"]}
+    }
+    assert stored["views"] == {}  # no frequency cap on this appeal, so no views log
 
     page.reload()
     assert not shows(page)

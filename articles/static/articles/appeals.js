@@ -195,7 +195,11 @@
         return;
       }
       chooseVariant(appeal, state);
-      state.views[appeal.id] = viewsSince(state, appeal).concat([Date.now()]).slice(-MAX_VIEWS_KEPT);
+      if (appeal.capViews) {  // the views log exists only for capped appeals, pruned as it grows
+        state.views[appeal.id] = viewsSince(state, appeal).concat([Date.now()]).slice(-MAX_VIEWS_KEPT);
+      } else {
+        delete state.views[appeal.id];
+      }
       element.querySelectorAll("button[hidden]").forEach(function (button) { button.hidden = false; });
       element.classList.add("appeal--ready");
       shown.push(appeal);
