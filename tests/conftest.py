@@ -1,7 +1,10 @@
 """Builders shared by the tests: small, deterministic, overridable with keywords."""
 
+import contextlib
 import itertools
 import os
+import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -124,11 +127,29 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    """A fresh browser context (empty storage) with a desktop viewport."""
+    """A fresh browser context (empty storage) with a desktop viewport.
+
+    Afterwards the page is left first, so scripts send their last beacons (donation appeals)
+    now, and the fixture waits for the live server to answer them: the database is emptied
+    for the next test only once nothing is writing to it.
+    """
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     yield page
+    if not page.is_closed():
+        with contextlib.suppress(Exception):  # a page stuck in any state must still close
+            page.goto("about:blank", timeout=5000)
     context.close()
+    wait_for_live_server_requests()
+
+
+def wait_for_live_server_requests(timeout=5.0):
+    """Wait until the live server's request threads have finished (at most `timeout` s)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and any(
+        "process_request_thread" in thread.name for thread in threading.enumerate()
+    ):
+        time.sleep(0.05)
 
 
 def screenshot(page, name):
