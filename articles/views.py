@@ -4,7 +4,7 @@ from itertools import groupby
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Prefetch, Window
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Window
 from django.db.models.functions import RowNumber
 from django.db.models.query import prefetch_related_objects
 from django.http import Http404
@@ -54,14 +54,19 @@ def home(request):
 
 @public_page
 def story_detail(request, year, month, day, slug):
+    corrected = Correction.objects.filter(story=OuterRef("pk"))
     story = get_object_or_404(
         Story.objects.published()
         .for_display()
-        .prefetch_related("tags", confirmed_quotes_prefetch(), "corrections"),
+        .prefetch_related("tags", confirmed_quotes_prefetch())
+        .annotate(has_corrections=Exists(corrected)),
         slug=slug,
     )
     if story.get_absolute_url() != request.path:
         return redirect(story, permanent=True)
+    # Most stories have no corrections: then an empty prefetch spares the query.
+    corrections = Correction.objects.all() if story.has_corrections else Correction.objects.none()
+    prefetch_related_objects([story], Prefetch("corrections", queryset=corrections))
     return render(
         request,
         "articles/story_detail.html",
@@ -85,24 +90,29 @@ def story_preview(request, pk):
     return response
 
 
+@public_page
 def story_list(request):
     """The archive and search: every published story, filtered (see filters.py, listing.py)."""
     return listing.respond(request)
 
 
+@public_page
 def section_detail(request, slug):
     """A section's page: the listing with that section filter applied."""
     return listing.respond(request, fixed={"section": slug})
 
 
+@public_page
 def tag_detail(request, slug):
     return listing.respond(request, fixed={"tag": slug})
 
 
+@public_page
 def author_detail(request, slug):
     return listing.respond(request, fixed={"author": slug})
 
 
+@public_page
 def source_detail(request, slug):
     """A source and every published story quoting them (confirmed quotes), newest first.
 

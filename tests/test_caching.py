@@ -107,3 +107,30 @@ def test_not_found_pages_are_not_cached(client, page_cache):
         status=Story.Status.PUBLISHED, published_at=timezone.now() - timedelta(minutes=1)
     )
     assert client.get(url).status_code == 200
+
+
+def test_confirming_quotes_in_bulk_shows_on_the_cached_story_page(
+    editor_client, client, page_cache
+):
+    from articles.models import Quote, Source
+
+    story = make_story(body="<p>“We will win,” Jane Roe said.</p>")
+    source = Source.objects.create(name="Jane Roe", slug="jane-roe")
+    quote = Quote.objects.create(story=story, source=source, text="We will win", start=1, end=12)
+    assert "Jane Roe" not in client.get(story.get_absolute_url()).text.split("story__body")[0]
+    before = client.get(story.get_absolute_url()).text
+    editor_client.post(
+        reverse("admin:articles_quote_changelist"),
+        {"action": "confirm", "_selected_action": [quote.pk]},
+    )
+    assert Quote.objects.get(pk=quote.pk).status == Quote.Status.CONFIRMED
+    after = client.get(story.get_absolute_url()).text
+    assert 'href="/sources/jane-roe/"' in after and 'href="/sources/jane-roe/"' not in before
+
+
+def test_listing_and_facet_pages_are_cacheable(client):
+    story = make_story()
+    for url in ("/stories/?q=story", story.section.get_absolute_url(), "/corrections/"):
+        response = client.get(url)
+        assert "public" in response["Cache-Control"], url
+        assert response["ETag"], url

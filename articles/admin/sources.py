@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from ..caching import bump_content_version
 from ..models import Quote, Source, Story
 from ..reports import ReportFilterForm, sourcing_report, write_csv
 from ..sourcing import merge_sources, suggest_quotes
@@ -288,6 +289,7 @@ class QuoteAdmin(admin.ModelAdmin):
         count = queryset.filter(source__isnull=False).update(
             status=Quote.Status.CONFIRMED, modified=timezone.now()
         )
+        bump_content_version()  # story and source pages show confirmed quotes
         self.message_user(request, f"Confirmed {count} quote(s).", messages.SUCCESS)
         if without_source:
             self.message_user(
@@ -300,9 +302,11 @@ class QuoteAdmin(admin.ModelAdmin):
     @admin.action(description="Reject selected quotes", permissions=["change"])
     def reject(self, request, queryset):
         count = queryset.update(status=Quote.Status.REJECTED, modified=timezone.now())
+        bump_content_version()
         self.message_user(request, f"Rejected {count} quote(s).", messages.SUCCESS)
 
     @admin.action(description="Mark selected quotes as suggested again", permissions=["change"])
     def back_to_suggested(self, request, queryset):
         count = queryset.update(status=Quote.Status.SUGGESTED, modified=timezone.now())
+        bump_content_version()
         self.message_user(request, f"{count} quote(s) are suggestions again.", messages.SUCCESS)
