@@ -41,7 +41,7 @@ def counts(appeal, **filters):
     return {event: value or 0 for event, value in totals.items()}
 
 
-def wait_for_count(appeal, event, expected, timeout=5.0, **filters):
+def wait_for_count(appeal, event, expected, timeout=10.0, **filters):
     deadline = time.monotonic() + timeout
     seen = None
     while time.monotonic() < deadline:
