@@ -12,6 +12,11 @@ class ArticlesConfig(AppConfig):
         # Grants the roles' permissions for models added after the roles migration ran.
         post_migrate.connect(sync_roles_after_migrate, sender=self)
 
+        from .source_listing_sql import ensure_after_migrate
+
+        # SQLite drops a table's triggers when a migration rebuilds it: put them back.
+        post_migrate.connect(ensure_after_migrate, sender=self)
+
         from .navigation import connect
 
         connect()  # the cached navigation sections are dropped when a section changes

@@ -154,8 +154,14 @@ def page_rows(storyfilter, stories, found, number):
     else:
         # Deferred join: the OFFSET walks the index for ids only, then ten rows are read.
         offset = (number - 1) * PAGE_SIZE
-        ids = stories.values("pk")[offset : offset + PAGE_SIZE]
-        rows = Story.objects.filter(pk__in=ids).for_display().order_by(*storyfilter.order_by())
+        ids = storyfilter.in_order(ids_only=True)[offset : offset + PAGE_SIZE]
+        # published() again: a safeguard should a copy in SourceListing ever lag its story.
+        rows = (
+            Story.objects.published()
+            .filter(pk__in=ids)
+            .for_display()
+            .order_by(*storyfilter.order_by())
+        )
     if q:
         rows = search.with_highlights(rows, q)
     rows = list(rows)
@@ -183,11 +189,13 @@ def window(storyfilter, stories, active, offset):
     q, ordering = storyfilter.search_text, storyfilter.ordering_value
     relevance = ordering == "relevance"
     limit = SEARCH_LIMIT if q else COUNT_LIMIT
-    in_order = stories.order_by(
-        *(("published_at", "pk") if ordering == "oldest" else ("-published_at", "-pk"))
-    )
-    columns = ["pk", "section_id", "published_at", *(["rank"] if relevance else [])]
-    sql, params = in_order.values_list(*columns)[: limit + 1].query.sql_with_params()
+    if relevance:  # the newest matches, ranked below
+        in_order = stories.order_by("-published_at", "-pk").values_list(
+            "pk", "section_id", "published_at", "rank"
+        )
+    else:
+        in_order = storyfilter.in_order()
+    sql, params = in_order[: limit + 1].query.sql_with_params()
     ctes = [f"matches (id, section_id, published_at{', rank' if relevance else ''}) AS ({sql})"]
     params = list(params)
     recent = "matches"

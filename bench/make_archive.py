@@ -33,7 +33,16 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from articles.models import Author, Byline, Quote, Section, Source, Story, Tag  # noqa: E402
+from articles.models import (  # noqa: E402
+    Author,
+    Byline,
+    Quote,
+    Section,
+    Source,
+    SourceListing,
+    Story,
+    Tag,
+)
 from articles.search import refresh_search_vectors  # noqa: E402
 
 RARE_WORD = "quasar"
@@ -342,7 +351,8 @@ class TextIndexer:
 
 
 def reset():
-    models = (Quote, Byline, Story.tags.through, Story, Source, Tag, Author, Section)
+    # SourceListing too: TRUNCATE fires no triggers, so its rows would outlive the quotes.
+    models = (SourceListing, Quote, Byline, Story.tags.through, Story, Source, Tag, Author, Section)
     if connection.vendor == "postgresql":
         tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models)
         with connection.cursor() as cursor:

@@ -3,6 +3,7 @@
 from .appeals import Appeal, AppealCounter, AppealQuerySet, AppealVariant
 from .corrections import Correction, CorrectionQuerySet
 from .revisions import Revision
+from .source_listing import SourceListing, SourceListingQuerySet
 from .sources import (
     Quote,
     QuoteQuerySet,
@@ -45,5 +46,7 @@ __all__ = [
     "Correction",
     "CorrectionQuerySet",
     "Revision",
+    "SourceListing",
+    "SourceListingQuerySet",
     "Transition",
 ]

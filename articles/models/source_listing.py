@@ -1,0 +1,71 @@
+"""Which stories quote which source, with what the listing needs of each story: a lookup table.
+
+One row per (source, story) pair where the story holds at least one *confirmed* quote from the
+source, carrying a copy of the story's status, publication and withdrawal times and section.
+The listing filtered by a source (and the source's own page) reads its count, section facets and
+page of story ids from this table alone, in date order from one index (see
+`articles.filters.StoryFilter.in_order`), instead of checking each of the source's quotes
+against the stories: that costs in proportion to the archive (issue 5).
+
+Nothing in Python writes it. Database triggers keep it current whatever changes a quote or a
+story, including `QuerySet.update()`, bulk inserts and deletes (see
+`articles.source_listing_sql`, installed by migration 0009 and, on SQLite, checked again after
+every `migrate`, since SQLite drops a table's triggers when a migration rebuilds the table).
+"""
+
+from django.db import models
+from django.utils import timezone
+
+
+class SourceListingQuerySet(models.QuerySet):
+    def published(self):
+        """Rows whose story is public: the rule of `StoryQuerySet.published()`, on the copies.
+
+        tests/test_source_listing.py checks that the two rules agree for every kind of story.
+        """
+        now = timezone.now()
+        return self.filter(
+            models.Q(withdraw_at__isnull=True) | models.Q(withdraw_at__gt=now),
+            status="published",
+            published_at__lte=now,
+        )
+
+
+class SourceListing(models.Model):
+    """A source quoted (confirmed) in a story, with copies of the story's listing columns."""
+
+    source_id = models.BigIntegerField()
+    story_id = models.BigIntegerField()
+    # Copies of the story's columns of the same names, kept current by triggers.
+    status = models.CharField(max_length=10)
+    published_at = models.DateTimeField(null=True)
+    withdraw_at = models.DateTimeField(null=True)
+    section_id = models.BigIntegerField()
+
+    objects = SourceListingQuerySet.as_manager()
+
+    class Meta:
+        default_permissions = ()  # maintained by the database; nobody edits it
+        constraints = [
+            models.UniqueConstraint(fields=["source_id", "story_id"], name="source_listing_pair")
+        ]
+        indexes = [
+            # A source's public stories in listing order, with everything the count and the
+            # section facets read: an index-only scan.
+            models.Index(
+                fields=[
+                    "source_id",
+                    "status",
+                    "-published_at",
+                    "-story_id",
+                    "section_id",
+                    "withdraw_at",
+                ],
+                name="source_listing_order_idx",
+            ),
+            # For the story trigger: a story's rows, when its status, times or section change.
+            models.Index(fields=["story_id"], name="source_listing_story_idx"),
+        ]
+
+    def __str__(self):
+        return f"source {self.source_id} in story {self.story_id}"
