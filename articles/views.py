@@ -4,7 +4,7 @@ from itertools import groupby
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Window
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.db.models.query import prefetch_related_objects
 from django.http import Http404
@@ -16,6 +16,8 @@ from .caching import public_page
 from .models import (
     Correction,
     Quote,
+    Source,
+    SourceListing,
     Story,
     byline_prefetch,
     confirmed_quotes_prefetch,
@@ -118,13 +120,18 @@ def source_detail(request, slug):
 
     Only sources quoted in a published story have a page: a source known only from drafts
     must not reveal what the newsroom is working on. Three queries whatever the numbers: the
-    page of stories carries the total (a window count), and the source arrives with its quotes.
+    page of stories carries the total (a subquery), and the source arrives with its quotes.
     """
     quotes = Quote.objects.confirmed().filter(source__slug=slug)
+    # Which stories, and how many: from SourceListing's index in date order (the source's
+    # own rows), not by checking every public story against the quotes (issue 5).
+    listed = SourceListing.objects.published().filter(
+        source_id__in=Source.objects.filter(slug=slug).values("pk")
+    )
     stories = (
         Story.objects.published()
         .for_display()
-        .filter(pk__in=quotes.values("story"))
+        .filter(pk__in=listed.values("story_id"))
         .prefetch_related(
             Prefetch(
                 "quotes",
@@ -138,7 +145,11 @@ def source_detail(request, slug):
     except ValueError:
         number = 1
     start = (number - 1) * PAGE_SIZE
-    found = list(stories.annotate(total=Window(Count("pk")))[start : start + PAGE_SIZE])
+    page_ids = listed.order_by("-published_at", "-story_id").values("story_id")
+    total = listed.order_by().values("source_id").annotate(n=Count("pk")).values("n")
+    found = list(
+        stories.filter(pk__in=page_ids[start : start + PAGE_SIZE]).annotate(total=Subquery(total))
+    )
     if found:
         paginator = Paginator(stories, PAGE_SIZE)
         paginator.count = found[0].total  # known already: spare Paginator its COUNT query
