@@ -78,6 +78,7 @@ def combinations():
         ("q + section", f"/stories/?q=minister&section={section.slug}"),
         ("deep page", f"/stories/?page={deep}"),
         ("section page", f"/sections/{section.slug}/"),
+        ("source page", f"/sources/{source.slug}/"),
         # Not the listing: the cost of any request on this machine at this moment, for scale.
         ("baseline robots.txt", "/robots.txt"),
     ]
