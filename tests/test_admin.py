@@ -150,3 +150,14 @@ def test_section_with_stories_cannot_be_deleted_silently(editor_client):
     )
     assert Section.objects.filter(pk=section.pk).exists()
     assert response.status_code == 200
+
+
+def test_section_tag_and_author_lists_count_their_stories(editor_client):
+    section, tag = make_section(name="Courts"), make_tag(name="Trials")
+    author = make_author(name="Ivan Reporter")
+    for _ in range(3):
+        make_story(section=section, tags=[tag], authors=[author])
+    for model, name in (("section", "Courts"), ("tag", "Trials"), ("author", "Ivan Reporter")):
+        html = editor_client.get(reverse(f"admin:articles_{model}_changelist")).text
+        row = html[html.index(name) :]
+        assert '<td class="field-story_count">3</td>' in row[: row.index("</tr>")], model

@@ -15,52 +15,41 @@ from .workflow import ScheduleFilter, StoryWorkflowAdmin, StoryWorkflowForm
 BOTH_LOCATIONS = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
 
 
+class StoryCountAdmin(admin.ModelAdmin):
+    """A changelist column with how many stories each row is filed under (one query)."""
+
+    story_count_lookup = Count("stories")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(story_count=self.story_count_lookup)
+
+    @admin.display(description="Stories", ordering="story_count")
+    def story_count(self, obj):
+        return obj.story_count
+
+
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(StoryCountAdmin):
     list_display = ("name", "slug", "position", "story_count")
     list_editable = ("position",)
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(story_count=Count("stories"))
-
-    @admin.display(description="Stories", ordering="story_count")
-    def story_count(self, obj):
-        return obj.story_count
-
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(StoryCountAdmin):
     list_display = ("name", "slug", "story_count")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(story_count=Count("stories"))
-
-    @admin.display(description="Stories", ordering="story_count")
-    def story_count(self, obj):
-        return obj.story_count
-
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(StoryCountAdmin):
     list_display = ("name", "job_title", "user", "story_count")
     search_fields = ("name", "job_title")
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("user",)
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(story_count=Count("bylines__story", distinct=True))
-        )
-
-    @admin.display(description="Stories", ordering="story_count")
-    def story_count(self, obj):
-        return obj.story_count
+    story_count_lookup = Count("bylines__story", distinct=True)
 
 
 class BylineInline(admin.TabularInline):
