@@ -152,6 +152,15 @@ def wait_for_live_server_requests(timeout=5.0):
         time.sleep(0.05)
 
 
+# The widths every reader page must fit: a small phone and a desktop.
+WIDTHS = {"phone": 360, "desktop": 1280}
+
+
+def horizontal_overflow(page):
+    """Pixels the page is wider than the window (0 or less: no sideways scrolling)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
 def screenshot(page, name):
     """Save a full-page screenshot under test-artifacts/ for people to look at."""
     ARTIFACTS.mkdir(exist_ok=True)

@@ -3,15 +3,9 @@
 import pytest
 
 from articles.demo import load_demo
-from tests.conftest import screenshot
+from tests.conftest import WIDTHS, horizontal_overflow, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-WIDTHS = {"phone": 360, "desktop": 1280}
-
-
-def horizontal_overflow(page):
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
 @pytest.mark.parametrize("device", WIDTHS)
