@@ -5,9 +5,9 @@ import re
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.template.defaultfilters import pluralize
-from django.urls import reverse
 from django.utils.text import slugify
 
+from .. import links
 from .stories import Story
 
 _SPACES = re.compile(r"\s+")
@@ -142,7 +142,7 @@ class Source(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:source-detail", args=[self.slug])
+        return links.url("articles:source-detail", self.slug)
 
     def delete(self, *args, **kwargs):
         refuse_delete_with_confirmed_quotes([self])

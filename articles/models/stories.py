@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
 
+from .. import links
 from ..html import html_to_text, sanitize_html
 
 # What the body editor offers; `sanitize_html` is the matching server-side rule.
@@ -48,7 +49,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:section-detail", args=[self.slug])
+        return links.url("articles:section-detail", self.slug)
 
 
 class Tag(models.Model):
@@ -62,7 +63,7 @@ class Tag(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:tag-detail", args=[self.slug])
+        return links.url("articles:tag-detail", self.slug)
 
 
 class Author(models.Model):
@@ -90,7 +91,7 @@ class Author(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:author-detail", args=[self.slug])
+        return links.url("articles:author-detail", self.slug)
 
 
 def byline_prefetch():
@@ -228,9 +229,7 @@ class Story(models.Model):
         if self.published_at is None:
             return reverse("articles:story-preview", args=[self.pk])
         day = timezone.localtime(self.published_at).date()
-        return reverse(
-            "articles:story-detail", args=[f"{day:%Y}", f"{day:%m}", f"{day:%d}", self.slug]
-        )
+        return links.url("articles:story-detail", f"{day:%Y}", f"{day:%m}", f"{day:%d}", self.slug)
 
     @property
     def is_public(self):
