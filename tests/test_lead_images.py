@@ -1,0 +1,149 @@
+"""Lead images: uploading in the admin, and revisions."""
+
+import re
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from articles.images import MAX_BYTES
+from articles.models import Story
+from tests.admin_forms import admin_form_data
+from tests.conftest import image_file, make_author, make_story
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def uploads_in_a_temporary_folder(media_root):
+    return media_root
+
+
+def stored_files(root):
+    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
+
+
+def change_url(story):
+    return reverse("admin:articles_story_change", args=[story.pk])
+
+
+def upload(client, story, image, **changes):
+    page = client.get(change_url(story))
+    return client.post(change_url(story), admin_form_data(page, image=image, **changes))
+
+
+@pytest.fixture
+def story():
+    return make_story(headline="Leaders talk by video", authors=[make_author()])
+
+
+# --- The model and the admin form ---
+
+
+def test_alt_text_is_required_whenever_there_is_an_image(media_root):
+    story = Story(headline="Pictured", slug="pictured", section=make_story().section)
+    story.image = image_file()
+    with pytest.raises(ValidationError) as error:
+        story.full_clean()
+    assert "image_alt" in error.value.message_dict
+    story.image_alt = "A pictured thing"
+    story.full_clean()
+
+
+def test_the_admin_refuses_an_image_without_alt_text(editor_client, story, media_root):
+    response = upload(editor_client, story, image_file(), image_alt="")
+    assert response.status_code == 200
+    assert "Describe the lead image for readers who cannot see it." in response.text
+    story.refresh_from_db()
+    assert not story.image
+
+
+def test_an_image_uploaded_in_the_admin_is_stored_with_its_size(editor_client, story, media_root):
+    response = upload(
+        editor_client,
+        story,
+        image_file("Call.jpg", size=(1600, 900), image_format="JPEG"),
+        image_alt="Two presidents on a video call",
+        image_credit="Photo: Reuters",
+    )
+    assert response.status_code == 302
+    story.refresh_from_db()
+    assert re.fullmatch(r"stories/\d{4}/\d{2}/Call(_\w+)?\.jpg", story.image.name)
+    assert (story.image_width, story.image_height) == (1600, 900)
+    assert (media_root / story.image.name).is_file()
+    assert story.image_credit == "Photo: Reuters"
+    # The change form now previews it, small.
+    page = editor_client.get(change_url(story))
+    assert f'class="lead-image-preview" src="{story.image.url}"' in page.text
+
+
+def truncated_png():
+    whole = image_file().read()
+    return SimpleUploadedFile("lead.png", whole[: len(whole) // 2])
+
+
+@pytest.mark.parametrize(
+    ("make_file", "message"),
+    [
+        (lambda: SimpleUploadedFile("lead.png", b"not an image at all"), "Upload a valid image"),
+        (truncated_png, "Upload a valid image"),
+        (lambda: image_file("lead.gif", image_format="GIF"), "“.gif” files are not accepted"),
+        (lambda: image_file("lead.png", image_format="BMP"), "This file is BMP"),
+        (lambda: image_file(extra=b"\0" * MAX_BYTES), "the limit is 10.0\xa0MB"),
+    ],
+    ids=["not-an-image", "truncated-png", "gif", "bmp-named-png", "over-10-mb"],
+)
+def test_a_file_that_is_not_an_acceptable_image_is_a_form_error(
+    editor_client, story, media_root, make_file, message
+):
+    response = upload(
+        editor_client, story, make_file(), image_alt="A photo", headline="Leaders talk again"
+    )
+    assert response.status_code == 200
+    assert message in response.text
+    # Nothing saved, nothing written, and what the editor typed is still in the form.
+    story.refresh_from_db()
+    assert story.headline == "Leaders talk by video" and not story.image
+    assert stored_files(media_root) == []
+    assert 'value="Leaders talk again"' in response.text
+
+
+# --- Revisions ---
+
+
+def test_revisions_show_and_restore_the_image_with_its_words(editor_client, story, media_root):
+    upload(editor_client, story, image_file("first.png"), image_alt="First photo")
+    story.refresh_from_db()
+    first_image = story.image.name
+    upload(
+        editor_client,
+        story,
+        image_file("second.png", size=(800, 600)),
+        image_alt="Second photo",
+        image_caption="A new caption",
+    )
+    with_first = story.revisions.get(image=first_image)
+    compare = editor_client.get(
+        reverse("admin:articles_story_compare", args=[story.pk]),
+        {"from": with_first.number, "to": story.revisions.first().number},
+    )
+    assert "Second photo" in compare.text and "A new caption" in compare.text
+
+    editor_client.post(reverse("admin:articles_story_restore", args=[story.pk, with_first.pk]))
+    story.refresh_from_db()
+    assert story.image.name == first_image
+    assert (story.image_alt, story.image_caption) == ("First photo", "")
+    assert (story.image_width, story.image_height) == (1200, 675)
+
+
+def test_restore_keeps_the_current_image_when_the_old_file_is_gone(editor_client, story):
+    upload(editor_client, story, image_file("first.png"), image_alt="First photo")
+    story.refresh_from_db()
+    with_first = story.revisions.first()
+    story.image.storage.delete(story.image.name)
+    upload(editor_client, story, image_file("second.png"), image_alt="Second photo")
+    editor_client.post(reverse("admin:articles_story_restore", args=[story.pk, with_first.pk]))
+    story.refresh_from_db()
+    assert story.image_alt == "Second photo" and "second" in story.image.name
+    assert "no longer exists: lead image" in story.revisions.first().summary
