@@ -1,16 +1,20 @@
-"""Lead images: uploading in the admin, and revisions."""
+"""Lead images: uploading in the admin, the figure on the story page, social and JSON-LD
+metadata, and revisions."""
 
 import re
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.images import MAX_BYTES
 from articles.models import Story
 from tests.admin_forms import admin_form_data
-from tests.conftest import image_file, make_author, make_story
+from tests.conftest import image_file, make_author, make_story, with_lead_image
+from tests.test_structured_data import json_ld, meta
 
 pytestmark = pytest.mark.django_db
 
@@ -107,6 +111,70 @@ def test_a_file_that_is_not_an_acceptable_image_is_a_form_error(
     assert story.headline == "Leaders talk by video" and not story.image
     assert stored_files(media_root) == []
     assert 'value="Leaders talk again"' in response.text
+
+
+# --- The story page ---
+
+
+def test_the_story_page_shows_the_lead_image_with_alt_size_caption_and_credit(client):
+    story = with_lead_image(make_story())
+    html = client.get(story.get_absolute_url()).text
+    figure = re.search(r'<figure class="lead-image">.*?</figure>', html, re.S).group(0)
+    assert f'src="{story.image.url}"' in figure
+    assert 'alt="Two presidents on a video call"' in figure
+    assert 'width="1200" height="675"' in figure and 'decoding="async"' in figure
+    assert 'loading="lazy"' not in figure
+    assert "The call lasted two hours." in figure and "Photo: Kremlin press service" in figure
+
+
+def test_a_story_without_an_image_has_no_figure(client):
+    html = client.get(make_story().get_absolute_url()).text
+    assert "<figure" not in html
+
+
+def test_social_cards_and_json_ld_carry_the_image_as_absolute_urls(client):
+    story = with_lead_image(make_story())
+    html = client.get(story.get_absolute_url()).text
+    url = f"http://testserver{story.image.url}"
+    assert meta(html, "og:image") == meta(html, "twitter:image") == url
+    assert meta(html, "og:image:alt") == meta(html, "twitter:image:alt") == story.image_alt
+    assert (meta(html, "og:image:width"), meta(html, "og:image:height")) == ("1200", "675")
+    assert meta(html, "twitter:card") == "summary_large_image"
+    assert json_ld(html)["image"] == {
+        "@type": "ImageObject",
+        "url": url,
+        "width": 1200,
+        "height": 675,
+        "caption": "The call lasted two hours.",
+        "creditText": "Photo: Kremlin press service",
+    }
+
+
+def test_an_image_on_a_cdn_keeps_its_own_origin(client, settings):
+    settings.MEDIA_URL = "https://media.example/newsroom/"
+    story = with_lead_image(make_story(), caption="")
+    html = client.get(story.get_absolute_url()).text
+    assert meta(html, "og:image").startswith("https://media.example/newsroom/stories/")
+    assert json_ld(html)["image"]["url"] == meta(html, "og:image")
+    assert "caption" not in json_ld(html)["image"]
+
+
+def test_without_an_image_there_are_no_image_tags_or_keys(client):
+    html = client.get(make_story().get_absolute_url()).text
+    assert meta(html, "twitter:card") == "summary"
+    assert "og:image" not in html and "twitter:image" not in html
+    assert "image" not in json_ld(html)
+
+
+def test_an_image_adds_no_query_to_the_story_page(client):
+    def queries(story):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(story.get_absolute_url()).status_code == 200
+        return len(captured)
+
+    plain = make_story()
+    queries(plain)  # the first page fills the per-process caches (navigation, appeals)
+    assert queries(with_lead_image(make_story())) == queries(plain)
 
 
 # --- Revisions ---
