@@ -7,13 +7,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.images import MAX_BYTES
 from articles.models import Story
+from articles.roles import EDITOR
 from tests.admin_forms import admin_form_data
-from tests.conftest import image_file, make_author, make_story, with_lead_image
+from tests.conftest import image_file, make_author, make_staff, make_story, with_lead_image
 from tests.test_structured_data import json_ld, meta
 
 pytestmark = pytest.mark.django_db
@@ -215,3 +217,22 @@ def test_restore_keeps_the_current_image_when_the_old_file_is_gone(editor_client
     story.refresh_from_db()
     assert story.image_alt == "Second photo" and "second" in story.image.name
     assert "no longer exists: lead image" in story.revisions.first().summary
+
+
+def test_a_refused_save_keeps_its_image_words_and_the_diff_shows_only_real_changes(media_root):
+    story = with_lead_image(make_story(authors=[make_author()]))
+    anna, boris = Client(), Client()
+    anna.force_login(make_staff("anna", EDITOR))
+    boris.force_login(make_staff("boris", EDITOR))
+    anna_page, boris_page = anna.get(change_url(story)), boris.get(change_url(story))
+    anna.post(change_url(story), admin_form_data(anna_page, headline="A new headline"))
+
+    refused = boris.post(
+        change_url(story), admin_form_data(boris_page, image_alt="A sharper description")
+    )
+    assert refused.status_code == 200 and "Not saved" in refused.text
+    diff = boris.get(reverse("admin:articles_story_conflict", args=[story.pk])).text
+    assert "Two presidents on a video call" in diff and "A sharper description" in diff
+    # The image and its other words are the same on both sides: not listed as changes.
+    assert story.image.name.rsplit("/", 1)[-1] not in diff
+    assert "The call lasted two hours." not in diff
