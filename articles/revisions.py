@@ -53,6 +53,10 @@ def _values(story, user=None, summary=""):
         "body": story.body,
         "dateline": story.dateline,
         "seo_description": story.seo_description,
+        "image": story.image.name or "",
+        "image_alt": story.image_alt,
+        "image_caption": story.image_caption,
+        "image_credit": story.image_credit,
         "status": story.status,
         "published_at": story.published_at,
         "withdraw_at": story.withdraw_at,
@@ -83,7 +87,7 @@ def ensure_baseline(story_pk):
 
 @transaction.atomic
 def restore(story, revision, user):
-    """Put `revision`'s words, filing and bylines back; the result is itself a new revision.
+    """Put `revision`'s words, lead image, filing and bylines back; the result is a new revision.
 
     Publication state and times are not restored: bringing back old words must not unpublish,
     reschedule or rename (slug) a live story. Authors, tags or a section deleted since are
@@ -98,6 +102,8 @@ def restore(story, revision, user):
     story.body = revision.body
     story.dateline = revision.dateline
     story.seo_description = revision.seo_description
+    if not _restore_lead_image(story, revision):
+        skipped.append(f"lead image {revision.image}")
     section = Section.objects.filter(pk=revision.section.get("id")).first()
     if section is not None:
         story.section = section
@@ -125,6 +131,19 @@ def restore(story, revision, user):
     if skipped:
         summary += " (no longer exists: " + ", ".join(skipped) + ")"
     return snapshot(story, user=user, summary=summary)
+
+
+def _restore_lead_image(story, revision):
+    """The image and its alt text, caption and credit go back together, so the words always
+    describe the picture shown. Files are not versioned: a revision keeps the image's name,
+    and if that file has since been removed from storage the current image stays."""
+    if revision.image and not story.image.storage.exists(revision.image):
+        return False
+    story.image = revision.image
+    story.image_alt = revision.image_alt
+    story.image_caption = revision.image_caption
+    story.image_credit = revision.image_credit
+    return True
 
 
 # --- Comparing ---
@@ -321,6 +340,10 @@ def _other_changes(old, new):
         ("Tags", lambda r: r.tag_text() or "—"),
         ("Bylines", lambda r: r.byline_text() or "—"),
         ("Search description", lambda r: r.seo_description or "—"),
+        ("Lead image", lambda r: r.image.rsplit("/", 1)[-1] or "—"),
+        ("Alt text", lambda r: r.image_alt or "—"),
+        ("Caption", lambda r: r.image_caption or "—"),
+        ("Credit", lambda r: r.image_credit or "—"),
         ("Slug", lambda r: r.slug),
         ("Status", lambda r: status(r.status)),
         ("Publication time", lambda r: when(r.published_at)),

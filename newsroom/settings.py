@@ -25,6 +25,12 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def origin_of(url):
+    """["https://cdn.example"] for an absolute URL, [] for a path on this site."""
+    parts = urlsplit(url)
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+
+
 def database_from_url(url):
     """Turn `sqlite:///path` or `postgres://user:pass@host:port/name?opt=v` into DATABASES."""
     parts = urlsplit(url)
@@ -150,6 +156,12 @@ STORAGES = {
 }
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 
+# Uploads (stories' lead images). Django serves them only with DEBUG; in production the proxy
+# or object storage serves MEDIA_URL (see README). An absolute MEDIA_URL (a CDN or bucket) is
+# allowed as an image source in the CSP below.
+MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+
 LOGIN_URL = "admin:login"
 
 # Server-side page cache for public pages (see articles/caching.py); 0 turns it off. Off by
@@ -181,7 +193,7 @@ SECURE_CSP = {
     # The editor (Tiptap) injects one constant <style> of ProseMirror base rules; its hash allows
     # exactly that text and nothing else. tests/test_browser_pages.py fails if it ever changes.
     "style-src": [CSP.SELF, "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *origin_of(MEDIA_URL)],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],

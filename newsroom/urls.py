@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -18,3 +20,5 @@ urlpatterns = [
     path("robots.txt", public_page(robots_txt), name="robots-txt"),
     path("", include("articles.urls")),
 ]
+# Uploaded images, for local work only: in production the proxy serves MEDIA_URL (README).
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,6 +1,7 @@
 """Builders shared by the tests: small, deterministic, overridable with keywords."""
 
 import contextlib
+import io
 import itertools
 import os
 import threading
@@ -55,6 +56,40 @@ def make_story(*, authors=(), tags=(), **overrides):
     return story
 
 
+def image_file(name="lead.png", size=(1200, 675), image_format="PNG", extra=b""):
+    """An image upload drawn with Pillow: a sky, a horizon and a sun, the same every time.
+
+    `extra` bytes go after the image data (to make a file too large but still readable)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageDraw
+
+    width, height = size
+    image = Image.new("RGB", size, (70, 110, 160))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, height * 2 // 3, width, height), fill=(60, 80, 50))
+    draw.ellipse(
+        (width * 2 // 3, height // 6, width * 5 // 6, height // 6 + width // 6), fill="gold"
+    )
+    buffer = io.BytesIO()
+    image.save(buffer, image_format)
+    return SimpleUploadedFile(name, buffer.getvalue() + extra)
+
+
+def with_lead_image(
+    story,
+    image=None,
+    alt="Two presidents on a video call",
+    caption="The call lasted two hours.",
+    credit="Photo: Kremlin press service",
+):
+    """Give `story` a lead image (use the `media_root` fixture so it lands in a temporary
+    folder)."""
+    story.image = image or image_file()
+    story.image_alt, story.image_caption, story.image_credit = alt, caption, credit
+    story.save()
+    return story
+
+
 def make_staff(username, role, password=None):
     """A staff account in one of the newsroom's role groups (see articles/roles.py).
 
@@ -78,6 +113,13 @@ def clear_caches(settings):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploads go to a temporary folder, never to the checkout's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from articles.demo import load_demo
+from tests.conftest import with_lead_image
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,8 +28,11 @@ def violations(page):
 
 
 @pytest.fixture
-def demo(live_server):
-    return load_demo()
+def demo(live_server, media_root):
+    """The demo content, its story with a lead image, so axe checks the figure too."""
+    stories = load_demo()
+    with_lead_image(stories[0])
+    return stories
 
 
 @pytest.mark.parametrize("width", [360, 1280])

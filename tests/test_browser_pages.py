@@ -3,7 +3,7 @@
 import pytest
 
 from articles.demo import load_demo
-from tests.conftest import WIDTHS, horizontal_overflow, screenshot
+from tests.conftest import WIDTHS, horizontal_overflow, image_file, screenshot, with_lead_image
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,6 +18,24 @@ def test_story_page_fits_the_screen_and_reads_in_order(live_server, page, device
     body_size = page.eval_on_selector(".story__body p", "p => getComputedStyle(p).fontSize")
     assert float(body_size.removesuffix("px")) >= 16
     screenshot(page, f"story-{device}")
+
+
+@pytest.mark.parametrize("device", WIDTHS)
+def test_a_lead_image_fits_the_screen_at_its_own_proportions(live_server, page, media_root, device):
+    story = with_lead_image(
+        load_demo()[0],
+        image=image_file(size=(1600, 900), image_format="JPEG", name="call.jpg"),
+        credit="Photo: Kremlin press service / a very long credit line for a narrow phone",
+    )
+    page.set_viewport_size({"width": WIDTHS[device], "height": 800})
+    page.goto(live_server.url + story.get_absolute_url())
+    image = page.locator(".lead-image img")
+    assert image.evaluate("img => img.complete && img.naturalWidth") == 1600
+    box = image.bounding_box()
+    assert box["width"] <= WIDTHS[device]
+    assert abs(box["height"] - box["width"] * 900 / 1600) < 1
+    assert horizontal_overflow(page) <= 0
+    screenshot(page, f"story-lead-image-{device}")
 
 
 @pytest.mark.parametrize("device", WIDTHS)
@@ -39,8 +57,10 @@ def test_skip_link_is_the_first_stop_and_leads_to_the_content(live_server, page)
     assert page.evaluate("document.activeElement.id") == "content"
 
 
-def test_admin_story_form_shows_the_rich_text_editor(live_server, page, django_user_model):
-    story = load_demo()[0]
+def test_admin_story_form_shows_the_rich_text_editor(
+    live_server, page, django_user_model, media_root
+):
+    story = with_lead_image(load_demo()[0])
     django_user_model.objects.create_superuser("ed", "ed@example.com", "pw-for-tests")
     page.goto(live_server.url + "/admin/login/")
     page.fill("#id_username", "ed")
@@ -50,6 +70,9 @@ def test_admin_story_form_shows_the_rich_text_editor(live_server, page, django_u
     editor = page.locator(".prose-editor [contenteditable=true]")
     editor.wait_for()
     assert "Vladimir Putin" in editor.inner_text()
+    preview = page.locator("img.lead-image-preview")
+    assert preview.evaluate("img => img.complete && img.naturalWidth") == 1200
+    assert preview.bounding_box()["width"] <= 320
     screenshot(page, "admin-story-change")
 
 

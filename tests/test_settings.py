@@ -12,10 +12,10 @@ from newsroom.settings import database_from_url
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_settings(**env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+def run_settings(show="s.DEBUG, s.ALLOWED_HOSTS", **env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "MEDIA_URL"}}
     return subprocess.run(
-        [sys.executable, "-c", "import newsroom.settings as s; print(s.DEBUG, s.ALLOWED_HOSTS)"],
+        [sys.executable, "-c", f"import newsroom.settings as s; print({show})"],
         cwd=ROOT,
         env=clean | env,
         capture_output=True,
@@ -33,6 +33,13 @@ def test_debug_on_works_without_a_secret_key_for_local_development():
     result = run_settings(DEBUG="1")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("True")
+
+
+def test_images_from_a_media_cdn_are_allowed_by_the_content_security_policy():
+    show = '" ".join(s.SECURE_CSP["img-src"])'
+    assert run_settings(show, DEBUG="1").stdout.split() == ["'self'", "data:"]
+    on_cdn = run_settings(show, DEBUG="1", MEDIA_URL="https://media.example/newsroom/")
+    assert on_cdn.stdout.split() == ["'self'", "data:", "https://media.example"]
 
 
 def test_postgres_url_becomes_a_persistent_health_checked_connection():

@@ -13,6 +13,8 @@ from ..revisions import compare, current_state, ensure_baseline, restore
 
 # Where a refused save's text is kept (per user, in their session) for the conflict diff.
 CONFLICT_SESSION_KEY = "story-conflict-{}"
+# It keeps the lead image's words too; the uploaded file itself cannot be kept.
+LEAD_IMAGE_WORDS = ("image_alt", "image_caption", "image_credit")
 
 
 class StoryRevisionPages:
@@ -159,6 +161,9 @@ class StoryRevisionPages:
             standfirst=copy["standfirst"],
             body=copy["body"],
             dateline=copy["dateline"],
+            image=current.image,
+            # Copies refused before lead images existed have no image words: show no change.
+            **{name: copy.get(name, getattr(current, name)) for name in LEAD_IMAGE_WORDS},
             slug=current.slug,
             seo_description=current.seo_description,
             status=current.status,

@@ -5,7 +5,9 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
+from ..images import ACCEPT
 from ..models import Author, Byline, Section, Story, Tag
 from ..workflow import PUBLISH_PERMISSION, PUBLISHER_STATUSES, change_status
 from .sources import QuoteInline, extract_quotes
@@ -66,8 +68,12 @@ class StoryAdminForm(StoryWorkflowForm):
         fields = (
             "headline", "slug", "standfirst", "dateline", "body", "section", "tags",
             "status", "published_at", "withdraw_at", "updated_at", "seo_description",
+            "image", "image_alt", "image_caption", "image_credit",
         )  # fmt: skip
-        widgets = {"standfirst": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "standfirst": forms.Textarea(attrs={"rows": 2}),
+            "image": forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+        }
 
     def clean_status(self):
         status = self.cleaned_data["status"]
@@ -99,7 +105,7 @@ class StoryAdmin(StoryWorkflowAdmin, admin.ModelAdmin):
     autocomplete_fields = ("section", "tags")
     inlines = (BylineInline, QuoteInline)
     actions = ("publish", "withdraw", extract_quotes)
-    readonly_fields = ("created", "created_by", "modified", "version")
+    readonly_fields = ("created", "created_by", "modified", "version", "image_preview")
 
     class Media:
         css = {"all": ("articles/admin.css",)}
@@ -108,6 +114,10 @@ class StoryAdmin(StoryWorkflowAdmin, admin.ModelAdmin):
         (
             None,
             {"fields": ("headline", "slug", "standfirst", "dateline", "body", "loaded_version")},
+        ),
+        (
+            "Lead image",
+            {"fields": ("image_preview", "image", "image_alt", "image_caption", "image_credit")},
         ),
         ("Filing", {"fields": ("section", "tags")}),
         (
@@ -137,6 +147,18 @@ class StoryAdmin(StoryWorkflowAdmin, admin.ModelAdmin):
         if obj.is_public:
             return obj.get_absolute_url()
         return reverse("articles:story-preview", args=[obj.pk])
+
+    @admin.display(description="Current image")
+    def image_preview(self, obj):
+        if not obj or not obj.image:
+            return "No lead image yet."
+        return format_html(
+            '<img class="lead-image-preview" src="{}" alt="{}" width="{}" height="{}">',
+            obj.image.url,
+            obj.image_alt,
+            obj.image_width or "",
+            obj.image_height or "",
+        )
 
     @admin.display(description="Bylines")
     def byline_names(self, obj):

@@ -29,7 +29,7 @@ from ..workflow import (
     record_transition,
 )
 from .corrections import CorrectionInline
-from .revisions import CONFLICT_SESSION_KEY, StoryRevisionPages
+from .revisions import CONFLICT_SESSION_KEY, LEAD_IMAGE_WORDS, StoryRevisionPages
 
 # Fields only publishers may change: they decide when (and whether) readers see a story.
 SCHEDULE_FIELDS = ("published_at", "withdraw_at")
@@ -135,6 +135,7 @@ class StoryWorkflowForm(forms.ModelForm):
             "standfirst": cleaned.get("standfirst", self.data.get("standfirst", "")),
             "body": sanitize_html(cleaned.get("body", self.data.get("body", ""))),
             "dateline": cleaned.get("dateline", ""),
+            **{name: cleaned.get(name, self.data.get(name, "")) for name in LEAD_IMAGE_WORDS},
             "loaded_version": loaded,
             "at": timezone.now().isoformat(),
         }

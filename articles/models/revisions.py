@@ -6,7 +6,7 @@ from django.urls import reverse
 
 
 class Revision(models.Model):
-    """What a story said after one save: the words, the filing and the bylines.
+    """What a story said after one save: the words, lead image, filing and bylines.
 
     Bylines, tags and section are kept by value (names as well as ids) so an old revision
     still reads correctly after an author or tag is renamed or deleted.
@@ -29,6 +29,12 @@ class Revision(models.Model):
     body = models.TextField(blank=True)
     dateline = models.CharField(max_length=80, blank=True)
     seo_description = models.CharField(max_length=300, blank=True)
+    image = models.CharField(
+        max_length=255, blank=True, help_text="The lead image's name in storage (not a copy)."
+    )
+    image_alt = models.CharField(max_length=300, blank=True)
+    image_caption = models.CharField(max_length=300, blank=True)
+    image_credit = models.CharField(max_length=120, blank=True)
     status = models.CharField(max_length=10)
     published_at = models.DateTimeField(null=True, blank=True)
     withdraw_at = models.DateTimeField(null=True, blank=True)

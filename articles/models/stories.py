@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -13,6 +14,7 @@ from django_prose_editor.fields import ProseEditorField
 
 from .. import links
 from ..html import html_to_text, sanitize_html
+from ..images import validate_lead_image
 
 # What the body editor offers; `sanitize_html` is the matching server-side rule.
 BODY_EDITOR_EXTENSIONS = {
@@ -158,6 +160,31 @@ class Story(models.Model):
         blank=True,
         help_text="Set when the story changes in substance; readers see “Updated” with this time.",
     )
+    image = models.ImageField(
+        "lead image",
+        upload_to="stories/%Y/%m/",
+        max_length=255,
+        blank=True,
+        width_field="image_width",
+        height_field="image_height",
+        validators=[validate_lead_image],
+        help_text="Shown under the headline and on social cards. JPEG, PNG or WebP, at most "
+        "10 MB; 1200 pixels wide or more looks sharp everywhere.",
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_alt = models.CharField(
+        "alt text",
+        max_length=300,
+        blank=True,
+        help_text="What the image shows, for readers who cannot see it. Required with an image.",
+    )
+    image_caption = models.CharField(
+        "caption", max_length=300, blank=True, help_text="Shown under the image."
+    )
+    image_credit = models.CharField(
+        "credit", max_length=120, blank=True, help_text="For example “Photo: Reuters”."
+    )
     seo_description = models.CharField(
         "search description",
         max_length=300,
@@ -230,6 +257,12 @@ class Story(models.Model):
             return reverse("articles:story-preview", args=[self.pk])
         day = timezone.localtime(self.published_at).date()
         return links.url("articles:story-detail", f"{day:%Y}", f"{day:%m}", f"{day:%d}", self.slug)
+
+    def clean(self):
+        if self.image and not self.image_alt.strip():
+            raise ValidationError(
+                {"image_alt": "Describe the lead image for readers who cannot see it."}
+            )
 
     @property
     def is_public(self):
