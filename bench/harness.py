@@ -172,6 +172,7 @@ class Target:
 def print_table(figures, reference, title):
     ref_rps = figures[reference][0]
     print(f"\n{title}")
-    print(f"{'page':<34}{'req/s (median)':>16}{'p50 ms':>10}{'vs static':>12}")
+    width = max(len(name) for name in figures) + 2
+    print(f"{'page':<{width}}{'req/s (median)':>16}{'p50 ms':>10}{'vs static':>12}")
     for name, (rps, p50) in figures.items():
-        print(f"{name:<34}{rps:>16.0f}{p50:>10.2f}{rps / ref_rps:>11.1%}")
+        print(f"{name:<{width}}{rps:>16.0f}{p50:>10.2f}{rps / ref_rps:>11.1%}")

@@ -7,6 +7,10 @@ turn, for several alternating rounds; the table shows medians.
 
     .venv/bin/python bench/pages.py [--rounds 3] [--seconds 4]
 
+The uncached server also answers three floor pages (bench/floor_urls.py): a view with no query
+and no template, one ORM query, and the bare site layout. They show what any rendered page costs
+before it does its own work.
+
 Targets (issue 7): story page uncached >= 35 % of the static file, story page from cache
 >= 85 %, filtered listing >= 10 %.
 """
@@ -31,6 +35,9 @@ from bench.harness import (  # noqa: E402
 SEED_URL = "/2021/12/15/putin-hails-russia-china-ties-as-example-for-the-21st-century/"
 LISTING_URL = "/stories/?section=news&tag=russia&ordering=newest"
 STATIC = "static file (site.css)"
+# The uncached server also serves the floor pages (bench/floor_urls.py): the cost of the
+# framework, of one query and of the layout alone, the ceiling for any page that renders.
+UNCACHED = {"PAGE_CACHE_SECONDS": "0", "DJANGO_SETTINGS_MODULE": "bench.floor_settings"}
 
 
 def main():
@@ -42,7 +49,7 @@ def main():
     require_wrk()
     with (
         prepared_site() as env,
-        gunicorn(env | {"PAGE_CACHE_SECONDS": "0"}, workers=args.workers) as plain,
+        gunicorn(env | UNCACHED, workers=args.workers) as plain,
         gunicorn(env | {"PAGE_CACHE_SECONDS": "60"}, workers=args.workers) as cached,
     ):
         etag = urllib.request.urlopen(cached + SEED_URL).headers["ETag"]
@@ -54,6 +61,9 @@ def main():
                 cached + SEED_URL, headers=(f"If-None-Match: {etag}",)
             ),
             "front page, uncached": Target(plain + "/"),
+            "floor: view, no query, no template": Target(plain + "/_floor/view/"),
+            "floor: one ORM query, no template": Target(plain + "/_floor/query/"),
+            "floor: site layout, no query": Target(plain + "/_floor/layout/"),
             "filtered listing, uncached": Target(plain + LISTING_URL),
             "filtered listing, page cache": Target(cached + LISTING_URL),
         }
