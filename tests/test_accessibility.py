@@ -60,3 +60,52 @@ def test_reader_pages_have_no_axe_violations(live_server, page, demo, width):
 def test_the_story_page_shows_its_appeal_when_axe_checks_it(live_server, page, demo):
     page.goto(live_server.url + demo[0].get_absolute_url())
     assert page.locator("[aria-labelledby] h2, [aria-labelledby] h3").first.is_visible()
+
+
+# Every control a keyboard can reach, in document order, numbered so the walk can name them.
+MARK_TABBABLE = """() => {
+  const selector =
+    'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]';
+  const found = [...document.querySelectorAll(selector)].filter(
+    (el) => el.tabIndex >= 0 && !el.disabled && el.checkVisibility({visibilityProperty: true})
+  );
+  found.forEach((el, i) => { el.dataset.kb = String(i); });
+  const positive = [...document.querySelectorAll('[tabindex]')].filter((el) => el.tabIndex > 0);
+  return {count: found.length, positive: positive.length};
+}"""
+FOCUSED = """() => {
+  const el = document.activeElement;
+  const style = getComputedStyle(el);
+  return {
+    kb: el.dataset.kb ?? null,
+    tag: el.tagName,
+    text: (el.textContent || el.name || '').trim().slice(0, 40),
+    outlined: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0,
+  };
+}"""
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "story", "/stories/?q=Putin&section=news&ordering=oldest", "/sources/yury-ushakov/"],
+)
+def test_the_keyboard_reaches_every_control_in_order_with_a_visible_focus(
+    live_server, page, demo, path
+):
+    url = demo[0].get_absolute_url() if path == "story" else path
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + url)
+    page.wait_for_load_state("networkidle")
+    marked = page.evaluate(MARK_TABBABLE)
+    assert marked["positive"] == 0, "a positive tabindex reorders the page for keyboard users"
+    assert marked["count"] > 5
+    walk, last = [], str(marked["count"] - 1)
+    for _ in range(marked["count"] * 4):  # a date input takes a stop for each of its parts
+        page.keyboard.press("Tab")
+        stop = page.evaluate(FOCUSED)
+        if not walk or walk[-1]["kb"] != stop["kb"]:
+            walk.append(stop)
+        if stop["kb"] == last:
+            break
+    assert [stop["kb"] for stop in walk] == [str(i) for i in range(marked["count"])], walk
+    assert [stop for stop in walk if not stop["outlined"]] == []
