@@ -1,0 +1,218 @@
+"""Lead image renditions: built once per new image, served to readers, social cards and feeds."""
+
+import io
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+from PIL import Image
+
+from articles.models import Story
+from tests.conftest import image_file, make_author, make_story, with_lead_image
+from tests.test_lead_images import stored_files, upload
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def uploads_in_a_temporary_folder(media_root):
+    return media_root
+
+
+def widths(story):
+    return [(r["width"], r["height"]) for r in story.image_renditions]
+
+
+def opened(rendition):
+    with default_storage.open(rendition["name"]) as file:
+        image = Image.open(io.BytesIO(file.read()))
+        image.load()
+    return image
+
+
+def rotated_photo():
+    """A 1000×600 JPEG stored sideways: red left half, blue right half, and an EXIF tag saying
+    "turn 90° clockwise to view", so upright it is 600×1000, red on top."""
+    image = Image.new("RGB", (1000, 600), "blue")
+    image.paste((220, 0, 0), (0, 0, 500, 600))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: rotate 90° clockwise
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif)
+    return SimpleUploadedFile("sideways.jpg", buffer.getvalue())
+
+
+def transparent_png():
+    """A 600×400 PNG, transparent but for a black square in the middle."""
+    image = Image.new("RGBA", (600, 400), (0, 0, 0, 0))
+    image.paste((0, 0, 0, 255), (250, 150, 350, 250))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return SimpleUploadedFile("cut-out.png", buffer.getvalue())
+
+
+# --- Building ---
+
+
+def test_a_wide_image_gets_480_960_and_1600_jpegs_next_to_it(media_root):
+    story = with_lead_image(make_story(), image=image_file("wide.png", size=(2000, 1000)))
+    assert widths(story) == [(480, 240), (960, 480), (1600, 800)]
+    stem = story.image.name.removesuffix(".png")
+    for rendition in story.image_renditions:
+        assert rendition["name"] == f"{stem}.{rendition['width']}w.jpg"
+        assert (media_root / rendition["name"]).stat().st_size == rendition["bytes"]
+        image = opened(rendition)
+        assert image.format == "JPEG" and image.mode == "RGB"
+        assert image.size == (rendition["width"], rendition["height"])
+        assert image.info.get("progressive") and not image.getexif()
+
+
+def test_an_image_narrower_than_1600_is_never_upscaled(media_root):
+    story = with_lead_image(make_story(), image=image_file("narrow.png", size=(700, 350)))
+    assert widths(story) == [(480, 240), (700, 350)]
+    tiny = with_lead_image(make_story(), image=image_file("tiny.png", size=(300, 200)))
+    assert widths(tiny) == [(300, 200)]
+
+
+def test_an_exif_rotated_photo_comes_out_upright_without_its_metadata(media_root):
+    story = with_lead_image(make_story(), image=rotated_photo())
+    assert widths(story) == [(480, 800), (600, 1000)]
+    upright = opened(story.image_renditions[-1])
+    red, blue = upright.getpixel((300, 100)), upright.getpixel((300, 900))
+    assert red[0] > 180 and red[2] < 60, red
+    assert blue[2] > 180 and blue[0] < 60, blue
+    assert not upright.getexif()
+
+
+def test_transparency_is_flattened_onto_white(media_root):
+    story = with_lead_image(make_story(), image=transparent_png())
+    image = opened(story.image_renditions[0])
+    assert image.mode == "RGB"
+    assert min(image.getpixel((5, 5))) >= 250  # was transparent: now white
+    assert max(image.getpixel((240, 160))) <= 10  # the opaque square stays black
+
+
+def test_an_image_uploaded_in_the_admin_gets_its_renditions(editor_client, media_root):
+    story = make_story(authors=[make_author()])
+    image = image_file("call.jpg", size=(2000, 1000), image_format="JPEG")
+    assert upload(editor_client, story, image, image_alt="A call").status_code == 302
+    story.refresh_from_db()
+    assert widths(story) == [(480, 240), (960, 480), (1600, 800)]
+    stem = story.image.name.removesuffix(".jpg")
+    assert all(r["name"].startswith(f"{stem}.") for r in story.image_renditions)
+
+
+def test_a_save_that_keeps_the_image_does_not_rebuild(media_root):
+    story = with_lead_image(make_story())
+    renditions, files = story.image_renditions, stored_files(media_root)
+    story = Story.objects.get(pk=story.pk)
+    story.headline = "A new headline"
+    story.image_alt = "A better description"
+    story.save()
+    story.refresh_from_db()
+    assert story.image_renditions == renditions
+    assert stored_files(media_root) == files
+
+
+def test_replacing_the_image_rebuilds_for_the_new_one(media_root):
+    story = with_lead_image(make_story())
+    old = story.image_renditions
+    with_lead_image(story, image=image_file("second.png", size=(700, 400)))
+    story.refresh_from_db()
+    assert widths(story) == [(480, 274), (700, 400)]
+    assert all("second" in r["name"] for r in story.image_renditions)
+    # The old copies stay in storage, as the old original does: revisions still name them.
+    assert all(default_storage.exists(r["name"]) for r in old)
+
+
+def test_removing_the_image_clears_the_renditions(media_root):
+    story = with_lead_image(make_story())
+    story.image = None
+    story.save()
+    story.refresh_from_db()
+    assert story.image_renditions == []
+
+
+def test_a_missing_original_leaves_the_story_saved_without_renditions(media_root):
+    story = with_lead_image(make_story())
+    Story.objects.filter(pk=story.pk).update(image_renditions=[])
+    default_storage.delete(story.image.name)
+    story = Story.objects.get(pk=story.pk)
+    story.headline = "Still saved"
+    story.save()
+    saved = Story.objects.values("headline", "image_renditions").get(pk=story.pk)
+    assert saved == {"headline": "Still saved", "image_renditions": []}
+
+
+# --- The management command ---
+
+
+def test_the_command_builds_missing_renditions_and_reports_a_missing_original(media_root):
+    without = with_lead_image(make_story(headline="Older story"))
+    Story.objects.filter(pk=without.pk).update(image_renditions=[])
+    current = with_lead_image(make_story(headline="Current story"))
+    gone = make_story(headline="Lost photo")
+    # Uploaded once (so its size is known), since removed from storage.
+    Story.objects.filter(pk=gone.pk).update(
+        image="stories/2026/11/gone.png", image_width=800, image_height=600
+    )
+    make_story(headline="No image")
+    out, err = io.StringIO(), io.StringIO()
+
+    call_command("build_renditions", stdout=out, stderr=err)
+
+    without.refresh_from_db()
+    assert widths(without) == [(480, 270), (960, 540), (1200, 675)]
+    assert "“Older story”: built 480, 960, 1200 px" in out.getvalue()
+    assert "Current story" not in out.getvalue()
+    assert "“Lost photo”: cannot read stories/2026/11/gone.png" in err.getvalue()
+    assert "Built renditions for 1 stories; 1 already had them; 1 originals could not be read." in (
+        out.getvalue()
+    )
+    assert Story.objects.get(pk=current.pk).image_renditions == current.image_renditions
+
+
+def test_the_command_rebuilds_every_story_when_asked(media_root):
+    story = with_lead_image(make_story())
+    out = io.StringIO()
+    call_command("build_renditions", "--all", stdout=out)
+    rebuilt = Story.objects.get(pk=story.pk)
+    assert widths(rebuilt) == widths(story)
+    assert rebuilt.image_renditions != story.image_renditions  # fresh files beside the old ones
+    assert rebuilt.version == story.version  # a derived file is not a new version
+
+
+# --- Revisions ---
+
+
+def test_restoring_a_revision_brings_back_its_renditions(editor_client, media_root):
+    story = make_story(authors=[make_author()])
+    upload(editor_client, story, image_file("first.png"), image_alt="First photo")
+    story.refresh_from_db()
+    first = story.image_renditions
+    upload(editor_client, story, image_file("second.png", size=(700, 400)), image_alt="Second")
+    files = stored_files(media_root)
+
+    revision = story.revisions.exclude(image="").order_by("number").first()
+    editor_client.post(reverse("admin:articles_story_restore", args=[story.pk, revision.pk]))
+    story.refresh_from_db()
+    assert story.image_renditions == first
+    assert stored_files(media_root) == files  # nothing built: the old copies were still there
+
+
+def test_restoring_rebuilds_renditions_that_are_gone(editor_client, media_root):
+    story = make_story(authors=[make_author()])
+    upload(editor_client, story, image_file("first.png"), image_alt="First photo")
+    story.refresh_from_db()
+    first = story.image_renditions
+    upload(editor_client, story, image_file("second.png"), image_alt="Second")
+    default_storage.delete(first[0]["name"])
+
+    revision = story.revisions.exclude(image="").order_by("number").first()
+    editor_client.post(reverse("admin:articles_story_restore", args=[story.pk, revision.pk]))
+    story.refresh_from_db()
+    assert "first" in story.image.name
+    assert widths(story) == [(480, 270), (960, 540), (1200, 675)]
+    assert all(default_storage.exists(r["name"]) for r in story.image_renditions)
