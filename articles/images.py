@@ -12,6 +12,7 @@ pages, metadata and feeds choose a copy without touching storage or the database
 
 import io
 import os
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -62,11 +63,64 @@ def validate_lead_image(image):
 
 # --- Renditions ---
 
-# The widths built (never wider than the original).
+# The widths built (never wider than the original), and the one pages and feeds use by
+# default: a phone at 2x or a desktop story column at 1x.
 WIDTHS = (480, 960, 1600)
+DEFAULT_WIDTH = 960
 JPEG_OPTIONS = {"quality": 82, "optimize": True, "progressive": True}
 # What reading an original can raise: missing or unreadable file, or too many pixels.
 UNREADABLE = (OSError, Image.DecompressionBombError)
+
+
+@dataclass(frozen=True)
+class Rendition:
+    """One resized copy, as recorded in `Story.image_renditions`."""
+
+    name: str
+    width: int
+    height: int
+    bytes: int
+
+    @property
+    def url(self):
+        return default_storage.url(self.name)
+
+
+class LeadImage:
+    """What readers are shown of a story's lead image: the renditions when there are some,
+    else the original exactly as uploaded. Built from the story's columns alone."""
+
+    def __init__(self, story):
+        self.original_url = story.image.url
+        self.renditions = sorted(
+            (Rendition(**r) for r in story.image_renditions), key=lambda r: r.width
+        )
+        if self.renditions:
+            self.largest = self.renditions[-1]
+            self.default = max(
+                (r for r in self.renditions if r.width <= DEFAULT_WIDTH),
+                key=lambda r: r.width,
+                default=self.renditions[0],
+            )
+        else:
+            self.largest = self.default = None
+        # The largest copy has the picture's upright proportions (EXIF applied); the stored
+        # original size may be sideways.
+        self.width = self.largest.width if self.largest else story.image_width
+        self.height = self.largest.height if self.largest else story.image_height
+
+    @property
+    def src(self):
+        return self.default.url if self.default else self.original_url
+
+    @property
+    def srcset(self):
+        return ", ".join(f"{r.url} {r.width}w" for r in self.renditions)
+
+    @property
+    def social_url(self):
+        """For social cards and JSON-LD: the largest copy (at most 1,600 px wide)."""
+        return self.largest.url if self.largest else self.original_url
 
 
 def rendition_widths(original_width):

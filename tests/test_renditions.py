@@ -1,6 +1,7 @@
 """Lead image renditions: built once per new image, served to readers, social cards and feeds."""
 
 import io
+import re
 
 import pytest
 from django.core.files.storage import default_storage
@@ -12,6 +13,7 @@ from PIL import Image
 from articles.models import Story
 from tests.conftest import image_file, make_author, make_story, with_lead_image
 from tests.test_lead_images import stored_files, upload
+from tests.test_structured_data import json_ld, meta
 
 pytestmark = pytest.mark.django_db
 
@@ -132,7 +134,7 @@ def test_removing_the_image_clears_the_renditions(media_root):
     story.image = None
     story.save()
     story.refresh_from_db()
-    assert story.image_renditions == []
+    assert story.image_renditions == [] and story.lead_image is None
 
 
 def test_a_missing_original_leaves_the_story_saved_without_renditions(media_root):
@@ -216,3 +218,47 @@ def test_restoring_rebuilds_renditions_that_are_gone(editor_client, media_root):
     assert "first" in story.image.name
     assert widths(story) == [(480, 270), (960, 540), (1200, 675)]
     assert all(default_storage.exists(r["name"]) for r in story.image_renditions)
+
+
+# --- The story page and its metadata ---
+
+
+def img_tag(html, css_class="lead-image"):
+    return re.search(rf'class="{css_class}".*?(<img [^>]*>)', html, re.S).group(1)
+
+
+def test_the_story_page_offers_every_rendition_for_the_story_column(client):
+    story = with_lead_image(make_story(), image=image_file("wide.png", size=(2000, 1000)))
+    img = img_tag(client.get(story.get_absolute_url()).text)
+    urls = {r["width"]: default_storage.url(r["name"]) for r in story.image_renditions}
+    assert f'src="{urls[960]}"' in img
+    assert f'srcset="{urls[480]} 480w, {urls[960]} 960w, {urls[1600]} 1600w"' in img
+    assert 'sizes="(min-width: 48rem) 46rem, calc(100vw - 2rem)"' in img
+    assert 'width="1600" height="800"' in img
+    assert story.image.url not in img
+
+
+def test_without_renditions_the_page_serves_the_original_as_before(client):
+    story = with_lead_image(make_story())
+    Story.objects.filter(pk=story.pk).update(image_renditions=[])
+    img = img_tag(client.get(story.get_absolute_url()).text)
+    assert f'src="{story.image.url}"' in img and 'width="1200" height="675"' in img
+    assert "srcset" not in img and "sizes" not in img
+
+
+def test_the_upright_proportions_reach_the_page(client):
+    story = with_lead_image(make_story(), image=rotated_photo())
+    assert (story.image_width, story.image_height) == (1000, 600)  # as stored, sideways
+    img = img_tag(client.get(story.get_absolute_url()).text)
+    assert 'width="600" height="1000"' in img
+
+
+def test_social_cards_and_json_ld_use_the_largest_rendition(client):
+    story = with_lead_image(make_story(), image=image_file("wide.png", size=(2000, 1000)))
+    html = client.get(story.get_absolute_url()).text
+    url = "http://testserver" + default_storage.url(story.image_renditions[-1]["name"])
+    assert url.endswith(".1600w.jpg")
+    assert meta(html, "og:image") == meta(html, "twitter:image") == url
+    assert (meta(html, "og:image:width"), meta(html, "og:image:height")) == ("1600", "800")
+    image = json_ld(html)["image"]
+    assert (image["url"], image["width"], image["height"]) == (url, 1600, 800)

@@ -9,12 +9,13 @@ from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
 
 from .. import links
 from ..html import html_to_text, sanitize_html
-from ..images import refresh_renditions, validate_lead_image
+from ..images import LeadImage, refresh_renditions, validate_lead_image
 
 # What the body editor offers; `sanitize_html` is the matching server-side rule.
 BODY_EDITOR_EXTENSIONS = {
@@ -261,6 +262,7 @@ class Story(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is None or "image" in update_fields:
             refresh_renditions(self)
+            self.__dict__.pop("lead_image", None)  # the cached view of the old image
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -313,6 +315,11 @@ class Story(models.Model):
             and self.published_at
             and self.updated_at - self.published_at >= timedelta(minutes=1)
         )
+
+    @cached_property
+    def lead_image(self):
+        """What pages, metadata and feeds show of the lead image (None without one)."""
+        return LeadImage(self) if self.image else None
 
     @property
     def description(self):
