@@ -7,6 +7,8 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
@@ -220,7 +222,7 @@ def test_restoring_rebuilds_renditions_that_are_gone(editor_client, media_root):
     assert all(default_storage.exists(r["name"]) for r in story.image_renditions)
 
 
-# --- The story page and its metadata ---
+# --- Pages, metadata and feeds ---
 
 
 def img_tag(html, css_class="lead-image"):
@@ -262,3 +264,31 @@ def test_social_cards_and_json_ld_use_the_largest_rendition(client):
     assert (meta(html, "og:image:width"), meta(html, "og:image:height")) == ("1600", "800")
     image = json_ld(html)["image"]
     assert (image["url"], image["width"], image["height"]) == (url, 1600, 800)
+
+
+def test_the_front_page_lead_card_shows_its_image_and_other_cards_do_not(client):
+    with_lead_image(make_story(headline="Older, with a picture"))
+    lead = with_lead_image(make_story(headline="The lead story"))
+    Story.objects.filter(pk=lead.pk).update(published_at=lead.published_at.replace(minute=59))
+    html = client.get("/").text
+    card = re.search(r'<article class="card card--lead">.*?</article>', html, re.S).group(0)
+    assert "The lead story" in card
+    img = img_tag(card, "card__image")
+    assert 'loading="eager"' in img and 'alt="Two presidents on a video call"' in img
+    assert "480w" in img and 'sizes="(min-width: 72rem) 45rem,' in img
+    assert 'width="1200" height="675"' in img
+    assert html.count("<img") == 1
+
+
+@pytest.mark.parametrize("url", ["/"])
+def test_a_lead_image_adds_no_query_to_the_front_page_or_feed(client, url):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    story = make_story()
+    queries()  # fills the per-process caches
+    plain = queries()
+    with_lead_image(story)
+    assert queries() == plain
