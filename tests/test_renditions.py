@@ -3,6 +3,7 @@
 import io
 import re
 
+import feedparser
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -280,7 +281,26 @@ def test_the_front_page_lead_card_shows_its_image_and_other_cards_do_not(client)
     assert html.count("<img") == 1
 
 
-@pytest.mark.parametrize("url", ["/"])
+def test_feed_items_carry_the_960_rendition_as_an_enclosure(client):
+    story = with_lead_image(make_story(headline="Pictured"))
+    make_story(headline="Words only")
+    response = client.get("/feed/")
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.bozo_exception
+    entries = {entry.title: entry for entry in feed.entries}
+    rendition = story.image_renditions[1]
+    assert entries["Pictured"].enclosures == [
+        {
+            "href": "http://testserver" + default_storage.url(rendition["name"]),
+            "length": str(rendition["bytes"]),
+            "type": "image/jpeg",
+        }
+    ]
+    assert rendition["width"] == 960
+    assert entries["Words only"].enclosures == []
+
+
+@pytest.mark.parametrize("url", ["/", "/feed/"])
 def test_a_lead_image_adds_no_query_to_the_front_page_or_feed(client, url):
     def queries():
         with CaptureQueriesContext(connection) as captured:
