@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
-from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.feedgenerator import Enclosure, Rss201rev2Feed
 
 from .models import Author, Byline, Section, Story
 
@@ -64,6 +64,24 @@ class LatestStoriesFeed(Feed):
 
     def item_categories(self, item):
         return [item.section.name]
+
+    def item_enclosures(self, item):
+        """The lead image's default rendition; none for a story without renditions."""
+        picture = item.lead_image
+        if picture is None or picture.default is None:
+            return []
+        rendition = picture.default
+        return [Enclosure(rendition.url, str(rendition.bytes), "image/jpeg")]
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        # Django makes item links absolute but not enclosures, and RSS needs them absolute.
+        for item in feed.items:
+            item["enclosures"] = [
+                Enclosure(request.build_absolute_uri(e.url), e.length, e.mime_type)
+                for e in item["enclosures"]
+            ]
+        return feed
 
     def item_extra_kwargs(self, item):
         return {"creators": list(dict.fromkeys(b.author.name for b in item.bylines.all()))}

@@ -54,6 +54,7 @@ def _values(story, user=None, summary=""):
         "dateline": story.dateline,
         "seo_description": story.seo_description,
         "image": story.image.name or "",
+        "image_renditions": story.image_renditions,
         "image_alt": story.image_alt,
         "image_caption": story.image_caption,
         "image_credit": story.image_credit,
@@ -135,11 +136,18 @@ def restore(story, revision, user):
 
 def _restore_lead_image(story, revision):
     """The image and its alt text, caption and credit go back together, so the words always
-    describe the picture shown. Files are not versioned: a revision keeps the image's name,
-    and if that file has since been removed from storage the current image stays."""
-    if revision.image and not story.image.storage.exists(revision.image):
+    describe the picture shown. Files are not versioned: a revision keeps the image's name
+    and its renditions' names, and if the image has since been removed from storage the
+    current image stays. Renditions that are gone (or were never recorded) are built again
+    when the story is saved."""
+    storage = story.image.storage
+    if revision.image and not storage.exists(revision.image):
         return False
     story.image = revision.image
+    renditions = revision.image_renditions
+    story.image_renditions = (
+        renditions if all(storage.exists(r["name"]) for r in renditions) else []
+    )
     story.image_alt = revision.image_alt
     story.image_caption = revision.image_caption
     story.image_credit = revision.image_credit

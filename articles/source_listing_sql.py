@@ -145,6 +145,18 @@ def uninstall(connection):
     _run(connection, POSTGRESQL_DROP if connection.vendor == "postgresql" else SQLITE_DROP)
 
 
+def sqlite_set_aside(apps, schema_editor):
+    """For migrations that rebuild the story table on SQLite, which its triggers forbid: run
+    this before (and `sqlite_put_back` after) the operations, both ways round."""
+    if schema_editor.connection.vendor == "sqlite":
+        uninstall(schema_editor.connection)
+
+
+def sqlite_put_back(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        install(schema_editor.connection)
+
+
 def rebuild(connection):
     _run(connection, REBUILD)
 

@@ -60,13 +60,15 @@ def lead_image(story, request):
     """The story's lead image as a schema.org ImageObject, or None without one.
 
     Open Graph and Twitter tags read the same object, so every consumer gets the same absolute
-    URL and size. Width and height come from the story's columns: the file is never opened.
+    URL and size: the largest rendition when there are some, else the original. Width and
+    height come from the story's columns: no file is opened.
     """
-    if not story.image:
+    picture = story.lead_image
+    if picture is None:
         return None
-    image = {"@type": "ImageObject", "url": request.build_absolute_uri(story.image.url)}
-    if story.image_width and story.image_height:
-        image.update(width=story.image_width, height=story.image_height)
+    image = {"@type": "ImageObject", "url": request.build_absolute_uri(picture.social_url)}
+    if picture.width and picture.height:
+        image.update(width=picture.width, height=picture.height)
     if story.image_caption:
         image["caption"] = story.image_caption
     if story.image_credit:

@@ -1,5 +1,7 @@
 """The reader's pages in a real browser: readable on a 360 px phone and on a desktop."""
 
+import re
+
 import pytest
 
 from articles.demo import load_demo
@@ -30,7 +32,9 @@ def test_a_lead_image_fits_the_screen_at_its_own_proportions(live_server, page, 
     page.set_viewport_size({"width": WIDTHS[device], "height": 800})
     page.goto(live_server.url + story.get_absolute_url())
     image = page.locator(".lead-image img")
-    assert image.evaluate("img => img.complete && img.naturalWidth") == 1600
+    assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+    # A rendition chosen for the column's width, never the original upload.
+    assert re.search(r"\.(480|960|1600)w\.jpg$", image.evaluate("img => img.currentSrc"))
     box = image.bounding_box()
     assert box["width"] <= WIDTHS[device]
     assert abs(box["height"] - box["width"] * 900 / 1600) < 1
@@ -46,6 +50,29 @@ def test_front_page_fits_the_screen(live_server, page, device):
     assert page.locator(".card--lead").count() == 1
     assert horizontal_overflow(page) <= 0
     screenshot(page, f"front-{device}")
+
+
+@pytest.mark.parametrize("device", WIDTHS)
+def test_front_page_lead_image_is_a_rendition_sized_for_the_screen(
+    live_server, page, media_root, device
+):
+    stories = load_demo()
+    lead = max(stories, key=lambda story: story.published_at)
+    with_lead_image(lead, image=image_file("call.jpg", size=(2400, 1350), image_format="JPEG"))
+    page.set_viewport_size({"width": WIDTHS[device], "height": 800})
+    page.goto(live_server.url + "/")
+    image = page.locator(".card--lead img")
+    assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert page.locator(".card img").count() == 1  # the other cards stay text-only
+    chosen = image.evaluate("img => img.currentSrc")
+    if device == "phone":
+        assert re.search(r"\.(480|960)w\.jpg$", chosen), chosen
+    else:
+        assert re.search(r"\.(960|1600)w\.jpg$", chosen), chosen
+    box = image.bounding_box()
+    assert abs(box["height"] - box["width"] * 1350 / 2400) < 1
+    assert horizontal_overflow(page) <= 0
+    screenshot(page, f"front-lead-image-{device}")
 
 
 def test_skip_link_is_the_first_stop_and_leads_to_the_content(live_server, page):

@@ -122,7 +122,9 @@ def test_the_story_page_shows_the_lead_image_with_alt_size_caption_and_credit(cl
     story = with_lead_image(make_story())
     html = client.get(story.get_absolute_url()).text
     figure = re.search(r'<figure class="lead-image">.*?</figure>', html, re.S).group(0)
-    assert f'src="{story.image.url}"' in figure
+    assert (
+        f'src="{story.lead_image.default.url}"' in figure
+    )  # a rendition: tests/test_renditions.py
     assert 'alt="Two presidents on a video call"' in figure
     assert 'width="1200" height="675"' in figure and 'decoding="async"' in figure
     assert 'loading="lazy"' not in figure
@@ -137,7 +139,7 @@ def test_a_story_without_an_image_has_no_figure(client):
 def test_social_cards_and_json_ld_carry_the_image_as_absolute_urls(client):
     story = with_lead_image(make_story())
     html = client.get(story.get_absolute_url()).text
-    url = f"http://testserver{story.image.url}"
+    url = f"http://testserver{story.lead_image.largest.url}"  # 1200 px wide, like the original
     assert meta(html, "og:image") == meta(html, "twitter:image") == url
     assert meta(html, "og:image:alt") == meta(html, "twitter:image:alt") == story.image_alt
     assert (meta(html, "og:image:width"), meta(html, "og:image:height")) == ("1200", "675")

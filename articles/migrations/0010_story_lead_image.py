@@ -7,17 +7,7 @@ source listing's triggers (0009) name it; they are set aside for the rebuild and
 from django.db import migrations, models
 
 import articles.images
-from articles import source_listing_sql
-
-
-def drop_sqlite_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        source_listing_sql.uninstall(schema_editor.connection)
-
-
-def install_sqlite_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        source_listing_sql.install(schema_editor.connection)
+from articles.source_listing_sql import sqlite_put_back, sqlite_set_aside
 
 
 class Migration(migrations.Migration):
@@ -27,7 +17,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(drop_sqlite_triggers, install_sqlite_triggers, elidable=False),
+        migrations.RunPython(sqlite_set_aside, sqlite_put_back, elidable=False),
         migrations.AddField(
             model_name='revision',
             name='image',
@@ -78,5 +68,5 @@ class Migration(migrations.Migration):
             name='image_width',
             field=models.PositiveIntegerField(blank=True, editable=False, null=True),
         ),
-        migrations.RunPython(install_sqlite_triggers, drop_sqlite_triggers, elidable=False),
+        migrations.RunPython(sqlite_put_back, sqlite_set_aside, elidable=False),
     ]

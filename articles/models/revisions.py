@@ -32,6 +32,9 @@ class Revision(models.Model):
     image = models.CharField(
         max_length=255, blank=True, help_text="The lead image's name in storage (not a copy)."
     )
+    image_renditions = models.JSONField(
+        default=list, blank=True, help_text="The lead image's renditions (names, not copies)."
+    )
     image_alt = models.CharField(max_length=300, blank=True)
     image_caption = models.CharField(max_length=300, blank=True)
     image_credit = models.CharField(max_length=120, blank=True)

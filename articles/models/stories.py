@@ -9,12 +9,13 @@ from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
 
 from .. import links
 from ..html import html_to_text, sanitize_html
-from ..images import validate_lead_image
+from ..images import LeadImage, refresh_renditions, validate_lead_image
 
 # What the body editor offers; `sanitize_html` is the matching server-side rule.
 BODY_EDITOR_EXTENSIONS = {
@@ -173,6 +174,14 @@ class Story(models.Model):
     )
     image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_renditions = models.JSONField(
+        "lead image renditions",
+        default=list,
+        blank=True,
+        editable=False,
+        help_text='Resized JPEG copies readers are served: [{"width", "height", "name", '
+        '"bytes"}, …], built when a new image is saved (articles/images.py).',
+    )
     image_alt = models.CharField(
         "alt text",
         max_length=300,
@@ -250,6 +259,10 @@ class Story(models.Model):
             self.slug = slugify(self.headline)[:200]
         if self.pk is not None and not self._state.adding:
             self.version += 1
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "image" in update_fields:
+            refresh_renditions(self)
+            self.__dict__.pop("lead_image", None)  # the cached view of the old image
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -302,6 +315,11 @@ class Story(models.Model):
             and self.published_at
             and self.updated_at - self.published_at >= timedelta(minutes=1)
         )
+
+    @cached_property
+    def lead_image(self):
+        """What pages, metadata and feeds show of the lead image (None without one)."""
+        return LeadImage(self) if self.image else None
 
     @property
     def description(self):
