@@ -103,6 +103,30 @@ def make_staff(username, role, password=None):
     return user
 
 
+REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+
+
+def redis_cache_settings():
+    """CACHES for the shared Redis cache of production, or a skip (a failure with REQUIRE_REDIS,
+    as in CI) when no Redis answers at REDIS_TEST_URL. Keys get a per-run prefix."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError as error:
+        reason = f"needs Redis at {REDIS_TEST_URL} ({error}); set REDIS_TEST_URL"
+        if os.environ.get("REQUIRE_REDIS"):
+            pytest.fail(f"REQUIRE_REDIS is set but this test {reason}")
+        pytest.skip(reason)
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_TEST_URL,
+            "KEY_PREFIX": f"newsroom-test-{os.getpid()}",
+        }
+    }
+
+
 @pytest.fixture(autouse=True)
 def clear_caches(settings):
     """Each test starts with an empty cache, and without the server-side page cache, so a

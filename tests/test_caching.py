@@ -9,14 +9,23 @@ from django.utils import timezone
 
 from articles.caching import seconds_until_next_scheduled_change
 from articles.models import Story
-from tests.conftest import make_story
+from tests.conftest import make_story, redis_cache_settings
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def page_cache(settings):
+@pytest.fixture(params=["configured", "redis"])
+def page_cache(request, settings):
+    """The page cache on, in the configured cache (each process's memory unless REDIS_URL is
+    set) and in Redis."""
+    from django.core.cache import cache
+
+    if request.param == "redis":
+        settings.CACHES = redis_cache_settings()
+        cache.clear()
     settings.PAGE_CACHE_SECONDS = 60
+    yield
+    cache.clear()
 
 
 def test_public_pages_send_cdn_friendly_cache_control_and_validators(client):
@@ -134,3 +143,21 @@ def test_listing_and_facet_pages_are_cacheable(client):
         response = client.get(url)
         assert "public" in response["Cache-Control"], url
         assert response["ETag"], url
+
+
+def test_with_redis_every_app_server_shares_the_pages_and_the_content_version(client, settings):
+    """What one process stores, any other reads: the page and the version live in Redis."""
+    import redis
+    from django.core.cache import cache
+
+    settings.CACHES = redis_cache_settings()
+    settings.PAGE_CACHE_SECONDS = 60
+    cache.clear()
+    story = make_story()
+    client.get(story.get_absolute_url())
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    stored = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"]).keys(f"{prefix}:*")
+    names = {key.decode().split(":", 2)[2] for key in stored}
+    assert "content-version" in names
+    assert any(name.startswith("page:") for name in names)
+    cache.clear()

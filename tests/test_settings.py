@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from newsroom.settings import database_from_url
+from tests.conftest import redis_cache_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,3 +61,22 @@ def test_unknown_database_scheme_is_refused():
 
     with pytest.raises(ImproperlyConfigured, match="mysql"):
         database_from_url("mysql://root@localhost/news")
+
+
+def test_redis_url_gives_every_process_the_shared_redis_cache():
+    """REDIS_URL must work as documented: the backend and its client library are installed."""
+    redis_url = redis_cache_settings()["default"]["LOCATION"]  # skips when no Redis answers
+    show = "type(c).__name__, c.set('settings-test', 42) or c.get('settings-test')"
+    code = (
+        "import django; django.setup(); from django.core.cache import caches; "
+        f"c = caches['default']; print({show})"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=os.environ | {"DEBUG": "1", "REDIS_URL": redis_url},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["RedisCache", "42"]
