@@ -16,8 +16,10 @@ Targets (issue 7): story page uncached >= 35 % of the static file, story page fr
 """
 
 import argparse
+import os
 import sys
 import urllib.request
+from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -45,18 +47,26 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--redis",
+        default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
+        help="also serve the page cache from this Redis (flushed first); 'none' to skip",
+    )
     args = parser.parse_args()
     require_wrk()
-    with (
-        prepared_site() as env,
-        gunicorn(env | UNCACHED, workers=args.workers) as plain,
-        gunicorn(env | {"PAGE_CACHE_SECONDS": "60"}, workers=args.workers) as cached,
-    ):
+    with ExitStack() as stack:
+        env = stack.enter_context(prepared_site())
+        plain = stack.enter_context(gunicorn(env | UNCACHED, workers=args.workers))
+        cached = stack.enter_context(gunicorn(env | {"PAGE_CACHE_SECONDS": "60"}, args.workers))
+        in_redis = None
+        if args.redis != "none" and redis_flushed(args.redis):
+            redis_env = env | {"PAGE_CACHE_SECONDS": "60", "REDIS_URL": args.redis}
+            in_redis = stack.enter_context(gunicorn(redis_env, workers=args.workers))
         etag = urllib.request.urlopen(cached + SEED_URL).headers["ETag"]
         targets = {
             STATIC: Target(plain + hashed_static_path(env, "articles/site.css")),
             "story page, uncached": Target(plain + SEED_URL),
-            "story page, page cache": Target(cached + SEED_URL),
+            "story page, page cache in memory": Target(cached + SEED_URL),
             "story page, 304 (If-None-Match)": Target(
                 cached + SEED_URL, headers=(f"If-None-Match: {etag}",)
             ),
@@ -65,8 +75,10 @@ def main():
             "floor: one ORM query, no template": Target(plain + "/_floor/query/"),
             "floor: site layout, no query": Target(plain + "/_floor/layout/"),
             "filtered listing, uncached": Target(plain + LISTING_URL),
-            "filtered listing, page cache": Target(cached + LISTING_URL),
+            "filtered listing, page cache in memory": Target(cached + LISTING_URL),
         }
+        if in_redis:
+            targets["story page, page cache in Redis"] = Target(in_redis + SEED_URL)
         figures = measure(targets, rounds=args.rounds, seconds=args.seconds)
     print_table(
         figures,
@@ -74,6 +86,18 @@ def main():
         f"gunicorn ({args.workers} sync workers each), wrk 1 thread 16 connections, "
         f"{args.rounds} alternating rounds of {args.seconds}s, PostgreSQL, DEBUG off",
     )
+
+
+def redis_flushed(url):
+    """Empty the benchmark's Redis database; False (with a note) when none answers."""
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
+    except redis.RedisError as error:
+        print(f"No Redis at {url} ({error}): the Redis row is left out.", file=sys.stderr)
+        return False
+    return True
 
 
 if __name__ == "__main__":
