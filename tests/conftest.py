@@ -120,7 +120,7 @@ def redis_cache_settings():
         pytest.skip(reason)
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsroom.redis_cache.SharedClientRedisCache",
             "LOCATION": REDIS_TEST_URL,
             "KEY_PREFIX": f"newsroom-test-{os.getpid()}",
         }
