@@ -1,13 +1,14 @@
 """HTTP caching for the reader's pages: CDN headers, validators, 304s and a server-side page cache.
 
 Public views opt in with `@public_page`. Every page is the same for every reader (appeals are
-decided in the browser), so a rendered page can be kept whole. Validity is one rule: a
-*content version* that changes whenever anything a reader can see changes (any of the app's models
-but the appeal counters is saved or deleted, or a scheduled publication, withdrawal or appeal
-window edge passes). The version is the ETag and the Last-Modified time of
-every page; the server-side cache keys pages by it, so a change invalidates them all at once
-and no reader is served a withdrawn story from our cache. (A CDN keeps a page for at most
-`max-age` plus `stale-while-revalidate`; purge it too if a withdrawal cannot wait that long.)
+decided in the browser), so a rendered page can be kept whole. Validity is one rule: a *content
+version* that changes whenever anything a reader can see changes (any of the app's models but the
+appeal counters is saved or deleted, or a scheduled publication, withdrawal or appeal window edge
+passes). The version is the ETag and the Last-Modified time of every page; the server-side cache
+keeps each page with the version it was rendered at and serves it only while that is still the
+version, so a change invalidates them all at once and no reader is served a withdrawn story from
+our cache. (A CDN keeps a page for at most `max-age` plus `stale-while-revalidate`; purge it too if
+a withdrawal cannot wait that long.)
 """
 
 import hashlib
@@ -139,9 +140,8 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not _cacheable_request(request):
             return self.get_response(request)
-        version = content_version()
-        key = self._key(request, version)
-        stored = cache.get(key) if settings.PAGE_CACHE_SECONDS else None
+        key = self._key(request)
+        version, stored = self._lookup(key)
         if stored is not None:
             response = HttpResponse(stored["content"], status=200)
             for name, value in stored["headers"]:
@@ -151,7 +151,7 @@ class PageCacheMiddleware:
             if not _cacheable_response(response):
                 return response
             self._add_validators(response, version)
-            self._store(key, response)
+            self._store(key, response, version)
         return get_conditional_response(
             request,
             etag=response["ETag"],
@@ -160,8 +160,27 @@ class PageCacheMiddleware:
         )
 
     @staticmethod
-    def _key(request, version):
-        raw = f"{BUILD}:{version}:{request.scheme}:{request.get_host()}:{request.get_full_path()}"
+    def _lookup(key):
+        """The content version and the stored page if it is of that version: one round trip.
+
+        A page is stored under its URL with the version it was rendered at, so a shared cache
+        (Redis) answers both in a single MGET; a page of an older version is a miss, and the
+        fresh one overwrites it.
+        """
+        if not settings.PAGE_CACHE_SECONDS:
+            return content_version(), None
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY)
+        if version is None:
+            return content_version(), None
+        stored = found.get(key)
+        if stored is None or stored["version"] != version:
+            return version, None
+        return version, stored
+
+    @staticmethod
+    def _key(request):
+        raw = f"{BUILD}:{request.scheme}:{request.get_host()}:{request.get_full_path()}"
         return "page:" + hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
 
     @staticmethod
@@ -170,7 +189,7 @@ class PageCacheMiddleware:
         response["Last-Modified"] = http_date(int(version))
 
     @staticmethod
-    def _store(key, response):
+    def _store(key, response, version):
         if not settings.PAGE_CACHE_SECONDS:
             return
         timeout = min(settings.PAGE_CACHE_SECONDS, seconds_until_next_scheduled_change())
@@ -181,4 +200,5 @@ class PageCacheMiddleware:
             for name, value in response.items()
             if name.lower() in _STORED_HEADERS or name in ("ETag", "Last-Modified", "Cache-Control")
         ]
-        cache.set(key, {"content": response.content, "headers": headers}, int(timeout))
+        page = {"version": version, "content": response.content, "headers": headers}
+        cache.set(key, page, int(timeout))
