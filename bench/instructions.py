@@ -1,0 +1,113 @@
+"""Instructions per request for the reader's pages: a figure that does not move with machine noise.
+
+Requests/second on a shared 2-core machine vary by 20 % from run to run; the number of CPU
+instructions the Python process executes for a request does not (the same total twice, to four
+digits). Each page is requested in-process (the WSGI handler, production settings, PostgreSQL)
+under valgrind's cachegrind, once with no measured requests and once with N, and the difference
+is divided by N. Database server work is not counted: this is the app server's own cost.
+
+    .venv/bin/python bench/instructions.py [--requests 30] [page ...]
+
+Use it to compare two versions of the code (A/B); bench/pages.py gives throughput.
+"""
+
+import argparse
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.harness import PYTHON, hashed_static_path, prepared_site  # noqa: E402
+
+SEED_URL = "/2021/12/15/putin-hails-russia-china-ties-as-example-for-the-21st-century/"
+PAGES = {
+    "static": None,  # the hashed site.css, found once the static files are collected
+    "view": "/_floor/view/",
+    "query": "/_floor/query/",
+    "layout": "/_floor/layout/",
+    "story": SEED_URL,
+    "front": "/",
+    "listing": "/stories/?section=news&tag=russia&ordering=newest",
+}
+WARMUP = 20
+
+
+def serve(path, count):
+    """In the child process: WARMUP requests, then `count` more, through the WSGI handler."""
+    from django.core.wsgi import get_wsgi_application
+
+    application = get_wsgi_application()
+    route, _, query = path.partition("?")
+    status = []
+
+    def start_response(line, headers, exc_info=None):
+        status.append(line)
+
+    for _ in range(WARMUP + count):
+        status.clear()
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": route,
+            "QUERY_STRING": query,
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "80",
+            "HTTP_HOST": "127.0.0.1",
+            "wsgi.input": io.BytesIO(),
+            "wsgi.url_scheme": "http",
+            "wsgi.errors": sys.stderr,
+        }
+        b"".join(application(environ, start_response))
+        if not status[0].startswith("200"):
+            sys.exit(f"{path}: {status[0]}")
+
+
+def instructions(env, path, count):
+    command = [
+        "valgrind",
+        "--tool=cachegrind",
+        "--cache-sim=no",
+        "--cachegrind-out-file=/dev/null",
+        PYTHON,
+        __file__,
+        "--child",
+        path,
+        str(count),
+    ]
+    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    found = re.search(r"I\s+refs:\s+([\d,]+)", result.stderr)
+    if result.returncode or not found:
+        sys.exit(f"cachegrind failed for {path}:\n{result.stderr[-2000:]}")
+    return int(found.group(1).replace(",", ""))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("pages", nargs="*", choices=list(PAGES), help="default: all")
+    parser.add_argument("--requests", type=int, default=30)
+    args = parser.parse_args()
+    if not shutil.which("valgrind"):
+        sys.exit("This benchmark needs valgrind: apt-get install valgrind")
+    with prepared_site() as env:
+        env = env | {"PAGE_CACHE_SECONDS": "0", "DJANGO_SETTINGS_MODULE": "bench.floor_settings"}
+        urls = PAGES | {"static": hashed_static_path(env, "articles/site.css")}
+        print(f"\nmillion instructions per request (cachegrind, {args.requests} requests)")
+        for name in args.pages or PAGES:
+            base = instructions(env, urls[name], 0)
+            total = instructions(env, urls[name], args.requests)
+            print(f"{name:<10}{(total - base) / args.requests / 1e6:>8.2f}  {urls[name]}")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--child"]:
+        import django
+
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.floor_settings")
+        django.setup()
+        serve(sys.argv[2], int(sys.argv[3]))
+    else:
+        main()
