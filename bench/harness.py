@@ -42,20 +42,38 @@ def ensure_postgres_database(url):
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+# Production settings (DEBUG off) minus TLS, which a proxy would terminate.
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "benchmark-only-secret-key",
+    "SECURE_SSL_REDIRECT": "0",
+    "LOG_LEVEL": "ERROR",
+}
+
+
 def production_env(database_url, static_root, **extra):
-    """Settings as in production (DEBUG off), minus TLS, which a proxy would terminate."""
+    """The environment of a production-like server process."""
     env = dict(os.environ)
     env.update(
-        DEBUG="0",
-        SECRET_KEY="benchmark-only-secret-key",
+        PRODUCTION,
         ALLOWED_HOSTS="127.0.0.1,localhost",
-        SECURE_SSL_REDIRECT="0",
         DATABASE_URL=database_url,
         STATIC_ROOT=str(static_root),
-        LOG_LEVEL="ERROR",
     )
     env.update(extra)
     return env
+
+
+def in_process_settings(**extra):
+    """Production settings for a benchmark that runs Django in its own process (test client);
+    what the caller's environment already sets wins."""
+    defaults = PRODUCTION | {
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "ALLOWED_HOSTS": "testserver",
+        "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+    }
+    for name, value in (defaults | extra).items():
+        os.environ.setdefault(name, value)
 
 
 def manage(env, *args):

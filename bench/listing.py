@@ -23,16 +23,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault(
-    "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
-)
-os.environ.setdefault("LOG_LEVEL", "ERROR")
-os.environ.setdefault("PAGE_CACHE_SECONDS", "0")  # measure the listing, not the page cache
+from bench.harness import in_process_settings  # noqa: E402
+
+in_process_settings(PAGE_CACHE_SECONDS="0")  # measure the listing, not the page cache
 
 import django  # noqa: E402
 

@@ -14,7 +14,6 @@ Prints the median and max of several runs for three kinds of edit:
 """
 
 import argparse
-import os
 import statistics
 import sys
 import tempfile
@@ -22,17 +21,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.harness import in_process_settings  # noqa: E402
+
 _tmp = tempfile.mkdtemp(prefix="bench-revisions-")
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{_tmp}/bench.sqlite3")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault(
-    "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
-)
-os.environ.setdefault("LOG_LEVEL", "ERROR")
+in_process_settings(DATABASE_URL=f"sqlite:///{_tmp}/bench.sqlite3")
 
 import django  # noqa: E402
 
