@@ -106,6 +106,14 @@ def make_staff(username, role, password=None):
 REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
 
 
+def unavailable(reason, required_by):
+    """Skip a test whose service or tool is missing, or fail it when the environment variable
+    `required_by` says it must run (CI sets REQUIRE_BROWSER_TESTS and REQUIRE_REDIS)."""
+    if os.environ.get(required_by):
+        pytest.fail(f"{required_by} is set but {reason}")
+    pytest.skip(reason)
+
+
 def redis_cache_settings():
     """CACHES for the shared Redis cache of production, or a skip (a failure with REQUIRE_REDIS,
     as in CI) when no Redis answers at REDIS_TEST_URL. Keys get a per-run prefix."""
@@ -114,10 +122,10 @@ def redis_cache_settings():
     try:
         redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1).ping()
     except redis.RedisError as error:
-        reason = f"needs Redis at {REDIS_TEST_URL} ({error}); set REDIS_TEST_URL"
-        if os.environ.get("REQUIRE_REDIS"):
-            pytest.fail(f"REQUIRE_REDIS is set but this test {reason}")
-        pytest.skip(reason)
+        unavailable(
+            f"this test needs Redis at {REDIS_TEST_URL} ({error}); set REDIS_TEST_URL",
+            "REQUIRE_REDIS",
+        )
     return {
         "default": {
             "BACKEND": "newsroom.redis_cache.SharedClientRedisCache",
@@ -174,10 +182,10 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
-        reason = f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)"
-        if os.environ.get("REQUIRE_BROWSER_TESTS"):
-            pytest.fail(f"REQUIRE_BROWSER_TESTS is set but {reason}")
-        pytest.skip(reason)
+        unavailable(
+            f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)",
+            "REQUIRE_BROWSER_TESTS",
+        )
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from articles import listing
+from articles.filters import PARAMETERS
 from articles.models import Quote, Source, Story
 from tests.conftest import make_author, make_section, make_story, make_tag
 
@@ -474,19 +475,7 @@ query_values = st.one_of(
     st.text(alphabet="0123456789-", max_size=12),
 )
 query_keys = st.one_of(
-    st.sampled_from(
-        [
-            "q",
-            "section",
-            "tag",
-            "author",
-            "source",
-            "published_after",
-            "published_before",
-            "ordering",
-            "page",
-        ]
-    ),
+    st.sampled_from(PARAMETERS),
     st.text(max_size=20),
 )
 
