@@ -23,6 +23,17 @@ def is_own_story(user, story):
     return story.bylines.filter(author__user=user).exists()
 
 
+def reporters(story):
+    """The people a story belongs to: its bylined staff, then whoever started it (no repeats)."""
+    people = [byline.author.user for byline in story.bylines.select_related("author__user")]
+    people.append(story.created_by)
+    return list({user.pk: user for user in people if user is not None}.values())
+
+
+def display_name(user):
+    return user.get_full_name() or user.get_username()
+
+
 def may_edit(user, story):
     """Publishers edit any story; everyone else only their own drafts."""
     if can_publish(user):

@@ -11,9 +11,16 @@ def admin_form_data(response, **changes):
     """POST data for the change form in `response` (a GET of the change page), then `changes`.
 
     Keys in `changes` are HTML names ("headline", "published_at_0", "bylines-0-role").
+    Like a browser it sends the change form's action select too (Django 6.1's change-form
+    actions), with nothing chosen, and the hidden id of the story it would act on.
     """
+    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+
     context = response.context
     data = {}
+    if context.get("action_form") is not None:
+        _add_form(data, context["action_form"])
+        data[ACTION_CHECKBOX_NAME] = str(context["original"].pk)
     _add_form(data, context["adminform"].form)
     for inline in context["inline_admin_formsets"]:
         formset = inline.formset

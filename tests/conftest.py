@@ -199,6 +199,32 @@ def browser():
         chromium.close()
 
 
+STAFF_PASSWORD = "pw-for-tests"
+
+
+@pytest.fixture
+def log_in(browser, live_server):
+    """log_in(username) -> a page in a fresh browser context, signed in to the admin through
+    its login form (the account needs `password=STAFF_PASSWORD`)."""
+    contexts = []
+
+    def log_in(username, width=1280):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(live_server.url + "/admin/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", STAFF_PASSWORD)
+        page.click("input[type=submit]")
+        page.wait_for_url(live_server.url + "/admin/")
+        return page
+
+    yield log_in
+    for context in contexts:
+        context.close()
+    wait_for_live_server_requests()
+
+
 @pytest.fixture
 def page(browser):
     """A fresh browser context (empty storage) with a desktop viewport.

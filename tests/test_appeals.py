@@ -375,7 +375,7 @@ def test_re_ask_everyone_sets_the_time_readers_compare_with(editor_client, clien
     story_url = make_story().get_absolute_url()
     assert 'data-reask=""' in client.get(story_url).text
     response = editor_client.post(
-        url, {"CHANGE_FORM-action": "reask_everyone", "_selected_action": [appeal.pk]}
+        url, {"CHANGE_FORM-action": "reask_everyone", "_selected_action": [appeal.pk], "index": "0"}
     )
     assert response.status_code == 302
     appeal.refresh_from_db()

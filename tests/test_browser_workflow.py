@@ -14,6 +14,7 @@ from articles.models import Story, Transition
 from articles.roles import EDITOR, REPORTER
 from tests.conftest import (
     ARTIFACTS,
+    STAFF_PASSWORD,
     make_author,
     make_section,
     make_staff,
@@ -23,29 +24,6 @@ from tests.conftest import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "pw-for-tests"
-
-
-@pytest.fixture
-def log_in(browser, live_server):
-    """log_in(username) -> a page in a fresh browser context, logged in to the admin."""
-    contexts = []
-
-    def log_in(username):
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(live_server.url + "/admin/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD)
-        page.click("input[type=submit]")
-        page.wait_for_url(live_server.url + "/admin/")
-        return page
-
-    yield log_in
-    for context in contexts:
-        context.close()
-
 
 def open_story(page, live_server, story):
     page.goto(f"{live_server.url}/admin/articles/story/{story.pk}/change/")
@@ -54,8 +32,8 @@ def open_story(page, live_server, story):
 
 def test_two_editors_one_story_the_second_save_is_refused_and_nothing_is_lost(log_in, live_server):
     story = load_demo()[0]
-    make_staff("anna", EDITOR, password=PASSWORD)
-    make_staff("boris", EDITOR, password=PASSWORD)
+    make_staff("anna", EDITOR, password=STAFF_PASSWORD)
+    make_staff("boris", EDITOR, password=STAFF_PASSWORD)
     anna = log_in("anna")
     boris = log_in("boris")
     open_story(anna, live_server, story)
@@ -107,7 +85,7 @@ def test_two_editors_one_story_the_second_save_is_refused_and_nothing_is_lost(lo
 
 def test_revision_compare_page(log_in, live_server):
     story = load_demo()[0]
-    make_staff("anna", EDITOR, password=PASSWORD)
+    make_staff("anna", EDITOR, password=STAFF_PASSWORD)
     page = log_in("anna")
     open_story(page, live_server, story)
     page.fill("#id_standfirst", "The two leaders spoke for more than an hour on Wednesday.")
@@ -130,7 +108,7 @@ def test_revision_compare_page(log_in, live_server):
 
 
 def test_review_queue(log_in, live_server):
-    make_staff("eddie", EDITOR, password=PASSWORD)
+    make_staff("eddie", EDITOR, password=STAFF_PASSWORD)
     rita = make_staff("rita", REPORTER)
     reporter = make_author(name="Rita Reporter", user=rita)
     city, health = make_section(name="City"), make_section(name="Health")

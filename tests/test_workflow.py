@@ -214,6 +214,31 @@ def test_reporter_can_edit_a_draft_carrying_their_byline(reporter_client, report
     assert story.headline == "Byline"
 
 
+def test_enter_in_a_field_of_a_saved_story_saves_it_rather_than_running_no_action(
+    desk_client, own_draft
+):
+    """A browser submits the form's first button, the action bar's Run, on Enter."""
+    page = desk_client.get(change_url(own_draft))
+    data = admin_form_data(page, headline="Typed, then Enter", index="0")
+    response = desk_client.post(change_url(own_draft), data, follow=True)
+    assert "No action selected" not in response.text
+    own_draft.refresh_from_db()
+    assert own_draft.headline == "Typed, then Enter"
+
+
+def test_a_review_button_saves_even_with_an_action_left_chosen(reporter_client, own_draft):
+    page = reporter_client.get(change_url(own_draft))
+    data = admin_form_data(
+        page, headline="Chosen, then submitted", _submit_for_review="1",
+        **{"CHANGE_FORM-action": "extract_quotes"},
+    )  # fmt: skip
+    response = reporter_client.post(change_url(own_draft), data, follow=True)
+    assert "submitted for review" in response.text
+    own_draft.refresh_from_db()
+    assert (own_draft.status, own_draft.headline) == ("review", "Chosen, then submitted")
+    assert not own_draft.quotes.exists()  # the action did not run
+
+
 # --- Review ---
 
 

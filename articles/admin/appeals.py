@@ -12,6 +12,7 @@ from django.utils.html import escape, format_html
 
 from ..appeals import forget_selection
 from ..models import Appeal, AppealCounter, AppealVariant, Section
+from .actions import ChangeFormActionsAdmin
 
 LIST_DAYS = 7
 CHART_DAYS = 30
@@ -56,7 +57,7 @@ class AppealForm(forms.ModelForm):
 
 
 @admin.register(Appeal)
-class AppealAdmin(admin.ModelAdmin):
+class AppealAdmin(ChangeFormActionsAdmin):
     form = AppealForm
     list_display = (
         "name", "status", "where", "window", "seen_7d", "clicked_7d", "ctr_7d",

@@ -18,8 +18,8 @@ from ..caching import bump_content_version
 from ..models import Quote, Source, Story
 from ..reports import ReportFilterForm, sourcing_report, write_csv
 from ..sourcing import merge_sources, suggest_quotes
+from .actions import BOTH_LOCATIONS
 
-BOTH_LOCATIONS = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
 INLINE_WIDTHS = {"described_as": 16}
 SHORT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 48})}}
 

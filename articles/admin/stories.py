@@ -10,11 +10,9 @@ from django.utils.html import format_html
 from ..images import ACCEPT
 from ..models import Author, Byline, Section, Story, Tag
 from ..workflow import PUBLISH_PERMISSION, PUBLISHER_STATUSES, change_status
+from .actions import BOTH_LOCATIONS
 from .sources import QuoteInline, extract_quotes
 from .workflow import ScheduleFilter, StoryWorkflowAdmin, StoryWorkflowForm
-
-# Publish and withdraw work on the changelist and, for one story, on its change form.
-BOTH_LOCATIONS = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]
 
 
 class StoryCountAdmin(admin.ModelAdmin):
@@ -93,7 +91,7 @@ class StoryAdminForm(StoryWorkflowForm):
 
 
 @admin.register(Story)
-class StoryAdmin(StoryWorkflowAdmin, admin.ModelAdmin):
+class StoryAdmin(StoryWorkflowAdmin):
     form = StoryAdminForm
     list_display = ("headline", "status", "schedule", "section", "byline_names")
     list_editable = ("status",)

@@ -7,14 +7,15 @@ checks live in the forms and permission methods, not in which buttons are shown.
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import OuterRef, Prefetch, Q, Subquery
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import get_text_list
 from django.views.decorators.http import require_POST
 
 from .. import presence
@@ -24,15 +25,20 @@ from ..revisions import ensure_baseline, snapshot
 from ..workflow import (
     PUBLISHER_STATUSES,
     can_publish,
+    display_name,
     is_own_story,
     may_edit,
     record_transition,
+    reporters,
 )
+from .actions import ChangeFormActionsAdmin
 from .corrections import CorrectionInline
 from .revisions import CONFLICT_SESSION_KEY, LEAD_IMAGE_WORDS, StoryRevisionPages
 
 # Fields only publishers may change: they decide when (and whether) readers see a story.
 SCHEDULE_FIELDS = ("published_at", "withdraw_at")
+# The change form's review buttons: each saves the form and moves the story on.
+SUBMIT, SEND_BACK = "_submit_for_review", "_send_back"
 
 
 class StoryWorkflowForm(forms.ModelForm):
@@ -73,11 +79,11 @@ class StoryWorkflowForm(forms.ModelForm):
         return cleaned
 
     def _apply_review_buttons(self, cleaned):
-        if "_submit_for_review" in self.data:
+        if SUBMIT in self.data:
             if self.original_status not in ("", Story.Status.DRAFT):
                 raise forms.ValidationError("Only a draft can be submitted for review.")
             cleaned["status"] = Story.Status.IN_REVIEW
-        elif "_send_back" in self.data:
+        elif SEND_BACK in self.data:
             if not self.can_publish:
                 raise forms.ValidationError("Only editors can send a story back.")
             if self.original_status != Story.Status.IN_REVIEW:
@@ -215,10 +221,11 @@ class ScheduleFilter(admin.SimpleListFilter):
         return queryset
 
 
-class StoryWorkflowAdmin(StoryRevisionPages):
+class StoryWorkflowAdmin(StoryRevisionPages, ChangeFormActionsAdmin):
     """The workflow half of StoryAdmin. Reporters (no publish permission) see published
     stories and their own, and change only their own drafts; publishers change everything."""
 
+    save_buttons = (SUBMIT, SEND_BACK)
     change_form_template = "admin/articles/story/change_form.html"
     change_list_template = "admin/articles/story/change_list.html"
 
@@ -307,6 +314,34 @@ class StoryWorkflowAdmin(StoryRevisionPages):
         presence.leave(story.pk, request.user)
 
     # --- The change form ---
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._response_review(request, obj) or super().response_add(
+            request, obj, post_url_continue
+        )
+
+    def response_change(self, request, obj):
+        return self._response_review(request, obj) or super().response_change(request, obj)
+
+    def _response_review(self, request, obj):
+        """After a review button: say what happened, and go where the next task is."""
+        if SUBMIT in request.POST:
+            self.message_user(
+                request,
+                f"“{obj}” was submitted for review. An editor will publish it or send it "
+                "back with a note.",
+                messages.SUCCESS,
+            )
+            return self.response_post_save_change(request, obj)
+        if SEND_BACK in request.POST:
+            names = get_text_list([display_name(user) for user in reporters(obj)], "and")
+            self.message_user(
+                request,
+                f"“{obj}” was sent back to {names or 'its reporter'} with your note.",
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(reverse("admin:articles_story_review"))
+        return None
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         story = self.get_object(request, object_id)
