@@ -7,15 +7,10 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from .roles import sync_roles_after_migrate
+        from .editorial.roles import sync_roles_after_migrate
 
         # Grants the roles' permissions for models added after the roles migration ran.
         post_migrate.connect(sync_roles_after_migrate, sender=self)
-
-        from .source_listing_sql import ensure_after_migrate
-
-        # SQLite drops a table's triggers when a migration rebuilds it: put them back.
-        post_migrate.connect(ensure_after_migrate, sender=self)
 
         from .navigation import connect
 

@@ -38,7 +38,13 @@ def _build_fingerprint():
     """Changes with each deploy of code or templates, so old pages are not served after it."""
     root = Path(settings.BASE_DIR)
     digest = hashlib.sha256()
-    for path in sorted([*root.glob("templates/**/*.html"), *root.glob("articles/**/*.py")]):
+    for path in sorted(
+        [
+            *root.glob("templates/**/*.html"),
+            *root.glob("articles/**/*.html"),
+            *root.glob("articles/**/*.py"),
+        ]
+    ):
         stat = path.stat()
         digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()[:10]

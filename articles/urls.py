@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
-from . import appeals, feeds, views
+from . import feeds, views
+from .appeals.events import appeal_events
 from .caching import public_page
 
 
@@ -34,6 +35,6 @@ urlpatterns = [
     path("sections/<slug:slug>/", views.section_detail, name="section-detail"),
     path("tags/<slug:slug>/", views.tag_detail, name="tag-detail"),
     path("authors/<slug:slug>/", views.author_detail, name="author-detail"),
-    path("appeals/events/", appeals.appeal_events, name="appeal-events"),
+    path("appeals/events/", appeal_events, name="appeal-events"),
     path("sources/<slug:slug>/", views.source_detail, name="source-detail"),
 ]

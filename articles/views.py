@@ -3,21 +3,17 @@
 from itertools import groupby
 
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Subquery, Window
+from django.core.paginator import Paginator
+from django.db.models import Exists, F, OuterRef, Prefetch, Window
 from django.db.models.functions import RowNumber
 from django.db.models.query import prefetch_related_objects
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
-from . import listing
 from .caching import public_page
+from .listing import page as listing
 from .models import (
     Correction,
-    Quote,
-    Source,
-    SourceListing,
     Story,
     byline_prefetch,
     confirmed_quotes_prefetch,
@@ -116,57 +112,8 @@ def author_detail(request, slug):
 
 @public_page
 def source_detail(request, slug):
-    """A source and every published story quoting them (confirmed quotes), newest first.
-
-    Only sources quoted in a published story have a page: a source known only from drafts
-    must not reveal what the newsroom is working on. Three queries whatever the numbers: the
-    page of stories carries the total (a subquery), and the source arrives with its quotes.
-    """
-    quotes = Quote.objects.confirmed().filter(source__slug=slug)
-    # Which stories, and how many: from SourceListing's index in date order (the source's
-    # own rows), not by checking every public story against the quotes (issue 5).
-    listed = SourceListing.objects.published().filter(
-        source_id__in=Source.objects.filter(slug=slug).values("pk")
-    )
-    stories = (
-        Story.objects.published()
-        .for_display()
-        .filter(pk__in=listed.values("story_id"))
-        .prefetch_related(
-            Prefetch(
-                "quotes",
-                queryset=quotes.select_related("source").order_by("position", "pk"),
-                to_attr="source_quotes",
-            )
-        )
-    )
-    try:
-        number = max(int(request.GET.get("page", 1)), 1)
-    except ValueError:
-        number = 1
-    start = (number - 1) * PAGE_SIZE
-    page_ids = listed.order_by("-published_at", "-story_id").values("story_id")
-    total = listed.order_by().values("source_id").annotate(n=Count("pk")).values("n")
-    found = list(
-        stories.filter(pk__in=page_ids[start : start + PAGE_SIZE]).annotate(total=Subquery(total))
-    )
-    if found:
-        paginator = Paginator(stories, PAGE_SIZE)
-        paginator.count = found[0].total  # known already: spare Paginator its COUNT query
-        page = Page(found, number, paginator)
-    elif number > 1:  # past the last page: show the last one, as Paginator.get_page does
-        page = Paginator(stories, PAGE_SIZE).get_page(number)
-    else:
-        page = None
-    if page is None or not page.object_list:
-        raise Http404("No published story quotes this source.")
-    source = page.object_list[0].source_quotes[0].source
-    for story in page.object_list:
-        # How each story described the source, said once rather than under every quote.
-        story.source_described_as = list(
-            dict.fromkeys(q.described_as for q in story.source_quotes if q.described_as)
-        )
-    return render(request, "articles/source_detail.html", {"source": source, "page": page})
+    """A source's page: the listing with that source pinned, each story with its quotes."""
+    return listing.respond(request, fixed={"source": slug})
 
 
 @public_page

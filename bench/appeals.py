@@ -57,7 +57,7 @@ print(json.dumps({"appeal": appeal.pk, "with": seed.get_absolute_url(),
 IN_PROCESS = """
 import json, statistics, time
 from django.test import Client
-from articles.appeals import forget_selection
+from articles.appeals.selection import forget_selection
 from articles.models import Appeal
 appeal = Appeal.objects.get(pk=%(appeal)d)
 client, url, timings = Client(), "%(url)s", {"live": [], "archived": []}
@@ -74,7 +74,7 @@ Appeal.objects.filter(pk=appeal.pk).update(status="live")
 forget_selection()
 from timeit import timeit
 from django.template.loader import render_to_string
-from articles.appeals import select_for_page
+from articles.appeals.selection import select_for_page
 from articles.models import Story
 story = Story.objects.prefetch_related("tags").get(slug=url.rstrip("/").rsplit("/", 1)[1])
 tags = [tag.pk for tag in story.tags.all()]

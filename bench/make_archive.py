@@ -33,6 +33,7 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from articles.listing.search import refresh_search_vectors  # noqa: E402
 from articles.models import (  # noqa: E402
     Author,
     Byline,
@@ -43,7 +44,6 @@ from articles.models import (  # noqa: E402
     Story,
     Tag,
 )
-from articles.search import refresh_search_vectors  # noqa: E402
 
 RARE_WORD = "quasar"
 RARE_EVERY = 500  # 0.2%: enough to fill the first page at 10,000 stories

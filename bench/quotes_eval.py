@@ -1,4 +1,4 @@
-"""Evaluate ``articles.quotes.extract_quotes`` against a hand-annotated set of news texts.
+"""Evaluate ``articles.sources.extract.extract_quotes`` against a hand-annotated set of news texts.
 
 Run from the repo root: ``python bench/quotes_eval.py`` (``--no-fail`` only prints,
 ``--verbose`` lists every miss and false alarm).
@@ -54,7 +54,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from articles.quotes import ExtractedQuote, extract_quotes  # noqa: E402
+from articles.sources.extract import ExtractedQuote, extract_quotes  # noqa: E402
 
 DATA = ROOT / "bench" / "data" / "quotes"
 THRESHOLDS = (0.3, 0.8)

@@ -35,9 +35,9 @@ from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from articles.editorial.revisions import compare, snapshot  # noqa: E402
 from articles.html import paragraphs_to_html  # noqa: E402
 from articles.models import Revision, Section, Story  # noqa: E402
-from articles.revisions import compare, snapshot  # noqa: E402
 
 BUDGET_SECONDS = 0.5
 # The vocabulary of the generated prose: small on purpose, since repeated words are what

@@ -10,13 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.appeals import (
-    MAX_BEACON_BYTES,
-    count_events,
-    parse_beacon,
-    save_parsed_appeal,
-    select_for_page,
-)
+from articles.appeals.events import MAX_BEACON_BYTES, count_events, parse_beacon
+from articles.appeals.imports import save_parsed_appeal
+from articles.appeals.selection import select_for_page
 from articles.demo import load_demo, seed_story
 from articles.html import html_to_text
 from articles.models import Appeal, AppealCounter, AppealVariant, Story

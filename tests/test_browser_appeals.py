@@ -12,7 +12,7 @@ from django.db import OperationalError
 from django.db.models import Sum
 from django.utils import timezone
 
-from articles.appeals import forget_selection
+from articles.appeals.selection import forget_selection
 from articles.demo import load_demo
 from articles.models import Appeal, AppealCounter, AppealVariant
 from tests.conftest import screenshot

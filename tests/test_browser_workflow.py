@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 
 from articles.demo import load_demo
+from articles.editorial.roles import EDITOR, REPORTER
 from articles.models import Story, Transition
-from articles.roles import EDITOR, REPORTER
 from tests.conftest import (
     ARTIFACTS,
     STAFF_PASSWORD,

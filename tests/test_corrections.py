@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.editorial.roles import EDITOR
 from articles.models import Correction, Story
-from articles.roles import EDITOR
 from tests.admin_forms import admin_form_data
 from tests.conftest import make_author, make_staff, make_story
 

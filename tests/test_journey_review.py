@@ -6,8 +6,8 @@ Screenshots (test-artifacts/): journey-submitted, journey-sent-back, journey-res
 
 import pytest
 
+from articles.editorial.roles import EDITOR, REPORTER
 from articles.models import Story, Transition
-from articles.roles import EDITOR, REPORTER
 from tests.conftest import (
     STAFF_PASSWORD,
     make_author,

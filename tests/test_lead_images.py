@@ -11,9 +11,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from articles.editorial.roles import EDITOR
 from articles.images import MAX_BYTES
 from articles.models import Story
-from articles.roles import EDITOR
 from tests.admin_forms import admin_form_data
 from tests.conftest import image_file, make_author, make_staff, make_story, with_lead_image
 from tests.test_structured_data import json_ld, meta

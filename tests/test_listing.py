@@ -10,8 +10,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles import listing
-from articles.filters import PARAMETERS
+from articles.listing import window
+from articles.listing.filters import PARAMETERS
 from articles.models import Quote, Source, Story
 from tests.conftest import make_author, make_section, make_story, make_tag
 
@@ -419,8 +419,8 @@ def test_page_past_the_end_shows_the_last_page(client, world):
 
 
 def test_a_huge_result_is_counted_only_up_to_the_limit(client, world, monkeypatch):
-    monkeypatch.setattr(listing, "COUNT_LIMIT", 3)
-    monkeypatch.setattr(listing, "TAG_WINDOW", 2)
+    monkeypatch.setattr(window, "COUNT_LIMIT", 3)
+    monkeypatch.setattr(window, "TAG_WINDOW", 2)
     response = client.get("/stories/")
     assert "More than 3 stories" in response.text
     assert (
@@ -429,15 +429,15 @@ def test_a_huge_result_is_counted_only_up_to_the_limit(client, world, monkeypatc
     sections = re.findall(r'class="facets__count">(\d+)<', response.text.split("Tags")[0])
     assert sum(map(int, sections)) == 4  # the first 3 and one more, to know there are more
     # Only the counted results can be browsed: past them the reader is asked to narrow.
-    monkeypatch.setattr(listing, "PAGE_SIZE", 1)
+    monkeypatch.setattr(window, "PAGE_SIZE", 1)
     response = client.get("/stories/?page=5")
     assert "Only the first 3 pages of results this many can be browsed" in notices(response)
     assert "page 3 of 3" in response.text
 
 
 def test_a_search_ranks_within_its_newest_matches(client, world, monkeypatch):
-    monkeypatch.setattr(listing, "SEARCH_LIMIT", 2)
-    monkeypatch.setattr(listing, "PAGE_SIZE", 1)
+    monkeypatch.setattr(window, "SEARCH_LIMIT", 2)
+    monkeypatch.setattr(window, "PAGE_SIZE", 1)
     response = client.get("/stories/", {"q": "pipeline"})
     assert "More than 2 stories, most relevant first among the newest 2" in response.text
     assert headlines(response) == ["Gas pipeline talks stall"]

@@ -1,10 +1,10 @@
-"""Rule-based quote extraction (articles.quotes): pure Python, no Django, no database."""
+"""Rule-based quote extraction (articles.sources.extract): pure Python, no Django, no database."""
 
 import dataclasses
 
 import pytest
 
-from articles.quotes import ExtractedQuote, QuoteKind, extract_quotes
+from articles.sources.extract import ExtractedQuote, QuoteKind, extract_quotes
 
 # The body of the seed story (up to the publisher's appeal), as the caller passes it.
 SEED_STORY = """\

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from articles.editorial.revisions import diff_paragraphs, diff_words, render_diff
+from articles.editorial.roles import EDITOR
 from articles.models import Revision, Story
-from articles.revisions import diff_paragraphs, diff_words, render_diff
-from articles.roles import EDITOR
 from tests.admin_forms import admin_form_data
 from tests.conftest import make_author, make_staff, make_story, make_tag
 
@@ -278,7 +278,7 @@ def test_simultaneous_saves_only_one_wins_on_postgresql():
 def test_someone_who_can_only_read_the_story_is_not_shown_as_editing_it(client, story):
     from django.test import Client
 
-    from articles.roles import REPORTER
+    from articles.editorial.roles import REPORTER
 
     reader, anna = Client(), Client()
     reader.force_login(make_staff("rita", REPORTER))

@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.editorial.roles import ADMIN, APPEALS, EDITOR, REPORTER
 from articles.models import Story, Transition
-from articles.roles import ADMIN, APPEALS, EDITOR, REPORTER
 from tests.admin_forms import admin_form_data
 from tests.conftest import make_author, make_staff, make_story
 

@@ -10,7 +10,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.html import escape, format_html
 
-from ..appeals import forget_selection
+from ..appeals.selection import forget_selection
 from ..models import Appeal, AppealCounter, AppealVariant, Section
 from .actions import ChangeFormActionsAdmin
 

@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from ..editorial.revisions import compare, current_state, ensure_baseline, restore
 from ..models import Correction, Revision
-from ..revisions import compare, current_state, ensure_baseline, restore
 
 # Where a refused save's text is kept (per user, in their session) for the conflict diff.
 CONFLICT_SESSION_KEY = "story-conflict-{}"

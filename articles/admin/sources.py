@@ -16,9 +16,9 @@ from django.utils.html import format_html, format_html_join
 
 from ..caching import bump_content_version
 from ..models import Quote, Source, Story
-from ..reports import ReportFilterForm, sourcing_report, write_csv
-from ..sourcing import merge_sources, suggest_quotes
+from ..sources.suggest import merge_sources, suggest_quotes
 from .actions import BOTH_LOCATIONS
+from .reports import ReportFilterForm, sourcing_report, write_csv
 
 INLINE_WIDTHS = {"described_as": 16}
 SHORT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 48})}}

@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from ..editorial.workflow import PUBLISH_PERMISSION, PUBLISHER_STATUSES, change_status
 from ..images import ACCEPT
 from ..models import Author, Byline, Section, Story, Tag
-from ..workflow import PUBLISH_PERMISSION, PUBLISHER_STATUSES, change_status
 from .actions import BOTH_LOCATIONS
 from .sources import QuoteInline, extract_quotes
 from .workflow import ScheduleFilter, StoryWorkflowAdmin, StoryWorkflowForm

@@ -18,11 +18,8 @@ from django.utils.html import format_html
 from django.utils.text import get_text_list
 from django.views.decorators.http import require_POST
 
-from .. import presence
-from ..html import sanitize_html
-from ..models import Correction, Revision, Story, Transition, byline_prefetch
-from ..revisions import ensure_baseline, snapshot
-from ..workflow import (
+from ..editorial.revisions import ensure_baseline, snapshot
+from ..editorial.workflow import (
     PUBLISHER_STATUSES,
     can_publish,
     display_name,
@@ -31,6 +28,9 @@ from ..workflow import (
     record_transition,
     reporters,
 )
+from ..html import sanitize_html
+from ..models import Correction, Revision, Story, Transition, byline_prefetch
+from . import presence
 from .actions import ChangeFormActionsAdmin
 from .corrections import CorrectionInline
 from .revisions import CONFLICT_SESSION_KEY, LEAD_IMAGE_WORDS, StoryRevisionPages

@@ -1,6 +1,6 @@
 """The seed story's donation appeal, live, word for word, for the demo site."""
 
-from articles.appeals import save_parsed_appeal
+from articles.appeals.imports import save_parsed_appeal
 from articles.models import Appeal
 
 # Plausible but not real: nothing in the tests or the demo ever requests it.

@@ -1,7 +1,7 @@
 """Demo sources and the seed story's confirmed quotes. Safe to run again."""
 
 from articles.models import Quote, Source
-from articles.sourcing import suggest_quotes
+from articles.sources.suggest import suggest_quotes
 
 SOURCES = [
     {

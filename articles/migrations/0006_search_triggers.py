@@ -10,7 +10,7 @@ stories are bulk-created by importers. Triggers see them all:
   its story's vector is recomputed;
 - a source: after its name changes, the vectors of stories that quote it (confirmed) are.
 
-`articles_story_document()` is the one definition; `articles.search.refresh_search_vectors()`
+`articles_story_document()` is the one definition; `articles.listing.search.refresh_search_vectors()`
 calls it for repairs. SQLite has none of this (search there reads the text columns).
 """
 

@@ -1,13 +1,22 @@
 """Lead images for stories, and their words in revisions.
 
-On SQLite, adding a NOT NULL column rebuilds the story table, which SQLite refuses while the
-source listing's triggers (0009) name it; they are set aside for the rebuild and put back.
+On SQLite, adding a NOT NULL column rebuilds the story table, which SQLite refuses while
+triggers name it: the source listing's, which an earlier version of 0009 put there, go first.
 """
 
 from django.db import migrations, models
 
 import articles.images
-from articles.source_listing_sql import sqlite_put_back, sqlite_set_aside
+
+SQLITE_DROP = ['DROP TRIGGER IF EXISTS articles_source_listing_quote_insert', 'DROP TRIGGER IF EXISTS articles_source_listing_quote_update', 'DROP TRIGGER IF EXISTS articles_source_listing_quote_delete', 'DROP TRIGGER IF EXISTS articles_source_listing_story_update']
+
+
+def drop_sqlite_triggers(apps, schema_editor):
+    """SQLite refuses to rebuild a table that triggers name; the source listing's triggers on
+    SQLite are gone for good from 0012 (the listing reads stories there)."""
+    if schema_editor.connection.vendor == "sqlite":
+        for statement in SQLITE_DROP:
+            schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):
@@ -17,7 +26,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(sqlite_set_aside, sqlite_put_back, elidable=False),
+        migrations.RunPython(drop_sqlite_triggers, migrations.RunPython.noop, elidable=False),
         migrations.AddField(
             model_name='revision',
             name='image',
@@ -68,5 +77,4 @@ class Migration(migrations.Migration):
             name='image_width',
             field=models.PositiveIntegerField(blank=True, editable=False, null=True),
         ),
-        migrations.RunPython(sqlite_put_back, sqlite_set_aside, elidable=False),
     ]

@@ -1,12 +1,20 @@
 """Lead image renditions on stories and in revisions (articles/images.py builds them).
 
 Existing stories get an empty list; `manage.py build_renditions` fills it. On SQLite the new
-column rebuilds the story table, so the source listing's triggers are set aside meanwhile.
+column rebuilds the story table, so any source listing triggers there go first (see 0010).
 """
 
 from django.db import migrations, models
 
-from articles.source_listing_sql import sqlite_put_back, sqlite_set_aside
+SQLITE_DROP = ['DROP TRIGGER IF EXISTS articles_source_listing_quote_insert', 'DROP TRIGGER IF EXISTS articles_source_listing_quote_update', 'DROP TRIGGER IF EXISTS articles_source_listing_quote_delete', 'DROP TRIGGER IF EXISTS articles_source_listing_story_update']
+
+
+def drop_sqlite_triggers(apps, schema_editor):
+    """SQLite refuses to rebuild a table that triggers name; the source listing's triggers on
+    SQLite are gone for good from 0012 (the listing reads stories there)."""
+    if schema_editor.connection.vendor == "sqlite":
+        for statement in SQLITE_DROP:
+            schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):
@@ -16,7 +24,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(sqlite_set_aside, sqlite_put_back, elidable=False),
+        migrations.RunPython(drop_sqlite_triggers, migrations.RunPython.noop, elidable=False),
         migrations.AddField(
             model_name='revision',
             name='image_renditions',
@@ -27,5 +35,4 @@ class Migration(migrations.Migration):
             name='image_renditions',
             field=models.JSONField(blank=True, default=list, editable=False, help_text='Resized JPEG copies readers are served: [{"width", "height", "name", "bytes"}, …], built when a new image is saved (articles/images.py).', verbose_name='lead image renditions'),
         ),
-        migrations.RunPython(sqlite_put_back, sqlite_set_aside, elidable=False),
     ]

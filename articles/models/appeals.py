@@ -90,14 +90,14 @@ class AppealQuerySet(models.QuerySet):
         return self.filter(condition)
 
     def for_story(self, story):
-        """The appeals a story page shows, one per placement (see `articles.appeals`)."""
-        from ..appeals import select_for_page
+        """The appeals a story page shows, one per placement (see `articles.appeals.selection`)."""
+        from ..appeals.selection import select_for_page
 
         return select_for_page(story.section_id, [tag.pk for tag in story.tags.all()])
 
     def for_page(self, section=None):
         """The appeals any other public page shows (the site-wide banner, mostly)."""
-        from ..appeals import select_for_page
+        from ..appeals.selection import select_for_page
 
         return select_for_page(section.pk if section else None, [])
 
@@ -220,7 +220,7 @@ class Appeal(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        from ..appeals import forget_selection
+        from ..appeals.selection import forget_selection
 
         self.body = sanitize_html(self.body)
         if self.placement != self.Placement.INLINE:
@@ -229,7 +229,7 @@ class Appeal(models.Model):
         forget_selection()
 
     def delete(self, *args, **kwargs):
-        from ..appeals import forget_selection
+        from ..appeals.selection import forget_selection
 
         result = super().delete(*args, **kwargs)
         forget_selection()
@@ -303,14 +303,14 @@ class AppealVariant(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        from ..appeals import forget_selection
+        from ..appeals.selection import forget_selection
 
         self.body = sanitize_html(self.body)
         super().save(*args, **kwargs)
         forget_selection()
 
     def delete(self, *args, **kwargs):
-        from ..appeals import forget_selection
+        from ..appeals.selection import forget_selection
 
         result = super().delete(*args, **kwargs)
         forget_selection()
@@ -331,7 +331,7 @@ class AppealVariant(models.Model):
 class AppealCounter(models.Model):
     """What readers did with one appeal (and variant) on one day, counted by the event endpoint.
 
-    Rows are written only through `articles.appeals.count_events` (an atomic upsert).
+    Rows are written only through `articles.appeals.events.count_events` (an atomic upsert).
     Counts are raw: with sampling, multiply by `sample_rate` (see `AppealCounterQuerySet`).
     """
 
@@ -356,7 +356,7 @@ class AppealCounter(models.Model):
         ordering = ("day", "appeal_id", "variant_id")
         constraints = [
             # Two partial indexes because NULL never equals NULL in a unique index; the
-            # upsert in `articles.appeals` names the matching one as its conflict target.
+            # upsert in `articles.appeals.events` names the matching one as its conflict target.
             models.UniqueConstraint(
                 fields=["appeal", "day", "sample_rate"],
                 condition=Q(variant__isnull=True),

@@ -4,13 +4,14 @@ One row per (source, story) pair where the story holds at least one *confirmed* 
 source, carrying a copy of the story's status, publication and withdrawal times and section.
 The listing filtered by a source (and the source's own page) reads its count, section facets and
 page of story ids from this table alone, in date order from one index (see
-`articles.filters.StoryFilter.in_order`), instead of checking each of the source's quotes
+`articles.listing.filters.StoryFilter.in_order`), instead of checking each of the source's quotes
 against the stories: that costs in proportion to the archive (issue 5).
 
-Nothing in Python writes it. Database triggers keep it current whatever changes a quote or a
-story, including `QuerySet.update()`, bulk inserts and deletes (see
-`articles.source_listing_sql`, installed by migration 0009 and, on SQLite, checked again after
-every `migrate`, since SQLite drops a table's triggers when a migration rebuilds the table).
+Nothing in Python writes it. On PostgreSQL, database triggers (migration 0009) keep it current
+whatever changes a quote or a story, including `QuerySet.update()`, bulk inserts and deletes.
+On SQLite, the embedded default for small sites, it stays empty and the listing reads the
+stories and quotes directly: SQLite would drop such triggers whenever a migration rebuilds the
+story table, a trap for every later migration.
 """
 
 from django.db import models

@@ -9,13 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles.appeals import save_parsed_appeal
+from articles.appeals.imports import save_parsed_appeal
+from articles.editorial.revisions import snapshot
+from articles.editorial.workflow import record_transition
 from articles.html import paragraphs_to_html
 from articles.importing import StoryFormatError, parse_story_text
 from articles.models import Author, Byline, Section, Story
-from articles.revisions import snapshot
-from articles.sourcing import suggest_quotes
-from articles.workflow import record_transition
+from articles.sources.suggest import suggest_quotes
 
 PUBLISH_PERMISSION = "articles.publish_story"
 HEADLINE_MAX = Story._meta.get_field("headline").max_length

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .models import Story, Transition
+from ..models import Story, Transition
 from .revisions import ensure_baseline, snapshot
 
 PUBLISH_PERMISSION = "articles.publish_story"

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from .models import Quote, Source
-from .models.sources import name_key
-from .quote_rules import ORG_WORDS
-from .quotes import extract_quotes
+from ..models import Quote, Source
+from ..models.sources import name_key
+from .extract import extract_quotes
+from .extract_rules import ORG_WORDS
 
 # Unnamed groups the extractor may report as speakers: they are not sources.
 GENERIC_SPEAKERS = {

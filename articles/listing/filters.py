@@ -27,13 +27,15 @@ from datetime import date, datetime, time, timedelta
 import django_filters
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import connections
 from django.db.models import F, TextField, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
-from . import navigation, search
-from .models import Author, Byline, Quote, Source, SourceListing, Story, Tag
+from .. import navigation
+from ..models import Author, Byline, Quote, Source, SourceListing, Story, Tag
+from . import search
 
 MAX_TAGS = 5
 SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,200}$")
@@ -318,7 +320,8 @@ class StoryFilter(django_filters.FilterSet):
         `ids_only`, just the story ids, as a one-column queryset to use as a subquery.
 
         A listing narrowed by a source, and otherwise by nothing but a section and dates (the
-        source's page, or the source filter), is read from SourceListing alone: one index holds
+        source's page, or the source filter), is read from SourceListing alone (on PostgreSQL,
+        which keeps it): one index holds
         the source's stories in date order with their section, so counting and paging cost what
         the source's own stories cost, not what the archive's do. Every other listing reads the
         stories. Both give the same rows (tests/test_source_listing.py).
@@ -327,7 +330,8 @@ class StoryFilter(django_filters.FilterSet):
         way = "" if self.ordering_value == "oldest" else "-"
         source = cleaned.get("source")
         in_effect = {name for name, value in cleaned.items() if value}
-        if source and in_effect <= SOURCE_LISTING_FILTERS:
+        kept = connections[self.queryset.db].vendor == "postgresql"  # see SourceListing
+        if source and kept and in_effect <= SOURCE_LISTING_FILTERS:
             rows = SourceListing.objects.published().filter(
                 source_id=self.resolved["source"][source].pk
             )

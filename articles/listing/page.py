@@ -1,37 +1,34 @@
-"""The filtered listing page: `/stories/` and the section, tag and author pages built on it.
+"""The filtered listing page: `/stories/` and the four facet pages built on it (section, tag,
+author and source: the listing with that filter pinned).
 
 Cost is fixed whatever the archive's size. A page runs at most four queries:
 1. the tag/author/source slugs of the request, if any (sections come from the cache),
 2. the window: result count, section and tag facet counts and, for relevance order, which
-   stories are on this page, all in one statement over a bounded set of matches,
+   stories are on this page, all in one statement over a bounded set of matches (window.py),
 3. the page's stories (with their section, and for a search the highlighted text),
-4. their bylines.
+4. their bylines;
+and a source's page one more, for the source's quotes in the page's stories.
 
-Bounds. Counting stops at COUNT_LIMIT (SEARCH_LIMIT for a search): past that the page says
-"more than 10,000" and only that many results can be paged through (narrowing the filters is
-the way to older stories), so the deepest OFFSET is bounded too. A search ranks by relevance
-within its SEARCH_LIMIT newest matches: ranking every match of a word found in half the archive
-would cost in proportion to the archive. Tag counts describe the first TAG_WINDOW results.
-The page says so whenever a bound is reached.
+Bounds (window.py). Counting stops at COUNT_LIMIT (SEARCH_LIMIT for a search): past that the
+page says "more than 10,000" and only that many results can be paged through (narrowing the
+filters is the way to older stories), so the deepest OFFSET is bounded too. A search ranks by
+relevance within its SEARCH_LIMIT newest matches: ranking every match of a word found in half
+the archive would cost in proportion to the archive. Tag counts describe the first TAG_WINDOW
+results. The page says so whenever a bound is reached.
 """
 
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db import connections
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 
-from . import navigation, search
+from .. import navigation
+from ..models import Quote, Source, Story
+from . import search, window
 from .filters import ORDERING, StoryFilter
-from .models import Story, Tag
 
-PAGE_SIZE = 10
-COUNT_LIMIT = 10_000
-SEARCH_LIMIT = 1_000
-TAG_WINDOW = 1_000
-TOP_TAGS = 12
 # Facets with a page of their own: a listing filtered by just one of them is that page.
 FACET_PAGES = {
     "section": "section-detail",
@@ -81,7 +78,7 @@ def respond(request, *, fixed=None):
     q = storyfilter.search_text
     # The cleaned parameters: a repeated `page` means its first value, as for any filter.
     requested = page_number(storyfilter.data.get("page"), storyfilter.notices)
-    found = window(storyfilter, stories, active, (requested - 1) * PAGE_SIZE)
+    found = window.count(storyfilter, stories, active, (requested - 1) * window.PAGE_SIZE)
     number = clamp_page(requested, found.total, found.limit, storyfilter.notices)
     rows = page_rows(storyfilter, stories, found, number) if found.total else []
 
@@ -105,6 +102,8 @@ def respond(request, *, fixed=None):
     facet_kind, facet = next(iter(fixed.items()), (None, None))
     if facet_kind:
         facet = storyfilter.resolved[facet_kind][facet]
+    if facet_kind == "source":
+        facet = source_page(facet, rows, found.total, active)
     context = {
         "filter": storyfilter,
         "page": page,
@@ -140,10 +139,43 @@ def respond(request, *, fixed=None):
         "facet": facet,
         "title": facet.name if facet else (f"Search: {q}" if q else "Stories"),
         "current_section": facet.slug if facet_kind == "section" else None,
-        "tags_bounded": found.total > TAG_WINDOW,
-        "tag_window": TAG_WINDOW,
+        "tags_bounded": found.total > window.TAG_WINDOW,
+        "tag_window": window.TAG_WINDOW,
     }
     return render(request, "articles/story_list.html", context)
+
+
+def source_page(source, rows, total, active):
+    """The source's page: the source in full, and on each story the source's confirmed quotes
+    (one query; it brings the source too).
+
+    Only a source quoted in a published story has a page: one known only from drafts must not
+    reveal what the newsroom is working on.
+    """
+    quotes = list(
+        Quote.objects.confirmed()
+        .filter(source_id=source.pk, story_id__in=[story.pk for story in rows])
+        .select_related("source")
+        .order_by("position", "pk")
+    )
+    if not total and (len(active) == 1 or not published_quotes(source).exists()):
+        raise Http404("No published story quotes this source.")
+    by_story = {}
+    for quote in quotes:
+        by_story.setdefault(quote.story_id, []).append(quote)
+    for story in rows:
+        story.source_quotes = by_story.get(story.pk, [])
+        # How each story described the source, said once rather than under every quote.
+        story.source_described_as = list(
+            dict.fromkeys(q.described_as for q in story.source_quotes if q.described_as)
+        )
+    return quotes[0].source if quotes else Source.objects.get(pk=source.pk)
+
+
+def published_quotes(source):
+    return Quote.objects.confirmed().filter(
+        source_id=source.pk, story__in=Story.objects.published()
+    )
 
 
 def page_rows(storyfilter, stories, found, number):
@@ -153,8 +185,8 @@ def page_rows(storyfilter, stories, found, number):
         rows = Story.objects.filter(pk__in=found.page_ids).for_display()
     else:
         # Deferred join: the OFFSET walks the index for ids only, then ten rows are read.
-        offset = (number - 1) * PAGE_SIZE
-        ids = storyfilter.in_order(ids_only=True)[offset : offset + PAGE_SIZE]
+        offset = (number - 1) * window.PAGE_SIZE
+        ids = storyfilter.in_order(ids_only=True)[offset : offset + window.PAGE_SIZE]
         # published() again: a safeguard should a copy in SourceListing ever lag its story.
         rows = (
             Story.objects.published()
@@ -170,95 +202,8 @@ def page_rows(storyfilter, stories, found, number):
     return search.highlight(rows, q) if q else rows
 
 
-@dataclass
-class Window:
-    sections: list  # [(section id, count)], largest first
-    tags: list  # [(Tag, count)], largest first, the chosen tags left out
-    total: int  # the number of results, capped at limit + 1
-    limit: int
-    page_ids: list | None  # for relevance order: this page's story ids, in order
-
-
-def window(storyfilter, stories, active, offset):
-    """Count and facet the first `limit` results, and rank them if need be; one query.
-
-    Every story has exactly one section, so the section counts add up to the (bounded) total.
-    """
-    connection = connections[stories.db]
-    quote = connection.ops.quote_name
-    q, ordering = storyfilter.search_text, storyfilter.ordering_value
-    relevance = ordering == "relevance"
-    limit = SEARCH_LIMIT if q else COUNT_LIMIT
-    if relevance:  # the newest matches, ranked below
-        in_order = stories.order_by("-published_at", "-pk").values_list(
-            "pk", "section_id", "published_at", "rank"
-        )
-    else:
-        in_order = storyfilter.in_order()
-    sql, params = in_order[: limit + 1].query.sql_with_params()
-    ctes = [f"matches (id, section_id, published_at{', rank' if relevance else ''}) AS ({sql})"]
-    params = list(params)
-    recent = "matches"
-    if limit > TAG_WINDOW:
-        # The first TAG_WINDOW of the matches, re-sorted from the CTE rather than re-filtered.
-        way = "ASC" if ordering == "oldest" else "DESC"
-        ctes.append(
-            f"recent (id) AS (SELECT id FROM matches "
-            f"ORDER BY published_at {way}, id {way} LIMIT {TAG_WINDOW})"
-        )
-        recent = "recent"
-    through = Story.tags.through._meta
-    link, tag_table = quote(through.db_table), quote(Tag._meta.db_table)
-    story_id, tag_id = (quote(through.get_field(f).column) for f in ("story", "tag"))
-    chosen_tags = [value for name, value, _ in active if name == "tag"]
-    exclude = ""
-    if chosen_tags:
-        exclude = f" AND t.slug NOT IN ({', '.join(['%s'] * len(chosen_tags))})"
-        params += chosen_tags
-    parts = [
-        "SELECT 'section', section_id, COUNT(*), NULL, NULL FROM matches GROUP BY section_id",
-        f"""SELECT * FROM (
-            SELECT 'tag', t.id, COUNT(*) AS n, t.name, t.slug
-            FROM {link} AS st JOIN {tag_table} AS t ON t.id = st.{tag_id}
-            WHERE st.{story_id} IN (SELECT id FROM {recent}){exclude}
-            GROUP BY t.id, t.name, t.slug
-            ORDER BY n DESC, t.name
-            LIMIT {TOP_TAGS}
-        ) AS top_tags""",
-    ]
-    if relevance:
-        # The page's rows by rank; a page past the end becomes the last page, as in
-        # clamp_page(). All numbers here are integers of ours, never input.
-        shown = f"(CASE WHEN n < {limit} THEN n ELSE {limit} END)"
-        last_start = f"(({shown} - 1) / {PAGE_SIZE} * {PAGE_SIZE})"
-        start = f"(CASE WHEN {int(offset)} < {last_start} THEN {int(offset)} ELSE {last_start} END)"
-        parts.append(
-            f"""SELECT 'page', id, rn, NULL, NULL FROM (
-                SELECT id, COUNT(*) OVER () AS n, ROW_NUMBER() OVER (
-                    ORDER BY rank DESC, published_at DESC, id DESC
-                ) AS rn FROM matches
-            ) AS ranked WHERE rn > {start} AND rn <= {start} + {PAGE_SIZE}"""
-        )
-    query = f"WITH {', '.join(ctes)} " + " UNION ALL ".join(parts)
-    with connection.cursor() as cursor:
-        cursor.execute(query, params)
-        rows = cursor.fetchall()
-    sections = sorted(
-        ((pk, n) for kind, pk, n, *_ in rows if kind == "section"), key=lambda r: -r[1]
-    )
-    tags = [
-        (Tag(pk=pk, name=name, slug=slug), n) for kind, pk, n, name, slug in rows if kind == "tag"
-    ]
-    page_ids = None
-    if relevance:
-        page_ids = [
-            pk for _, pk, rn, *_ in sorted((r for r in rows if r[0] == "page"), key=lambda r: r[2])
-        ]
-    return Window(sections, tags, sum(n for _, n in sections), limit, page_ids)
-
-
 def last_page(total, limit):
-    return max(1, -(-min(total, limit) // PAGE_SIZE))
+    return max(1, -(-min(total, limit) // window.PAGE_SIZE))
 
 
 def page_number(value, notices):

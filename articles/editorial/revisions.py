@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .html import html_to_text
-from .models import Author, Byline, Revision, Section, Story, Tag
+from ..html import html_to_text
+from ..models import Author, Byline, Revision, Section, Story, Tag
 
 # Words (with inner apostrophes), runs of whitespace, and single punctuation marks.
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*|\s+|[^\w\s]")

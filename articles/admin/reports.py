@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from .models import Quote, Section, Source, Story
+from ..models import Quote, Section, Source, Story
 
 NO_BYLINE = "(no byline)"
 KINDS = Source.Kind.choices

@@ -6,7 +6,7 @@ quote extractor (sfu-discourse-lab/GenderGapTracker, ``nlp/english/quote_extract
 quotes around a speech verb, "according to" clauses, floating quotes that keep the previous
 speaker, and indirect speech ("X said that ..."). GGT finds subjects with a spaCy dependency
 parse; we have no parser, so a subject is the comma-delimited chunk next to the speech verb,
-resolved through a per-story registry of names (``articles.quote_rules``).
+resolved through a per-story registry of names (``articles.sources.extract_rules``).
 
 Conventions:
 
@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from articles.quote_rules import (
+from .extract_rules import (
     BARE_CLAUSE_VERBS,
     CLAUSE_VERBS,
     CUE_RE,

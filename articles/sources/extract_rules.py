@@ -1,4 +1,4 @@
-"""Word lists and name handling for ``articles.quotes`` (standard library only).
+"""Word lists and name handling for ``articles.sources.extract`` (standard library only).
 
 The first half is data: speech verbs, titles, organisation words, and small tests on
 phrases. The speech verb list follows the spirit of the Gender Gap Tracker's

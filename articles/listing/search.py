@@ -30,7 +30,7 @@ from django.db.models import (
 )
 from django.utils.safestring import mark_safe
 
-from .html import html_to_text
+from ..html import html_to_text
 
 CONFIG = "english"
 MAX_QUERY_LENGTH = 200  # characters; a longer `q` is refused with a message (see filters.py)

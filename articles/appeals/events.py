@@ -1,108 +1,23 @@
-"""Donation appeals at work: which appeal a page shows, counting what readers did, imports.
+"""Counting what readers did with an appeal: the beacon endpoint and its atomic counters."""
 
-Selection is the same for every reader of a page, so pages stay cacheable; it costs one
-query, or none when Django's cache has it. The cache is invalidated whenever an appeal or
-variant changes (a new "generation" key), and entries live `SELECTION_TTL` seconds at most.
-"""
-
-import hashlib
 import json
 import time
-import uuid
 from collections import Counter
-from dataclasses import dataclass
-from datetime import timedelta
 
 from django.core.cache import cache
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import F
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from .html import paragraphs_to_html
-from .importing import ParsedAppeal
-from .models import Appeal, AppealCounter, AppealVariant
+from ..models import Appeal, AppealCounter
+from .selection import SELECTION_TTL, _generation
 
-SELECTION_TTL = 60
-GENERATION_KEY = "appeals:generation"
-VARIANT_FIELDS = ("pk", "name", "heading", "greeting", "body", "cta_label", "weight")
 # A beacon is a handful of small events; anything much bigger is not ours.
 MAX_BEACON_BYTES = 4096
 MAX_BEACON_EVENTS = 50
 EVENT_TYPES = AppealCounter.EVENTS
-
-
-@dataclass(frozen=True)
-class PageAppeals:
-    """At most one appeal per placement for one page."""
-
-    end: Appeal | None = None
-    inline: Appeal | None = None
-    banner: Appeal | None = None
-
-    def __bool__(self):
-        return any((self.end, self.inline, self.banner))
-
-
-# --- Selection ---------------------------------------------------------------------------
-
-
-def _generation():
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        generation = cache.get(GENERATION_KEY)
-    return generation
-
-
-def forget_selection():
-    """Make every cached selection stale: called whenever an appeal or variant changes."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
-
-
-def select_for_page(section_id, tag_ids, now=None):
-    """The best appeal for each placement on a page in `section_id` with `tag_ids`."""
-    now = now or timezone.now()
-    tag_ids = sorted(set(tag_ids))
-    tags_key = hashlib.blake2b(",".join(map(str, tag_ids)).encode(), digest_size=8).hexdigest()
-    key = f"appeals:{_generation()}:page:{section_id or '-'}:{tags_key}"
-    candidates = cache.get(key)
-    if candidates is None:
-        candidates = _candidates(section_id, tag_ids, now)
-        cache.set(key, candidates, SELECTION_TTL)
-    chosen = {}
-    for appeal in candidates:
-        if appeal.is_showing_at(now):
-            chosen.setdefault(appeal.placement, appeal)
-    return PageAppeals(**chosen)
-
-
-def _candidates(section_id, tag_ids, now):
-    """One query: live appeals that fit the page and show now or within the cache's lifetime,
-    by priority, each with its variants (a LEFT JOIN, one row per variant)."""
-    rows = (
-        Appeal.objects.live(now, starting_within=timedelta(seconds=SELECTION_TTL))
-        .targeting(section_id, tag_ids)
-        .annotate(**{f"variant_{field}": F(f"variants__{field}") for field in VARIANT_FIELDS})
-        .order_by("-priority", "-starts_at", "pk", "variants__pk")
-    )
-    appeals = {}
-    for row in rows:
-        appeal = appeals.setdefault(row.pk, row)
-        if not hasattr(appeal, "display_variants"):
-            appeal.display_variants = []
-        if row.variant_pk is not None:
-            appeal.display_variants.append(
-                AppealVariant(
-                    appeal_id=row.pk, **{f: getattr(row, f"variant_{f}") for f in VARIANT_FIELDS}
-                )
-            )
-    return list(appeals.values())
-
-
-# --- Events ------------------------------------------------------------------------------
 
 
 class BeaconError(ValueError):
@@ -248,27 +163,3 @@ def _refuse(reason):
     response = HttpResponseBadRequest(reason, content_type="text/plain; charset=utf-8")
     response["Cache-Control"] = "no-store"
     return response
-
-
-# --- Imports -----------------------------------------------------------------------------
-
-
-def save_parsed_appeal(parsed: ParsedAppeal, *, story=None) -> Appeal:
-    """Turn an imported appeal block into an `Appeal`, word for word.
-
-    A new appeal is a draft: staff add the donation URL and put it live. Importing the same
-    block again returns the appeal made the first time instead of a copy.
-    """
-    copy = {
-        "heading": parsed.heading[:200],
-        "greeting": parsed.greeting[:200],
-        "body": paragraphs_to_html(parsed.paragraphs),
-        "remind_label": (parsed.remind_label or "Remind me later")[:80],
-    }
-    existing = Appeal.objects.filter(**copy).order_by("pk").first()
-    if existing is not None:
-        return existing
-    name = parsed.heading if story is None else f"{parsed.heading} (from “{story.headline}”)"
-    return Appeal.objects.create(
-        name=name[:120], status=Appeal.Status.DRAFT, source_story=story, **copy
-    )

@@ -1,0 +1,1 @@
+"""The editorial workflow: roles, the one write path for stories (workflow), revisions."""
