@@ -58,6 +58,31 @@ def test_scheduled_story_appears_when_its_time_comes_without_any_job(client):
     assert client.get(story.get_absolute_url()).status_code == 200
 
 
+def test_one_rule_of_public_for_querysets_the_story_in_hand_and_the_admin_filter(rf):
+    """Story.objects.published(), Story.is_public and the admin's "Live now" filter agree."""
+    from articles.admin.workflow import ScheduleFilter
+
+    now = timezone.now()
+    kinds = {
+        "live": make_story(),
+        "draft": make_story(status=Story.Status.DRAFT),
+        "review": make_story(status=Story.Status.IN_REVIEW),
+        "withdrawn": make_story(status=Story.Status.WITHDRAWN),
+        "scheduled": make_story(published_at=now + timedelta(hours=1)),
+        "no time": make_story(published_at=None, status=Story.Status.DRAFT),
+        "expired": make_story(published_at=now - timedelta(days=2),
+                              withdraw_at=now - timedelta(days=1)),
+        "leaving": make_story(published_at=now - timedelta(days=2),
+                              withdraw_at=now + timedelta(days=1)),
+    }  # fmt: skip
+    public = set(Story.objects.published().values_list("pk", flat=True))
+    live = ScheduleFilter(rf.get("/"), {"schedule": ["live"]}, Story, None)
+    listed = set(live.queryset(None, Story.objects.all()).values_list("pk", flat=True))
+    for kind, story in kinds.items():
+        assert story.is_public == (story.pk in public) == (story.pk in listed), kind
+    assert public == {kinds["live"].pk, kinds["leaving"].pk}
+
+
 def test_published_without_a_time_is_not_public():
     story = make_story(published_at=None)
     assert not Story.objects.published().filter(pk=story.pk).exists()

@@ -8,7 +8,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from ..editorial.revisions import compare, current_state, ensure_baseline, restore
+from ..editorial.revisions import compare, current_state, ensure_baseline
+from ..editorial.workflow import restore
 from ..models import Correction, Revision
 
 # Where a refused save's text is kept (per user, in their session) for the conflict diff.

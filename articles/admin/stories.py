@@ -4,10 +4,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 
-from ..editorial.workflow import PUBLISH_PERMISSION, PUBLISHER_STATUSES, change_status
+from ..editorial.workflow import (
+    PUBLISH_PERMISSION,
+    PUBLISHER_STATUSES,
+    change_status,
+    publication_fields,
+)
 from ..images import ACCEPT
 from ..models import Author, Byline, Section, Story, Tag
 from .actions import BOTH_LOCATIONS
@@ -85,8 +89,9 @@ class StoryAdminForm(StoryWorkflowForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("status") == Story.Status.PUBLISHED and not cleaned.get("published_at"):
-            cleaned["published_at"] = timezone.now()
+        cleaned |= publication_fields(
+            cleaned.get("status"), cleaned.get("published_at"), cleaned.get("withdraw_at")
+        )
         return cleaned
 
 
@@ -131,11 +136,6 @@ class StoryAdmin(StoryWorkflowAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("bylines__author")
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        form.can_publish = request.user.has_perm(PUBLISH_PERMISSION)
-        return form
 
     def has_publish_permission(self, request, obj=None):
         return request.user.has_perm(PUBLISH_PERMISSION)

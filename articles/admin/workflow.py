@@ -18,18 +18,18 @@ from django.utils.html import format_html
 from django.utils.text import get_text_list
 from django.views.decorators.http import require_POST
 
-from ..editorial.revisions import ensure_baseline, snapshot
+from ..editorial.revisions import ensure_baseline
 from ..editorial.workflow import (
     PUBLISHER_STATUSES,
     can_publish,
     display_name,
     is_own_story,
     may_edit,
-    record_transition,
+    record_save,
     reporters,
 )
 from ..html import sanitize_html
-from ..models import Correction, Revision, Story, Transition, byline_prefetch
+from ..models import Correction, Revision, Story, Transition, byline_prefetch, public_q
 from . import presence
 from .actions import ChangeFormActionsAdmin
 from .corrections import CorrectionInline
@@ -213,9 +213,9 @@ class ScheduleFilter(admin.SimpleListFilter):
         if self.value() == "scheduled":
             return published.filter(published_at__gt=now)
         if self.value() == "live":
-            return queryset.filter(pk__in=Story.objects.published().values("pk"))
+            return queryset.filter(public_q(now))
         if self.value() == "leaving":
-            return queryset.published().filter(withdraw_at__isnull=False)
+            return queryset.filter(public_q(now), withdraw_at__isnull=False)
         if self.value() == "expired":
             return published.filter(withdraw_at__lte=now)
         return queryset
@@ -286,8 +286,6 @@ class StoryWorkflowAdmin(StoryRevisionPages, ChangeFormActionsAdmin):
             ensure_baseline(obj.pk)
         else:
             obj.created_by = request.user
-        if obj.status == Story.Status.PUBLISHED and obj.published_at is None:
-            obj.published_at = timezone.now()
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
@@ -299,17 +297,14 @@ class StoryWorkflowAdmin(StoryRevisionPages, ChangeFormActionsAdmin):
             if story.updated_at is None or story.updated_at < latest:
                 story.updated_at = latest
                 Story.objects.filter(pk=story.pk).update(updated_at=latest)
-        from_status = getattr(form, "original_status", "")
-        note = form.cleaned_data.get("workflow_note", "")
-        summary = _summary(from_status, story.status, new_corrections, change)
-        revision = snapshot(story, request.user, summary)
-        for correction in new_corrections:
-            if correction.revision_id is None:
-                correction.revision = revision
-                correction.created_by = request.user
-                correction.save(update_fields=["revision", "created_by"])
-        if from_status != story.status:
-            record_transition(story, request.user, from_status, story.status, note)
+        record_save(
+            story,
+            request.user,
+            from_status=getattr(form, "original_status", ""),
+            created=not change,
+            note=form.cleaned_data.get("workflow_note", ""),
+            corrections=new_corrections,
+        )
         request.session.pop(CONFLICT_SESSION_KEY.format(story.pk), None)
         presence.leave(story.pk, request.user)
 
@@ -429,17 +424,3 @@ class StoryWorkflowAdmin(StoryRevisionPages, ChangeFormActionsAdmin):
             verb = "withdrawn" if obj.is_expired else "until"
             text = format_html("{}<br><small>{} {}</small>", text, verb, leaves)
         return text
-
-
-def _summary(from_status, to_status, new_corrections, change):
-    parts = []
-    if not change:
-        parts.append("Created")
-    elif from_status != to_status:
-        parts.append(f"{Story.Status(from_status).label} → {Story.Status(to_status).label}")
-    else:
-        parts.append("Edited")
-    if new_corrections:
-        kinds = sorted({c.get_kind_display().lower() for c in new_corrections})
-        parts.append(" and ".join(kinds) + " added")
-    return "; ".join(parts)

@@ -12,13 +12,12 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from ..html import html_to_text
-from ..models import Author, Byline, Revision, Section, Story, Tag
+from ..models import Revision, Story
 
 # Words (with inner apostrophes), runs of whitespace, and single punctuation marks.
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*|\s+|[^\w\s]")
@@ -84,74 +83,6 @@ def ensure_baseline(story_pk):
     story = Story.objects.select_related("section").filter(pk=story_pk).first()
     if story is not None:
         snapshot(story, summary="As it was before the first edit in the CMS")
-
-
-@transaction.atomic
-def restore(story, revision, user):
-    """Put `revision`'s words, lead image, filing and bylines back; the result is a new revision.
-
-    Publication state and times are not restored: bringing back old words must not unpublish,
-    reschedule or rename (slug) a live story. Authors, tags or a section deleted since are
-    skipped, and the summary says so.
-    """
-    ensure_baseline(story.pk)
-    # Work on the row as it is now (and hold it), not on a copy loaded earlier in the request.
-    story = Story.objects.select_for_update().get(pk=story.pk)
-    skipped = []
-    story.headline = revision.headline
-    story.standfirst = revision.standfirst
-    story.body = revision.body
-    story.dateline = revision.dateline
-    story.seo_description = revision.seo_description
-    if not _restore_lead_image(story, revision):
-        skipped.append(f"lead image {revision.image}")
-    section = Section.objects.filter(pk=revision.section.get("id")).first()
-    if section is not None:
-        story.section = section
-    else:
-        skipped.append(f"section {revision.section.get('name')}")
-    story.save()
-
-    tag_ids = [tag["id"] for tag in revision.tags]
-    existing_tags = set(Tag.objects.filter(pk__in=tag_ids).values_list("pk", flat=True))
-    story.tags.set(existing_tags)
-    skipped += [f"tag {t['name']}" for t in revision.tags if t["id"] not in existing_tags]
-
-    author_ids = {b["author_id"] for b in revision.bylines}
-    existing_authors = set(Author.objects.filter(pk__in=author_ids).values_list("pk", flat=True))
-    story.bylines.all().delete()
-    Byline.objects.bulk_create(
-        Byline(story=story, author_id=b["author_id"], role=b["role"], position=b["position"])
-        for b in revision.bylines
-        if b["author_id"] in existing_authors
-    )
-    skipped += [
-        f"author {b['author']}" for b in revision.bylines if b["author_id"] not in existing_authors
-    ]
-    summary = f"Restored revision {revision.number}"
-    if skipped:
-        summary += " (no longer exists: " + ", ".join(skipped) + ")"
-    return snapshot(story, user=user, summary=summary)
-
-
-def _restore_lead_image(story, revision):
-    """The image and its alt text, caption and credit go back together, so the words always
-    describe the picture shown. Files are not versioned: a revision keeps the image's name
-    and its renditions' names, and if the image has since been removed from storage the
-    current image stays. Renditions that are gone (or were never recorded) are built again
-    when the story is saved."""
-    storage = story.image.storage
-    if revision.image and not storage.exists(revision.image):
-        return False
-    story.image = revision.image
-    renditions = revision.image_renditions
-    story.image_renditions = (
-        renditions if all(storage.exists(r["name"]) for r in renditions) else []
-    )
-    story.image_alt = revision.image_alt
-    story.image_caption = revision.image_caption
-    story.image_credit = revision.image_credit
-    return True
 
 
 # --- Comparing ---

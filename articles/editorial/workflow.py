@@ -1,10 +1,16 @@
-"""Moving stories between draft, review, published and withdrawn, on the record."""
+"""Moving stories between draft, review, published and withdrawn, on the record.
+
+The one write path for stories: whatever saves a story (the admin's form, its list actions,
+the importer, restoring a revision) then calls `record_save`, which keeps the revision, the
+status change and its note, and says what changed; and whatever changes a story's status
+takes the fields that go with it from `publication_fields`.
+"""
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from ..models import Story, Transition
+from ..models import Author, Byline, Section, Story, Tag, Transition
 from .revisions import ensure_baseline, snapshot
 
 PUBLISH_PERMISSION = "articles.publish_story"
@@ -53,6 +59,52 @@ def record_transition(story, user, from_status, to_status, note=""):
     )
 
 
+def publication_fields(to_status, published_at, withdraw_at, now=None):
+    """What moving a story to `to_status` sets besides its status: publishing without a time
+    means now, and a withdrawal time already past is dropped (publishing means "on the site").
+    """
+    changes = {}
+    if to_status == Story.Status.PUBLISHED:
+        now = now or timezone.now()
+        if published_at is None:
+            changes["published_at"] = now
+        if withdraw_at is not None and withdraw_at <= now:
+            changes["withdraw_at"] = None
+    return changes
+
+
+def record_save(story, user, *, from_status, created=False, note="", corrections=(), summary=""):
+    """After `story` (with its bylines, tags, quotes and corrections) was saved: keep its
+    revision, record the status change with its note, and link new corrections to the revision.
+
+    Returns the revision; its summary says what changed ("Draft → In review; correction added").
+    """
+    revision = snapshot(
+        story, user, summary or _summary(from_status, story.status, created, corrections)
+    )
+    for correction in corrections:
+        if correction.revision_id is None:
+            correction.revision = revision
+            correction.created_by = user if user is not None and user.is_authenticated else None
+            correction.save(update_fields=["revision", "created_by"])
+    record_transition(story, user, from_status, story.status, note)
+    return revision
+
+
+def _summary(from_status, to_status, created, corrections):
+    parts = []
+    if created:
+        parts.append("Created")
+    elif from_status != to_status:
+        parts.append(f"{Story.Status(from_status).label} → {Story.Status(to_status).label}")
+    else:
+        parts.append("Edited")
+    if corrections:
+        kinds = sorted({c.get_kind_display().lower() for c in corrections})
+        parts.append(" and ".join(kinds) + " added")
+    return "; ".join(parts)
+
+
 @transaction.atomic
 def change_status(stories, to_status, user, note=""):
     """Move each story to `to_status` (the admin's publish and withdraw actions).
@@ -72,13 +124,78 @@ def change_status(stories, to_status, user, note=""):
         ensure_baseline(story.pk)
         from_status = story.status
         changes = {"status": to_status, "version": F("version") + 1, "modified": now}
-        if to_status == Story.Status.PUBLISHED and story.published_at is None:
-            changes["published_at"] = now
-        if to_status == Story.Status.PUBLISHED and story.withdraw_at and story.withdraw_at <= now:
-            changes["withdraw_at"] = None  # publishing means "on the site now"
+        changes |= publication_fields(to_status, story.published_at, story.withdraw_at, now)
         Story.objects.filter(pk=story.pk).update(**changes)
         story.refresh_from_db()
-        record_transition(story, user, from_status, to_status, note)
-        snapshot(story, user, summary=f"{Story.Status(to_status).label} from the story list")
+        summary = f"{Story.Status(to_status).label} from the story list"
+        record_save(story, user, from_status=from_status, note=note, summary=summary)
         moved += 1
     return moved
+
+
+@transaction.atomic
+def restore(story, revision, user):
+    """Put `revision`'s words, lead image, filing and bylines back; the result is a new revision.
+
+    Publication state and times are not restored: bringing back old words must not unpublish,
+    reschedule or rename (slug) a live story. Authors, tags or a section deleted since are
+    skipped, and the summary says so.
+    """
+    ensure_baseline(story.pk)
+    # Work on the row as it is now (and hold it), not on a copy loaded earlier in the request.
+    story = Story.objects.select_for_update().get(pk=story.pk)
+    skipped = []
+    story.headline = revision.headline
+    story.standfirst = revision.standfirst
+    story.body = revision.body
+    story.dateline = revision.dateline
+    story.seo_description = revision.seo_description
+    if not _restore_lead_image(story, revision):
+        skipped.append(f"lead image {revision.image}")
+    section = Section.objects.filter(pk=revision.section.get("id")).first()
+    if section is not None:
+        story.section = section
+    else:
+        skipped.append(f"section {revision.section.get('name')}")
+    story.save()
+
+    tag_ids = [tag["id"] for tag in revision.tags]
+    existing_tags = set(Tag.objects.filter(pk__in=tag_ids).values_list("pk", flat=True))
+    story.tags.set(existing_tags)
+    skipped += [f"tag {t['name']}" for t in revision.tags if t["id"] not in existing_tags]
+
+    author_ids = {b["author_id"] for b in revision.bylines}
+    existing_authors = set(Author.objects.filter(pk__in=author_ids).values_list("pk", flat=True))
+    story.bylines.all().delete()
+    Byline.objects.bulk_create(
+        Byline(story=story, author_id=b["author_id"], role=b["role"], position=b["position"])
+        for b in revision.bylines
+        if b["author_id"] in existing_authors
+    )
+    skipped += [
+        f"author {b['author']}" for b in revision.bylines if b["author_id"] not in existing_authors
+    ]
+    summary = f"Restored revision {revision.number}"
+    if skipped:
+        summary += " (no longer exists: " + ", ".join(skipped) + ")"
+    return record_save(story, user, from_status=story.status, summary=summary)
+
+
+def _restore_lead_image(story, revision):
+    """The image and its alt text, caption and credit go back together, so the words always
+    describe the picture shown. Files are not versioned: a revision keeps the image's name
+    and its renditions' names, and if the image has since been removed from storage the
+    current image stays. Renditions that are gone (or were never recorded) are built again
+    when the story is saved."""
+    storage = story.image.storage
+    if revision.image and not storage.exists(revision.image):
+        return False
+    story.image = revision.image
+    renditions = revision.image_renditions
+    story.image_renditions = (
+        renditions if all(storage.exists(r["name"]) for r in renditions) else []
+    )
+    story.image_alt = revision.image_alt
+    story.image_caption = revision.image_caption
+    story.image_credit = revision.image_credit
+    return True

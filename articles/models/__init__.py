@@ -21,6 +21,7 @@ from .stories import (
     StoryQuerySet,
     Tag,
     byline_prefetch,
+    public_q,
 )
 from .workflow import Transition
 
@@ -37,6 +38,7 @@ __all__ = [
     "StoryQuerySet",
     "Tag",
     "byline_prefetch",
+    "public_q",
     "Quote",
     "QuoteQuerySet",
     "Source",

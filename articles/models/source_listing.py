@@ -15,21 +15,14 @@ story table, a trap for every later migration.
 """
 
 from django.db import models
-from django.utils import timezone
+
+from .stories import public_q
 
 
 class SourceListingQuerySet(models.QuerySet):
     def published(self):
-        """Rows whose story is public: the rule of `StoryQuerySet.published()`, on the copies.
-
-        tests/test_source_listing.py checks that the two rules agree for every kind of story.
-        """
-        now = timezone.now()
-        return self.filter(
-            models.Q(withdraw_at__isnull=True) | models.Q(withdraw_at__gt=now),
-            status="published",
-            published_at__lte=now,
-        )
+        """Rows whose story is public: `public_q`, on the copies of the story's columns."""
+        return self.filter(public_q())
 
 
 class SourceListing(models.Model):

@@ -102,19 +102,24 @@ def byline_prefetch():
     return Prefetch("bylines", queryset=Byline.objects.select_related("author"))
 
 
+def public_q(now=None):
+    """The one definition of "public": published, its publication time has come, and its
+    withdrawal time (if any) has not.
+
+    A future `published_at` means scheduled; it becomes public at query time, no job needed.
+    Likewise a past `withdraw_at` takes it off the site with no job to run. SourceListing's
+    copies of these columns have the same names, so its rows use this rule too.
+    """
+    now = now or timezone.now()
+    return models.Q(status="published", published_at__lte=now) & (
+        models.Q(withdraw_at__isnull=True) | models.Q(withdraw_at__gt=now)
+    )
+
+
 class StoryQuerySet(models.QuerySet):
     def published(self):
-        """The one definition of "public": published, and its publication time has come.
-
-        A future `published_at` means scheduled; it becomes public at query time, no job needed.
-        Likewise a past `withdraw_at` takes it off the site with no job to run.
-        """
-        now = timezone.now()
-        return self.filter(
-            models.Q(withdraw_at__isnull=True) | models.Q(withdraw_at__gt=now),
-            status=Story.Status.PUBLISHED,
-            published_at__lte=now,
-        )
+        """Stories readers can see now (see `public_q`)."""
+        return self.filter(public_q())
 
     def for_display(self):
         """Everything a story card or page shows, in a fixed number of queries."""
@@ -279,7 +284,7 @@ class Story(models.Model):
 
     @property
     def is_public(self):
-        """The same rule as `StoryQuerySet.published()`, for one story in hand."""
+        """`public_q` for one story in hand (tests/test_stories.py checks they agree)."""
         now = timezone.now()
         return (
             self.status == self.Status.PUBLISHED

@@ -6,12 +6,10 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.appeals.imports import save_parsed_appeal
-from articles.editorial.revisions import snapshot
-from articles.editorial.workflow import record_transition
+from articles.editorial.workflow import publication_fields, record_save
 from articles.html import paragraphs_to_html
 from articles.importing import StoryFormatError, parse_story_text
 from articles.models import Author, Byline, Section, Story
@@ -156,13 +154,14 @@ class Command(BaseCommand):
         headline = (options["headline"] or "").strip() or headline_from(paragraphs[0])
         if len(headline) > HEADLINE_MAX:
             raise CommandError(f"--headline is longer than {HEADLINE_MAX} characters.")
+        status = Story.Status.PUBLISHED if options["publish"] else Story.Status.DRAFT
         story = Story.objects.create(
             headline=headline,
             slug=free_story_slug(headline),
             body=paragraphs_to_html(paragraphs),
             section=section,
-            status=Story.Status.PUBLISHED if options["publish"] else Story.Status.DRAFT,
-            published_at=timezone.now() if options["publish"] else None,
+            status=status,
+            **publication_fields(status, None, None),
         )
         Byline.objects.bulk_create(
             Byline(story=story, author=author, position=position)
@@ -175,9 +174,8 @@ class Command(BaseCommand):
         if user is not None:
             Story.objects.filter(pk=story.pk).update(created_by=user)
             story.created_by = user
-        if story.status == Story.Status.PUBLISHED:
-            record_transition(story, user, "", story.status, f"Imported from {Path(path).name}")
-        snapshot(story, user, summary=f"Imported from {Path(path).name}")
+        imported = f"Imported from {Path(path).name}"
+        record_save(story, user, from_status="", created=True, note=imported, summary=imported)
 
     def report(self, story, parsed, sourcing, appeal, user):
         write = self.stdout.write
