@@ -4,9 +4,10 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 ARGS ?=
 
-# Settings for the test suite: production-like (DEBUG off), no TLS redirect, plain static storage
-# so no collectstatic is needed. DATABASE_URL passes through (SQLite when unset).
-TEST_ENV := DEBUG=0 SECRET_KEY=insecure-test-only-key SECURE_SSL_REDIRECT=0 \
+# Settings for the test suite: production-like (DEBUG off), no TLS redirect, tasks run at once,
+# plain static storage so no collectstatic is needed. DATABASE_URL passes through (SQLite when
+# unset).
+TEST_ENV := DEBUG=0 SECRET_KEY=insecure-test-only-key SECURE_SSL_REDIRECT=0 TASKS_BACKEND=immediate \
 	ALLOWED_HOSTS=localhost,127.0.0.1,testserver \
 	STATICFILES_BACKEND=django.contrib.staticfiles.storage.StaticFilesStorage
 

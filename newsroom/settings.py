@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",  # full-text search on PostgreSQL; inert on SQLite
     "django_filters",
     "django_prose_editor",
+    "django_tasks_db",
     "articles",
 ]
 
@@ -130,6 +131,19 @@ if REDIS_URL := os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Work off the request path (CDN purges, e-mail, renditions) goes through Django's Tasks
+# framework. "database" (django-tasks-db) queues it for `manage.py db_worker`, production's
+# choice; "immediate" runs it at once in the process that asked (tests, and `make run`, which
+# then needs no worker).
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate" if DEBUG else "database")
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
