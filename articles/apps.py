@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 
 
 class ArticlesConfig(AppConfig):
@@ -7,15 +6,6 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from .editorial.roles import sync_roles_after_migrate
+        from . import signals
 
-        # Grants the roles' permissions for models added after the roles migration ran.
-        post_migrate.connect(sync_roles_after_migrate, sender=self)
-
-        from .navigation import connect
-
-        connect()  # the cached navigation sections are dropped when a section changes
-
-        from .caching import connect_invalidation
-
-        connect_invalidation()  # pages and validators follow every change readers can see
+        signals.connect(self)

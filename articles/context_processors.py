@@ -8,5 +8,5 @@ def site(request):
     return {
         "site_name": settings.SITE_NAME,
         "site_tagline": settings.SITE_TAGLINE,
-        "nav_sections": sections(),
+        "nav_sections": sections(request),
     }

@@ -5,6 +5,8 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Enclosure, Rss201rev2Feed
 
+from .caching import declare
+from .caching.invalidation import STORIES, facet
 from .models import Author, Byline, Section, Story
 
 FEED_SIZE = 50
@@ -73,7 +75,12 @@ class LatestStoriesFeed(Feed):
         rendition = picture.default
         return [Enclosure(rendition.url, str(rendition.bytes), "image/jpeg")]
 
+    def surface(self, obj):
+        """The lists this feed shows (caching/invalidation.py)."""
+        return STORIES
+
     def get_feed(self, obj, request):
+        declare(request, self.surface(obj))
         feed = super().get_feed(obj, request)
         # Django makes item links absolute but not enclosures, and RSS needs them absolute.
         for item in feed.items:
@@ -103,6 +110,9 @@ class SectionFeed(LatestStoriesFeed):
     def stories(self, obj):
         return Story.objects.published().filter(section=obj)
 
+    def surface(self, obj):
+        return facet("section", obj.pk)
+
 
 class AuthorFeed(LatestStoriesFeed):
     def get_object(self, request, slug):
@@ -120,3 +130,6 @@ class AuthorFeed(LatestStoriesFeed):
     def stories(self, obj):
         bylined = Byline.objects.filter(author=obj).values("story")
         return Story.objects.published().filter(pk__in=bylined)
+
+    def surface(self, obj):
+        return facet("author", obj.pk)

@@ -10,8 +10,11 @@ from django.db.models.query import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
-from .caching import public_page
+from .appeals import selection as appeals
+from .caching import declare, public_page
+from .caching.invalidation import CORRECTIONS, STORIES, story_page
 from .listing import page as listing
+from .listing.filters import PARAMETERS
 from .models import (
     Correction,
     Story,
@@ -26,7 +29,7 @@ PAGE_SIZE = 10
 CORRECTIONS_PAGE_SIZE = 25
 
 
-@public_page
+@public_page(surfaces=[STORIES])
 def home(request):
     published = Story.objects.published().select_related("section")
     latest = list(published[:FRONT_PAGE_LATEST])
@@ -43,11 +46,12 @@ def home(request):
     )
     prefetch_related_objects(latest + ranked, byline_prefetch())
     blocks = [(section, list(stories)) for section, stories in groupby(ranked, lambda s: s.section)]
-    return render(
-        request,
-        "articles/home.html",
-        {"lead": latest[0] if latest else None, "latest": latest[1:], "section_blocks": blocks},
-    )
+    context = {
+        "lead": latest[0] if latest else None,
+        "latest": latest[1:],
+        "section_blocks": blocks,
+    }
+    return render(request, "articles/home.html", context | appeals.in_context(request))
 
 
 @public_page
@@ -65,10 +69,10 @@ def story_detail(request, year, month, day, slug):
     # Most stories have no corrections: then an empty prefetch spares the query.
     corrections = Correction.objects.all() if story.has_corrections else Correction.objects.none()
     prefetch_related_objects([story], Prefetch("corrections", queryset=corrections))
+    declare(request, story_page(story))
+    context = {"story": story, "quoted": quoted_sources(story.confirmed_quotes)}
     return render(
-        request,
-        "articles/story_detail.html",
-        {"story": story, "quoted": quoted_sources(story.confirmed_quotes)},
+        request, "articles/story_detail.html", context | appeals.in_context(request, story=story)
     )
 
 
@@ -88,37 +92,39 @@ def story_preview(request, pk):
     return response
 
 
-@public_page
+@public_page(params=PARAMETERS)
 def story_list(request):
     """The archive and search: every published story, filtered (see filters.py, listing.py)."""
     return listing.respond(request)
 
 
-@public_page
+@public_page(params=PARAMETERS)
 def section_detail(request, slug):
     """A section's page: the listing with that section filter applied."""
     return listing.respond(request, fixed={"section": slug})
 
 
-@public_page
+@public_page(params=PARAMETERS)
 def tag_detail(request, slug):
     return listing.respond(request, fixed={"tag": slug})
 
 
-@public_page
+@public_page(params=PARAMETERS)
 def author_detail(request, slug):
     return listing.respond(request, fixed={"author": slug})
 
 
-@public_page
+@public_page(params=PARAMETERS)
 def source_detail(request, slug):
     """A source's page: the listing with that source pinned, each story with its quotes."""
     return listing.respond(request, fixed={"source": slug})
 
 
-@public_page
+@public_page(surfaces=[STORIES, CORRECTIONS], params=["page"])
 def correction_list(request):
     """Every correction and clarification on a public story, newest first."""
     corrections = Correction.objects.public().select_related("story__section")
     page = Paginator(corrections, CORRECTIONS_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "articles/correction_list.html", {"page": page})
+    return render(
+        request, "articles/correction_list.html", {"page": page} | appeals.in_context(request)
+    )

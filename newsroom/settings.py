@@ -126,8 +126,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if REDIS_URL := os.environ.get("REDIS_URL"):
     CACHES = {
-        # Django's Redis backend, minus a per-call client (see newsroom/redis_cache.py).
-        "default": {"BACKEND": "newsroom.redis_cache.SharedClientRedisCache", "LOCATION": REDIS_URL}
+        # Django's Redis backend, minus a per-call client (see newsroom/redis_cache.py). Short
+        # timeouts: a Redis that stops answering is a cache miss, not a hanging page.
+        "default": {
+            "BACKEND": "newsroom.redis_cache.SharedClientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -182,6 +187,16 @@ LOGIN_URL = "admin:login"
 # Server-side page cache for public pages (see articles/caching.py); 0 turns it off. Off by
 # default with DEBUG so template edits show at once.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0" if DEBUG else "60"))
+
+# A CDN in front of the site (articles/caching/cdn.py): where to send purges of the surfaces a
+# change touched, in which style (json, fastly, cloudflare) and with which token. With a purge
+# URL set, shared caches may keep pages for CDN_MAX_AGE seconds (s-maxage).
+CDN_PURGE_URL = os.environ.get("CDN_PURGE_URL", "")
+CDN_PURGE_STYLE = os.environ.get("CDN_PURGE_STYLE", "json")
+CDN_PURGE_TOKEN = os.environ.get("CDN_PURGE_TOKEN", "")
+CDN_MAX_AGE = int(os.environ.get("CDN_MAX_AGE", str(6 * 3600)))
+if CDN_PURGE_STYLE not in ("json", "fastly", "cloudflare"):
+    raise ImproperlyConfigured("CDN_PURGE_STYLE must be json, fastly or cloudflare.")
 
 # The publication as readers see it: used in templates, feeds and structured data.
 SITE_NAME = os.environ.get("SITE_NAME", "The Newsroom")

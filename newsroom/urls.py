@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from articles.admin.login import ThrottledAdminLoginForm
 from articles.caching import public_page
+from articles.caching.invalidation import SITE, STORIES
 from articles.sitemaps import SITEMAPS, news_sitemap, robots_txt
 
 admin.site.site_header = "Newsroom"
@@ -15,9 +16,14 @@ admin.site.login_form = ThrottledAdminLoginForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("news-sitemap.xml", public_page(news_sitemap), name="news-sitemap"),
-    path("robots.txt", public_page(robots_txt), name="robots-txt"),
+    path(
+        "sitemap.xml",
+        public_page(sitemap, surfaces=[STORIES], params=["p"]),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
+    path("news-sitemap.xml", public_page(news_sitemap, surfaces=[STORIES]), name="news-sitemap"),
+    path("robots.txt", public_page(robots_txt, surfaces=[SITE]), name="robots-txt"),
     path("", include("articles.urls")),
 ]
 # Uploaded images, for local work only: in production the proxy serves MEDIA_URL (README).

@@ -141,7 +141,10 @@ def clear_caches(settings):
     test sees what its views do (tests/test_caching.py turns the page cache on)."""
     from django.core.cache import cache
 
+    from articles.caching.surfaces import guarded
+
     settings.PAGE_CACHE_SECONDS = 0
+    guarded.down_since, guarded.retry_at = None, 0.0  # no outage left over from another test
     cache.clear()
     yield
     cache.clear()

@@ -10,7 +10,6 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.html import escape, format_html
 
-from ..appeals.selection import forget_selection
 from ..models import Appeal, AppealCounter, AppealVariant, Section
 from .actions import ChangeFormActionsAdmin
 
@@ -232,13 +231,8 @@ class AppealAdmin(ChangeFormActionsAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        forget_selection()  # targeting is saved after the appeal itself
         for other in overlapping(form.instance):
             messages.warning(request, overlap_message(form.instance, other))
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        forget_selection()  # a bulk delete skips Appeal.delete()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET" and (obj := self.get_object(request, object_id)):

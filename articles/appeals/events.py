@@ -4,15 +4,16 @@ import json
 import time
 from collections import Counter
 
-from django.core.cache import cache
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from ..caching.invalidation import APPEALS_REGISTRY
+from ..caching.surfaces import cached
 from ..models import Appeal, AppealCounter
-from .selection import SELECTION_TTL, _generation
+from .selection import SELECTION_TTL
 
 # A beacon is a handful of small events; anything much bigger is not ours.
 MAX_BEACON_BYTES = 4096
@@ -26,18 +27,18 @@ class BeaconError(ValueError):
 
 def known_appeals():
     """{appeal id: (sample rate, {variant ids})} for every appeal that may send events."""
-    key = f"appeals:{_generation()}:known"
-    known = cache.get(key)
-    if known is None:
-        known = {}
-        rows = Appeal.objects.exclude(status=Appeal.Status.DRAFT).values_list(
-            "pk", "sample_rate", "variants__pk"
-        )
-        for pk, sample_rate, variant_pk in rows:
-            known.setdefault(pk, (sample_rate, set()))
-            if variant_pk is not None:
-                known[pk][1].add(variant_pk)
-        cache.set(key, known, SELECTION_TTL)
+    return cached("appeals:known", [APPEALS_REGISTRY], _known_appeals, SELECTION_TTL)
+
+
+def _known_appeals():
+    known = {}
+    rows = Appeal.objects.exclude(status=Appeal.Status.DRAFT).values_list(
+        "pk", "sample_rate", "variants__pk"
+    )
+    for pk, sample_rate, variant_pk in rows:
+        known.setdefault(pk, (sample_rate, set()))
+        if variant_pk is not None:
+            known[pk][1].add(variant_pk)
     return known
 
 

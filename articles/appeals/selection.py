@@ -1,24 +1,27 @@
 """Which appeal a page shows: the same for every reader of the page, so pages stay cacheable.
 
-Selection costs one query, or none when Django's cache has it. The cache is invalidated
-whenever an appeal or variant changes (a new "generation" key), and entries live
-`SELECTION_TTL` seconds at most. What *this* reader sees is decided in the browser
-(articles/static/articles/appeals.js).
+Views choose a page's appeals (`for_story`, `for_page`) and pass them to the template, which only
+renders them. One appeal per placement: of those that fit the page, the highest priority (then
+the latest start). Selection costs one query, or none when the cache has it: it is kept while
+the page's appeal surfaces (caching/invalidation.py) keep their versions, so an appeal change
+reaches exactly the pages it targets, and for `SELECTION_TTL` seconds at most (appeals that
+start within that time are fetched too and shown from their start). What *this* reader sees
+is decided in the browser (articles/static/articles/appeals.js).
 """
 
 import hashlib
-import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.core.cache import cache
 from django.db.models import F
 from django.utils import timezone
 
+from ..caching.invalidation import appeal_slots
+from ..caching.pages import declare
+from ..caching.surfaces import cached
 from ..models import Appeal, AppealVariant
 
 SELECTION_TTL = 60
-GENERATION_KEY = "appeals:generation"
 VARIANT_FIELDS = ("pk", "name", "heading", "greeting", "body", "cta_label", "weight")
 
 
@@ -29,25 +32,10 @@ class PageAppeals:
     end: Appeal | None = None
     inline: Appeal | None = None
     banner: Appeal | None = None
+    surfaces: list = field(default_factory=list)  # what the page depends on for them
 
     def __bool__(self):
         return any((self.end, self.inline, self.banner))
-
-
-# --- Selection ---------------------------------------------------------------------------
-
-
-def _generation():
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        generation = cache.get(GENERATION_KEY)
-    return generation
-
-
-def forget_selection():
-    """Make every cached selection stale: called whenever an appeal or variant changes."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
 def select_for_page(section_id, tag_ids, now=None):
@@ -55,16 +43,18 @@ def select_for_page(section_id, tag_ids, now=None):
     now = now or timezone.now()
     tag_ids = sorted(set(tag_ids))
     tags_key = hashlib.blake2b(",".join(map(str, tag_ids)).encode(), digest_size=8).hexdigest()
-    key = f"appeals:{_generation()}:page:{section_id or '-'}:{tags_key}"
-    candidates = cache.get(key)
-    if candidates is None:
-        candidates = _candidates(section_id, tag_ids, now)
-        cache.set(key, candidates, SELECTION_TTL)
+    surfaces = appeal_slots(section_id, tag_ids)
+    candidates = cached(
+        f"appeals:page:{section_id or '-'}:{tags_key}",
+        surfaces,
+        lambda: _candidates(section_id, tag_ids, now),
+        SELECTION_TTL,
+    )
     chosen = {}
     for appeal in candidates:
         if appeal.is_showing_at(now):
             chosen.setdefault(appeal.placement, appeal)
-    return PageAppeals(**chosen)
+    return PageAppeals(**chosen, surfaces=surfaces)
 
 
 def _candidates(section_id, tag_ids, now):
@@ -98,3 +88,10 @@ def for_story(story):
 def for_page(section=None):
     """The appeals any other public page shows (the site-wide banner, mostly)."""
     return select_for_page(section.pk if section else None, [])
+
+
+def in_context(request, *, story=None, section=None):
+    """The page's appeals for its template (`appeals`), declared as surfaces of the page."""
+    chosen = for_story(story) if story is not None else for_page(section)
+    declare(request, *chosen.surfaces)
+    return {"appeals": chosen}

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from ..caching import invalidation
 from ..models import Author, Byline, Section, Story, Tag, Transition
 from .revisions import ensure_baseline, snapshot
 
@@ -88,6 +89,8 @@ def record_save(story, user, *, from_status, created=False, note="", corrections
             correction.created_by = user if user is not None and user.is_authenticated else None
             correction.save(update_fields=["revision", "created_by"])
     record_transition(story, user, from_status, story.status, note)
+    # Bylines and tags may have been written in bulk, unseen by the signals.
+    invalidation.story_related_changed(story.pk)
     return revision
 
 
@@ -122,11 +125,12 @@ def change_status(stories, to_status, user, note=""):
         if story.status == to_status:
             continue
         ensure_baseline(story.pk)
-        from_status = story.status
+        from_status, before = story.status, invalidation.story_fields(story)
         changes = {"status": to_status, "version": F("version") + 1, "modified": now}
         changes |= publication_fields(to_status, story.published_at, story.withdraw_at, now)
         Story.objects.filter(pk=story.pk).update(**changes)
         story.refresh_from_db()
+        invalidation.story_changed(story.pk, before, invalidation.story_fields(story))
         summary = f"{Story.Status(to_status).label} from the story list"
         record_save(story, user, from_status=from_status, note=note, summary=summary)
         moved += 1

@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
 from .. import navigation
+from ..links import TRACKING
 from ..models import Author, Byline, Quote, Source, SourceListing, Story, Tag
 from . import search
 
@@ -50,7 +51,6 @@ PARAMETERS = (
     "ordering",
     "page",
 )
-TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|ref|_ga)$")
 LABELS = {
     "q": "search",
     "section": "section",
@@ -145,14 +145,14 @@ class StoryFilter(django_filters.FilterSet):
         model = Story
         fields = []
 
-    def __init__(self, data, queryset=None, *, fixed=None):
+    def __init__(self, data, queryset=None, *, fixed=None, sections=None):
         self.notices = []
         self.missing_fixed = None  # set to the facet name when a pinned slug does not exist
         self.fixed = dict(fixed or {})
         if queryset is None:
             queryset = Story.objects.published()
         data = self._normalise(data)
-        self.resolved = self._resolve(data)
+        self.resolved = self._resolve(data, navigation.sections() if sections is None else sections)
         super().__init__(MultiValueDict(data), queryset=queryset)
         self.filters["section"].extra["choices"] = [
             (s.slug, s.name) for s in self.resolved["section"].values()
@@ -198,13 +198,13 @@ class StoryFilter(django_filters.FilterSet):
                 clean[key] = [value]
         return clean
 
-    def _resolve(self, data):
+    def _resolve(self, data, sections):
         """{"section": {slug: Section}, "tag": {…}, …} for the slugs asked for; notes unknown ones.
 
         Sections come from the navigation cache. Tags, authors and sources share one UNION
         query, so a page with every facet still costs one lookup query.
         """
-        resolved = {"section": {s.slug: s for s in navigation.sections()}}
+        resolved = {"section": {s.slug: s for s in sections}}
         wanted = {}
         for name in ("section", *LOOKUPS):
             for slug in data.get(name, []):

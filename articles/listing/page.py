@@ -25,6 +25,8 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from .. import navigation
+from ..appeals import selection as appeals
+from ..caching import declare, invalidation
 from ..models import Quote, Source, Story
 from . import search, window
 from .filters import ORDERING, StoryFilter
@@ -70,7 +72,7 @@ class Page:
 def respond(request, *, fixed=None):
     """Render the listing for `request`, with the facets in `fixed` pinned (a facet page)."""
     fixed = fixed or {}
-    storyfilter = StoryFilter(request.GET, fixed=fixed)
+    storyfilter = StoryFilter(request.GET, fixed=fixed, sections=navigation.sections(request))
     if storyfilter.missing_fixed:
         raise Http404(f"No such {storyfilter.missing_fixed}.")
     stories = storyfilter.qs
@@ -97,13 +99,15 @@ def respond(request, *, fixed=None):
     # A date range is one facet; search results, reorderings and corrected input are noindex.
     facets = len(names) - ("published_after" in names and "published_before" in names)
     indexable = not q and facets <= 1 and ordering == "newest" and not storyfilter.notices
-    sections = {s.pk: s for s in navigation.sections()}
+    sections = {s.pk: s for s in navigation.sections(request)}
     chosen_section = dict(state).get("section")
     facet_kind, facet = next(iter(fixed.items()), (None, None))
     if facet_kind:
         facet = storyfilter.resolved[facet_kind][facet]
     if facet_kind == "source":
         facet = source_page(facet, rows, found.total, active)
+    declare(request, invalidation.facet(facet_kind, facet.pk) if facet else invalidation.STORIES)
+    section = facet if facet_kind == "section" else None
     context = {
         "filter": storyfilter,
         "page": page,
@@ -142,6 +146,7 @@ def respond(request, *, fixed=None):
         "tags_bounded": found.total > window.TAG_WINDOW,
         "tag_window": window.TAG_WINDOW,
     }
+    context |= appeals.in_context(request, section=section)
     return render(request, "articles/story_list.html", context)
 
 

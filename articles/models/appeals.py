@@ -1,6 +1,6 @@
 """Donation appeals: the copy staff write, where and when it shows, and what readers did.
 
-Which appeal a page shows is decided once per page (`Appeal.objects.for_story`), the same for
+Which appeal a page shows is decided once per page (articles/appeals/selection.py), the same for
 every reader, so pages stay cacheable; what *this* reader sees (snoozed? capped? supporter?)
 is decided in the browser by `articles/static/articles/appeals.js`.
 """
@@ -88,18 +88,6 @@ class AppealQuerySet(models.QuerySet):
         )
         condition &= ~models.Exists(through["exclude_tags"].filter(tag_id__in=tag_ids))
         return self.filter(condition)
-
-    def for_story(self, story):
-        """The appeals a story page shows, one per placement (see `articles.appeals.selection`)."""
-        from ..appeals.selection import select_for_page
-
-        return select_for_page(story.section_id, [tag.pk for tag in story.tags.all()])
-
-    def for_page(self, section=None):
-        """The appeals any other public page shows (the site-wide banner, mostly)."""
-        from ..appeals.selection import select_for_page
-
-        return select_for_page(section.pk if section else None, [])
 
 
 class Appeal(models.Model):
@@ -220,20 +208,10 @@ class Appeal(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        from ..appeals.selection import forget_selection
-
         self.body = sanitize_html(self.body)
         if self.placement != self.Placement.INLINE:
             self.inline_after = None
         super().save(*args, **kwargs)
-        forget_selection()
-
-    def delete(self, *args, **kwargs):
-        from ..appeals.selection import forget_selection
-
-        result = super().delete(*args, **kwargs)
-        forget_selection()
-        return result
 
     def clean(self):
         """What the admin (and any `full_clean`) refuses to save."""
@@ -303,18 +281,8 @@ class AppealVariant(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        from ..appeals.selection import forget_selection
-
         self.body = sanitize_html(self.body)
         super().save(*args, **kwargs)
-        forget_selection()
-
-    def delete(self, *args, **kwargs):
-        from ..appeals.selection import forget_selection
-
-        result = super().delete(*args, **kwargs)
-        forget_selection()
-        return result
 
     def clean(self):
         self.body = sanitize_html(self.body)

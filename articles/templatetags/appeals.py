@@ -1,8 +1,9 @@
-"""Template tags that place donation appeals on public pages.
+"""Template tags that place donation appeals on public pages: they only render.
 
-`{% appeal_slot "end" story %}` and `{% appeal_slot "banner" %}` render the chosen appeal (or
-nothing); `{% body_with_appeal story %}` renders a story body with its inline appeal, if any, after
-paragraph N. The selection is `Appeal.objects.for_story` / `for_page`, computed once per page.
+The view chooses the page's appeals (articles/appeals/selection.py) and passes them as
+`appeals`; `{% appeal appeals.end %}` renders one (or nothing), and
+`{% body_with_appeal story appeals.inline %}` a story body with its inline appeal, if any,
+after paragraph N.
 """
 
 import re
@@ -11,30 +12,14 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from ..models import Appeal, Section
-
 register = template.Library()
 
 PARTIAL = "articles/appeal_partials.html#appeal"
 _CONTAINER = re.compile(r"<(/?)(p|blockquote|ul|ol|figure)\b[^>]*>", re.IGNORECASE)
 
 
-def page_appeals(context, story=None):
-    """The page's appeals, memoised on the story (or the render) so a page selects once."""
-    if story is not None:
-        if not hasattr(story, "_page_appeals"):
-            story._page_appeals = Appeal.objects.for_story(story)
-        return story._page_appeals
-    section = context.get("section")
-    section = section if isinstance(section, Section) else None
-    key = ("page_appeals", section.pk if section else None)
-    if key not in context.render_context:
-        context.render_context[key] = Appeal.objects.for_page(section)
-    return context.render_context[key]
-
-
 def render_appeal(context, appeal):
-    if appeal is None or context.get("preview"):
+    if not appeal or context.get("preview"):
         return ""
     # The script tag goes out once per page however many appeals it holds.
     first = "appeals_script" not in context.render_context
@@ -43,16 +28,15 @@ def render_appeal(context, appeal):
 
 
 @register.simple_tag(takes_context=True)
-def appeal_slot(context, placement, story=None):
-    """The appeal for `placement` ("end", "banner") on this page, or nothing."""
-    return render_appeal(context, getattr(page_appeals(context, story), placement))
+def appeal(context, appeal):
+    """One of the page's appeals (`appeals.end`, `appeals.banner`), or nothing."""
+    return render_appeal(context, appeal)
 
 
 @register.simple_tag(takes_context=True)
-def body_with_appeal(context, story):
+def body_with_appeal(context, story, appeal):
     """The story's body, with the inline appeal (if any) after its Nth paragraph."""
     body = story.body
-    appeal = page_appeals(context, story).inline
     html = render_appeal(context, appeal)
     if not html:
         return mark_safe(body)
