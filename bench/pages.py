@@ -13,13 +13,18 @@ before it does its own work.
 
 Targets (issue 7): story page uncached >= 35 % of the static file, story page from cache
 >= 85 %, filtered listing >= 10 %.
+
+Then a working newsroom (bench/page_cache_mix.py): 65 reader URLs in turn from the page cache
+(in Redis when there is one), first alone, then while a colleague saves a draft every second.
+It prints the page cache's hit rate and the mix's throughput (target, issue 18: hit rate
+>= 99.9 % and throughput >= 95 % of the figure without saves, while saving).
 """
 
 import argparse
 import os
 import sys
 import urllib.request
-from contextlib import ExitStack
+from contextlib import ExitStack, nullcontext
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -32,6 +37,14 @@ from bench.harness import (  # noqa: E402
     prepared_site,
     print_table,
     require_wrk,
+    wrk,
+)
+from bench.page_cache_mix import (  # noqa: E402
+    MIX_SIZE,
+    mix_urls,
+    saving_drafts,
+    write_script,
+    wrk_mix,
 )
 
 SEED_URL = "/2021/12/15/putin-hails-russia-china-ties-as-example-for-the-21st-century/"
@@ -80,12 +93,44 @@ def main():
         if in_redis:
             targets["story page, page cache in Redis"] = Target(in_redis + SEED_URL)
         figures = measure(targets, rounds=args.rounds, seconds=args.seconds)
+        mix = measure_mix(env, in_redis or cached, args, static=targets[STATIC].url)
     print_table(
         figures,
         STATIC,
         f"gunicorn ({args.workers} sync workers each), wrk 1 thread 16 connections, "
         f"{args.rounds} alternating rounds of {args.seconds}s, PostgreSQL, DEBUG off",
     )
+    print_mix(mix, "Redis" if in_redis else "each process's memory")
+
+
+def measure_mix(env, base, args, static):
+    """Medians of (static rps, mix rps, hit rate) per phase: without saves, while saving."""
+    import statistics
+
+    script = write_script(mix_urls(env))
+    wrk_mix(base, script, seconds=1)  # warm the cache
+    runs = {"without saves": [], "while a draft is saved every second": []}
+    for phase, values in runs.items():
+        saving = phase.startswith("while")
+        bound = (args.seconds + 2) * args.rounds * 2 + 5
+        with saving_drafts(env, seconds=bound) if saving else nullcontext():
+            for _ in range(args.rounds):
+                static_rps, _ = wrk(static, seconds=args.seconds)
+                values.append((static_rps, *wrk_mix(base, script, seconds=args.seconds)))
+    return {
+        phase: tuple(statistics.median(run[i] for run in values) for i in range(3))
+        for phase, values in runs.items()
+    }
+
+
+def print_mix(mix, where):
+    print(f"\nA mix of {MIX_SIZE} reader URLs from the page cache in {where}:")
+    print(f"{'':<40}{'req/s':>10}{'vs static':>12}{'hit rate':>12}")
+    first = None
+    for phase, (static_rps, rps, hit_rate) in mix.items():
+        first = first or rps
+        print(f"{phase:<40}{rps:>10.0f}{rps / static_rps:>11.1%}{hit_rate:>12.2%}")
+    print(f"throughput while saving: {rps / first:.1%} of the figure without saves")
 
 
 def redis_flushed(url):
