@@ -428,3 +428,41 @@ def test_publish_action_after_a_search_across_bylines(desk_client):
     )
     story.refresh_from_db()
     assert story.is_public
+
+
+# --- The preview follows the change view ---
+
+
+def preview_url(story):
+    return reverse("articles:story-preview", args=[story.pk])
+
+
+@pytest.mark.parametrize("role", [APPEALS, "no role"])
+def test_staff_who_may_not_open_stories_cannot_preview_a_draft(client, django_user_model, role):
+    story = draft(headline="Embargoed scoop")
+    if role == "no role":
+        user = django_user_model.objects.create_user("stan", is_staff=True)
+    else:
+        user = make_staff("amy", role)
+    client.force_login(user)
+    assert client.get(change_url(story)).status_code == 403
+    response = client.get(preview_url(story))
+    assert response.status_code == 403
+    assert "Embargoed scoop" not in response.text
+
+
+def test_reporter_cannot_preview_another_reporters_draft(reporter_client):
+    other = draft(headline="Colleague's scoop")
+    response = reporter_client.get(preview_url(other))
+    assert response.status_code == 404
+    assert "Colleague" not in response.text
+
+
+def test_preview_shows_what_the_change_view_shows(reporter_client, own_draft, desk_editor):
+    published = make_story(headline="Out there")
+    for story in (own_draft, published):
+        assert reporter_client.get(change_url(story)).status_code == 200
+        assert reporter_client.get(preview_url(story)).status_code == 200
+    reporter_client.force_login(desk_editor)
+    colleague = draft(headline="Someone else's draft")
+    assert reporter_client.get(preview_url(colleague)).status_code == 200
