@@ -466,3 +466,33 @@ def test_preview_shows_what_the_change_view_shows(reporter_client, own_draft, de
     reporter_client.force_login(desk_editor)
     colleague = draft(headline="Someone else's draft")
     assert reporter_client.get(preview_url(colleague)).status_code == 200
+
+
+def test_the_list_rules_are_the_object_rules(reporter, desk_editor):
+    """`openable` and `editable` (queries) say what the story admin's queryset and `may_edit`
+    say of each story, so lists and forms agree."""
+    from articles.editorial.workflow import editable, may_edit, openable
+
+    author = make_author(user=reporter)
+    stories = [
+        draft(created_by=reporter),
+        make_story(status=Story.Status.DRAFT, published_at=None, authors=[author]),
+        draft(),
+        make_story(created_by=reporter),
+        make_story(),
+        make_story(status=Story.Status.IN_REVIEW, published_at=None, created_by=reporter),
+        make_story(status=Story.Status.WITHDRAWN, created_by=reporter),
+    ]
+    for user in (reporter, desk_editor):
+        assert set(Story.objects.filter(editable(user))) == {
+            s for s in stories if may_edit(user, s)
+        }
+    assert set(Story.objects.filter(openable(reporter))) == {
+        stories[0],
+        stories[1],
+        stories[3],
+        stories[4],
+        stories[5],
+        stories[6],
+    }
+    assert set(Story.objects.filter(openable(desk_editor))) == set(stories)
