@@ -199,6 +199,14 @@ AXES_DISABLE_ACCESS_LOG = True  # failures are kept (for the cool-off); successe
 # default with DEBUG so template edits show at once.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0" if DEBUG else "60"))
 
+# Donation appeals' event beacons (articles/appeals/guards.py). A page view gets one token
+# (valid this many seconds) and sends one to three beacons; a quick reader opens a page every
+# ten seconds or so. Per client address and minute, the defaults let about five such readers
+# share an address (an office, a mobile network's NAT): past them, 429.
+APPEAL_TOKEN_MAX_AGE = 3600
+APPEAL_TOKENS_PER_MINUTE = int(os.environ.get("APPEAL_TOKENS_PER_MINUTE", "30"))
+APPEAL_BEACONS_PER_MINUTE = int(os.environ.get("APPEAL_BEACONS_PER_MINUTE", "120"))
+
 # The publication as readers see it: used in templates, feeds and structured data.
 SITE_NAME = os.environ.get("SITE_NAME", "The Newsroom")
 SITE_TAGLINE = os.environ.get("SITE_TAGLINE", "Independent journalism")
