@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from . import feeds, views
-from .appeals.events import appeal_events
+from .appeals.events import appeal_events, appeal_token
 from .caching import public_page
 
 
@@ -36,5 +36,6 @@ urlpatterns = [
     path("tags/<slug:slug>/", views.tag_detail, name="tag-detail"),
     path("authors/<slug:slug>/", views.author_detail, name="author-detail"),
     path("appeals/events/", appeal_events, name="appeal-events"),
+    path("appeals/token/", appeal_token, name="appeal-token"),
     path("sources/<slug:slug>/", views.source_detail, name="source-detail"),
 ]

@@ -2,7 +2,9 @@
 
 from itertools import groupby
 
+from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, F, OuterRef, Prefetch, Window
 from django.db.models.functions import RowNumber
@@ -79,13 +81,20 @@ def story_detail(request, year, month, day, slug):
 @never_cache
 @staff_member_required
 def story_preview(request, pk):
-    """Staff see any story as readers will, whatever its status. Never cached, never indexed."""
+    """A story as readers will see it, whatever its status, for the staff who may open it in
+    the admin: the story admin's own permission and queryset decide (reporters: published
+    stories and their own). Never cached, never indexed."""
+    story_admin = admin.site.get_model_admin(Story)
+    if not story_admin.has_view_or_change_permission(request):
+        raise PermissionDenied
     story = get_object_or_404(
-        Story.objects.for_display().prefetch_related(
-            "tags", confirmed_quotes_prefetch(), "corrections"
-        ),
+        Story.objects.for_display()
+        .prefetch_related("tags", confirmed_quotes_prefetch(), "corrections")
+        .filter(pk__in=story_admin.get_queryset(request).values("pk")),
         pk=pk,
     )
+    if not story_admin.has_view_or_change_permission(request, story):
+        raise PermissionDenied
     context = {"story": story, "preview": True, "quoted": quoted_sources(story.confirmed_quotes)}
     response = render(request, "articles/story_detail.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"

@@ -5,6 +5,7 @@ that matter fail loudly when missing.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django.contrib.postgres",  # full-text search on PostgreSQL; inert on SQLite
+    "axes",  # admin sign-in throttling (articles/admin/login.py)
     "django_filters",
     "django_prose_editor",
     "django_tasks_db",
@@ -95,6 +97,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a locked-out sign-in into the lockout page
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -183,8 +186,35 @@ MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 LOGIN_URL = "admin:login"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out sign-in before any password
+    "django.contrib.auth.backends.ModelBackend",
+]
 
-# Server-side page cache for public pages (see articles/caching.py); 0 turns it off. Off by
+# Proxies in front of the app that each append to X-Forwarded-For (a CDN and a load balancer
+# make 2). 0: REMOTE_ADDR is the client, and a client's own X-Forwarded-For is ignored.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+# Admin sign-in throttling (django-axes; the rules are in articles/admin/login.py). Limits over
+# 15 minutes: 5 failures lock an account from one address (a person who mistyped five times
+# has forgotten the password; elsewhere they can still sign in), 20 lock an address across
+# accounts (four people's worth of typos behind one office address; a password sprayer gets
+# 20 guesses a quarter-hour per address).
+AXES_HANDLER = "articles.admin.login.SignInThrottle"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = 5
+LOGIN_FAILURES_PER_ADDRESS = 20
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+# The 15 minutes run from the lockout: attempts while locked are refused, not counted.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "articles.admin.login.account_key"
+AXES_CLIENT_IP_CALLABLE = "newsroom.client_address.client_address"
+AXES_LOCKOUT_CALLABLE = "articles.admin.login.lockout_response"
+AXES_ENABLE_ADMIN = False  # articles/admin/login.py registers its own, with the lockout state
+AXES_DISABLE_ACCESS_LOG = True  # failures are kept (for the cool-off); successes are not
+
+# Server-side page cache for public pages (see articles/caching/); 0 turns it off. Off by
 # default with DEBUG so template edits show at once.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0" if DEBUG else "60"))
 
@@ -197,6 +227,14 @@ CDN_PURGE_TOKEN = os.environ.get("CDN_PURGE_TOKEN", "")
 CDN_MAX_AGE = int(os.environ.get("CDN_MAX_AGE", str(6 * 3600)))
 if CDN_PURGE_STYLE not in ("json", "fastly", "cloudflare"):
     raise ImproperlyConfigured("CDN_PURGE_STYLE must be json, fastly or cloudflare.")
+
+# Donation appeals' event beacons (articles/appeals/guards.py). A page view gets one token
+# (valid this many seconds) and sends one to three beacons; a quick reader opens a page every
+# ten seconds or so. Per client address and minute, the defaults let about five such readers
+# share an address (an office, a mobile network's NAT): past them, 429.
+APPEAL_TOKEN_MAX_AGE = 3600
+APPEAL_TOKENS_PER_MINUTE = int(os.environ.get("APPEAL_TOKENS_PER_MINUTE", "30"))
+APPEAL_BEACONS_PER_MINUTE = int(os.environ.get("APPEAL_BEACONS_PER_MINUTE", "120"))
 
 # The publication as readers see it: used in templates, feeds and structured data.
 SITE_NAME = os.environ.get("SITE_NAME", "The Newsroom")

@@ -4,7 +4,6 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from articles.admin.login import ThrottledAdminLoginForm
 from articles.caching import public_page
 from articles.caching.invalidation import SITE, STORIES
 from articles.sitemaps import SITEMAPS, news_sitemap, robots_txt
@@ -12,7 +11,6 @@ from articles.sitemaps import SITEMAPS, news_sitemap, robots_txt
 admin.site.site_header = "Newsroom"
 admin.site.site_title = "Newsroom CMS"
 admin.site.index_title = "Stories, sources and appeals"
-admin.site.login_form = ThrottledAdminLoginForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -56,6 +56,22 @@ def make_story(*, authors=(), tags=(), **overrides):
     return story
 
 
+def make_appeal(*, variants=(), **overrides):
+    """A live end-of-story appeal that shows everywhere, unless told otherwise."""
+    from articles.models import Appeal, AppealVariant
+
+    overrides.setdefault("name", "Spring drive")
+    overrides.setdefault("heading", "A Message from The Newsroom")
+    overrides.setdefault("body", "<p>Please support independent journalism.</p>")
+    overrides.setdefault("donation_url", "https://donate.example.org/monthly")
+    overrides.setdefault("status", Appeal.Status.LIVE)
+    overrides.setdefault("starts_at", timezone.now() - timedelta(hours=1))
+    appeal = Appeal.objects.create(**overrides)
+    for name in variants:
+        AppealVariant.objects.create(appeal=appeal, name=name, heading=f"Heading {name}")
+    return appeal
+
+
 def image_file(name="lead.png", size=(1200, 675), image_format="PNG", extra=b""):
     """An image upload drawn with Pillow: a sky, a horizon and a sun, the same every time.
 
@@ -141,13 +157,16 @@ def clear_caches(settings):
     test sees what its views do (tests/test_caching.py turns the page cache on)."""
     from django.core.cache import cache
 
+    from articles.appeals import guards
     from articles.caching.surfaces import guarded
 
     settings.PAGE_CACHE_SECONDS = 0
     guarded.down_since, guarded.retry_at = None, 0.0  # no outage left over from another test
     cache.clear()
+    guards.reset()  # the appeal beacons' stand-in for a cache that was down
     yield
     cache.clear()
+    guards.reset()
 
 
 @pytest.fixture

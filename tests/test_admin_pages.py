@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 REGISTERED = sorted(
     (model._meta.app_label, model._meta.model_name)
     for model in admin.site._registry
-    if model._meta.app_label in {"articles", "auth"}
+    if model._meta.app_label in {"articles", "auth", "axes"}
 )
 
 

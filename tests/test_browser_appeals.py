@@ -358,3 +358,25 @@ def _artifact(name):
 
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS / f"{name}.png"
+
+
+def test_a_batch_the_server_could_not_count_is_sent_again_and_counted_once(live_server, page, demo):
+    """A 503 (the database was away: issue 11) is retried once; the view's token makes the
+    retry safe, so the events count exactly once."""
+    stories, appeal = demo
+    busy = []
+
+    def answer_busy(route):
+        busy.append(route.request.post_data)
+        route.fulfill(status=503, headers={"Retry-After": "1"}, body="Busy")
+
+    page.route("**/appeals/events/", answer_busy, times=1)  # then to the server
+    page.goto(live_server.url + stories[0].get_absolute_url())
+    assert shows(page)
+    for _ in range(50):  # Playwright answers intercepted requests only while the test calls it
+        page.wait_for_timeout(200)
+        if counts(appeal)["rendered"]:
+            break
+    page.wait_for_timeout(1500)  # time for a second retry, if there were one
+    assert counts(appeal)["rendered"] == 1
+    assert len(busy) == 1 and '"rendered"' in busy[0]

@@ -3,8 +3,17 @@
 import pytest
 
 from articles.demo import load_demo
-from articles.models import Source, Story
-from tests.conftest import ARTIFACTS, WIDTHS, horizontal_overflow, screenshot
+from articles.editorial.roles import REPORTER
+from articles.models import Quote, Source, Story
+from tests.conftest import (
+    ARTIFACTS,
+    STAFF_PASSWORD,
+    WIDTHS,
+    horizontal_overflow,
+    make_staff,
+    make_story,
+    screenshot,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -61,3 +70,35 @@ def test_source_admin_pages(live_server, page, django_user_model):
     assert inline.locator("tbody tr.has_original").count() == seed.quotes.count()
     ARTIFACTS.mkdir(exist_ok=True)
     inline.screenshot(path=ARTIFACTS / "admin-story-quotes-inline.png")
+
+
+def test_reporter_trying_to_change_someone_elses_confirmed_quote_is_refused(log_in, live_server):
+    """Issue 11: a reporter could rewrite a confirmed quote on a colleague's published story,
+    and the new words went live on the source page with no review."""
+    make_staff("rita", REPORTER, password=STAFF_PASSWORD)
+    story = make_story(headline="Minister resigns")
+    source = Source.objects.create(name="Anna Field")
+    quote = Quote.objects.create(
+        story=story, source=source, text="I leave with my head high.", status="confirmed"
+    )
+    page = log_in("rita")
+    page.get_by_role("link", name="Quotes").first.click()
+    page.get_by_role("link", name="I leave with my head high.").click()
+    page.get_by_role("heading", name="View quote").wait_for()
+    # Opened read-only: the words are shown, with no field to change them and no Save button.
+    assert page.locator(".readonly", has_text="I leave with my head high.").count() == 1
+    assert page.locator("textarea[name=text]").count() == 0
+    assert page.locator("input[name=_save]").count() == 0
+    screenshot(page, "journey-reporter-quote-read-only")
+
+    page.go_back()
+    page.wait_for_load_state()
+    page.locator(f"input[name=_selected_action][value='{quote.pk}']").check()
+    page.select_option("select[name=action]", "reject")
+    page.get_by_role("button", name="Run").click()
+    page.wait_for_load_state()
+    message = page.locator(".messagelist .error")
+    assert "You can only change quotes on stories you may edit" in message.inner_text()
+    screenshot(page, "journey-reporter-quote-refused")
+    quote.refresh_from_db()
+    assert quote.status == "confirmed" and quote.text == "I leave with my head high."

@@ -179,7 +179,7 @@ def test_bad_options_are_refused_and_leave_the_database_unchanged(seed_copy, tmp
         run(seed_copy, "--section", "sport")
     with pytest.raises(CommandError, match="no author"):
         run(seed_copy, "--author", "nobody")
-    with pytest.raises(CommandError, match="no such file"):
+    with pytest.raises(CommandError, match="missing.txt: no such file"):
         run(tmp_path / "missing.txt")
     with pytest.raises(CommandError, match="longer than 200"):
         run(seed_copy, "--headline", "x" * 201)
@@ -210,3 +210,32 @@ def test_bylines_are_set_from_author_slugs(seed_copy):
     )
     story = Story.objects.get(headline="Imported")
     assert [b.author.slug for b in story.bylines.all()] == ["anna-petrova", "olga-smirnova"]
+
+
+def test_a_file_over_the_size_limit_is_refused_at_once(tmp_path):
+    """Issue 11: a 20 MB file was accepted and took 149 s; now it is refused before reading."""
+    import time
+
+    from articles.management.commands.import_story import MAX_IMPORT_BYTES
+
+    huge = tmp_path / "huge.txt"
+    with huge.open("wb") as out:
+        out.truncate(20 * 1024 * 1024)  # sparse: 20 MB that costs no disk
+    started = time.monotonic()
+    with pytest.raises(CommandError, match=r"huge.txt: the file is 20.0 MB; the limit is 1 MB"):
+        run(huge)
+    assert time.monotonic() - started < 1
+    assert MAX_IMPORT_BYTES == 1024 * 1024
+    assert not Story.objects.exists()
+
+
+def test_a_path_that_is_not_a_regular_file_is_named_for_what_it_is(tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(CommandError, match="is a directory, not a text file"):
+        run(tmp_path)
+    with pytest.raises(CommandError, match="is a named pipe"):
+        run(fifo)  # refused without reading: a pipe with no writer would wait for ever
+    assert not Story.objects.exists()

@@ -619,3 +619,12 @@ def test_navigation_sections_are_cached_and_refreshed_when_a_section_changes(cli
     assert ">Home News</a>" in client.get("/").text
     make_section(name="Travel", slug="travel")
     assert 'href="/sections/travel/"' in client.get("/stories/").text
+
+
+@pytest.mark.parametrize("path", ["/stories/", "/sources/yury-ushakov/"])
+def test_a_page_number_past_any_integer_column_shows_the_last_page(client, world, path):
+    """Issue 11: a source page with ?page=10000000000000000000 was a 500 (bigint out of range)."""
+    response = client.get(path + "?page=10000000000000000000")
+    assert response.status_code == 200
+    assert "There is only 1 page" in notices(response)
+    assert headlines(response)

@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.contrib.admin import helpers
 
+from articles.editorial.roles import REPORTER
 from articles.html import paragraphs_to_html
 from articles.models import Quote, Source, Story
-from tests.conftest import make_author, make_section, make_story
+from tests.conftest import make_author, make_section, make_staff, make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -275,3 +276,123 @@ def test_sourcing_report_is_for_staff_with_view_permission(client, django_user_m
     assert client.get("/admin/articles/source/report/").status_code == 403
     client.logout()
     assert client.get("/admin/articles/source/report/").status_code == 302
+
+
+# --- Story ownership: reporters touch quotes only on stories they may change ----------------
+
+
+@pytest.fixture
+def reporter_client(client):
+    client.force_login(make_staff("rita", REPORTER))
+    return client
+
+
+def others_draft(headline="Colleague's draft"):
+    return make_story(headline=headline, status=Story.Status.DRAFT, published_at=None)
+
+
+def quote_form(story, quote=None, **changes):
+    data = {"story": story.pk, "text": "Words.", "kind": "direct", "status": "suggested"}
+    data |= {"position": 0, "speaker": "", "described_as": "", "cue": "", "verbatim": "on"}
+    if quote is not None:
+        data |= {"text": quote.text, "status": quote.status, "source": quote.source_id or ""}
+    return data | changes
+
+
+def test_reporter_cannot_edit_a_confirmed_quote_on_someone_elses_published_story(
+    reporter_client,
+):
+    live = quote(make_story(headline="Published story"), Source.objects.create(name="Anna"))
+    url = f"/admin/articles/quote/{live.pk}/change/"
+    page = reporter_client.get(url)
+    assert page.status_code == 200 and 'name="_save"' not in page.text  # read-only
+    response = reporter_client.post(url, quote_form(live.story, live, text="Words never said."))
+    assert response.status_code == 403
+    live.refresh_from_db()
+    assert live.text == "Words."
+
+
+def test_reporter_cannot_change_quotes_on_a_published_story_with_the_list_actions(
+    reporter_client,
+):
+    live = quote(make_story(), Source.objects.create(name="Anna"))
+    response = reporter_client.post(
+        "/admin/articles/quote/",
+        {"action": "reject", helpers.ACTION_CHECKBOX_NAME: [live.pk]},
+        follow=True,
+    )
+    assert "only change quotes on stories you may edit" in response.text
+    live.refresh_from_db()
+    assert live.status == Quote.Status.CONFIRMED
+
+
+def test_reporter_cannot_add_a_quote_to_another_reporters_draft(reporter_client):
+    draft = others_draft()
+    response = reporter_client.post("/admin/articles/quote/add/", quote_form(draft))
+    assert response.status_code == 200
+    assert "only add quotes to stories you may edit" in response.text
+    assert not Quote.objects.exists()
+    published = make_story()
+    reporter_client.post("/admin/articles/quote/add/", quote_form(published))
+    assert not Quote.objects.exists()
+
+
+def test_reporter_adds_and_edits_quotes_on_their_own_draft(reporter_client):
+    from django.contrib.auth.models import User
+
+    own = make_story(
+        status=Story.Status.DRAFT, published_at=None, created_by=User.objects.get(username="rita")
+    )
+    response = reporter_client.post("/admin/articles/quote/add/", quote_form(own))
+    assert response.status_code == 302
+    added = Quote.objects.get()
+    response = reporter_client.post(
+        f"/admin/articles/quote/{added.pk}/change/", quote_form(own, added, text="Better words.")
+    )
+    assert response.status_code == 302
+    added.refresh_from_db()
+    assert added.text == "Better words."
+
+
+def test_reporter_cannot_extract_quotes_from_someone_elses_story(reporter_client):
+    story = make_story(body=paragraphs_to_html(TEXT))
+    response = reporter_client.post(
+        "/admin/articles/story/",
+        {"action": "extract_quotes", helpers.ACTION_CHECKBOX_NAME: [story.pk]},
+        follow=True,
+    )
+    assert "only extract quotes from stories you may edit" in response.text
+    extract_on_change_form(reporter_client, story)
+    assert not story.quotes.exists()
+
+
+def test_merging_sources_needs_the_delete_permission(reporter_client):
+    keep = Source.objects.create(name="Yury Ushakov")
+    duplicate = Source.objects.create(name="Yuri Ushakov")
+    ids = [keep.pk, duplicate.pk]
+    changelist = reporter_client.get("/admin/articles/source/").text
+    assert "merge_duplicates" not in changelist
+    reporter_client.post(
+        "/admin/articles/source/",
+        {"action": "merge_duplicates", helpers.ACTION_CHECKBOX_NAME: ids, "keep": keep.pk},
+    )
+    assert Source.objects.count() == 2
+
+
+def test_no_list_shows_a_reporter_a_headline_they_may_not_open(reporter_client):
+    source = Source.objects.create(name="Anna Field")
+    hidden = others_draft(headline="Secret merger plans")
+    quote(hidden, source, Quote.Status.SUGGESTED, text="Secret words.")
+    quote(make_story(headline="Public story"), source, text="Public words.")
+
+    quotes = reporter_client.get("/admin/articles/quote/").text
+    assert "Public words." in quotes
+    assert "Secret" not in quotes
+    source_page = reporter_client.get(f"/admin/articles/source/{source.pk}/change/").text
+    assert "Public story" in source_page
+    assert "Secret" not in source_page
+    autocomplete = reporter_client.get(
+        "/admin/autocomplete/",
+        {"app_label": "articles", "model_name": "quote", "field_name": "story", "term": "Secret"},
+    )
+    assert autocomplete.status_code == 200 and "Secret" not in autocomplete.text

@@ -428,3 +428,71 @@ def test_publish_action_after_a_search_across_bylines(desk_client):
     )
     story.refresh_from_db()
     assert story.is_public
+
+
+# --- The preview follows the change view ---
+
+
+def preview_url(story):
+    return reverse("articles:story-preview", args=[story.pk])
+
+
+@pytest.mark.parametrize("role", [APPEALS, "no role"])
+def test_staff_who_may_not_open_stories_cannot_preview_a_draft(client, django_user_model, role):
+    story = draft(headline="Embargoed scoop")
+    if role == "no role":
+        user = django_user_model.objects.create_user("stan", is_staff=True)
+    else:
+        user = make_staff("amy", role)
+    client.force_login(user)
+    assert client.get(change_url(story)).status_code == 403
+    response = client.get(preview_url(story))
+    assert response.status_code == 403
+    assert "Embargoed scoop" not in response.text
+
+
+def test_reporter_cannot_preview_another_reporters_draft(reporter_client):
+    other = draft(headline="Colleague's scoop")
+    response = reporter_client.get(preview_url(other))
+    assert response.status_code == 404
+    assert "Colleague" not in response.text
+
+
+def test_preview_shows_what_the_change_view_shows(reporter_client, own_draft, desk_editor):
+    published = make_story(headline="Out there")
+    for story in (own_draft, published):
+        assert reporter_client.get(change_url(story)).status_code == 200
+        assert reporter_client.get(preview_url(story)).status_code == 200
+    reporter_client.force_login(desk_editor)
+    colleague = draft(headline="Someone else's draft")
+    assert reporter_client.get(preview_url(colleague)).status_code == 200
+
+
+def test_the_list_rules_are_the_object_rules(reporter, desk_editor):
+    """`openable` and `editable` (queries) say what the story admin's queryset and `may_edit`
+    say of each story, so lists and forms agree."""
+    from articles.editorial.workflow import editable, may_edit, openable
+
+    author = make_author(user=reporter)
+    stories = [
+        draft(created_by=reporter),
+        make_story(status=Story.Status.DRAFT, published_at=None, authors=[author]),
+        draft(),
+        make_story(created_by=reporter),
+        make_story(),
+        make_story(status=Story.Status.IN_REVIEW, published_at=None, created_by=reporter),
+        make_story(status=Story.Status.WITHDRAWN, created_by=reporter),
+    ]
+    for user in (reporter, desk_editor):
+        assert set(Story.objects.filter(editable(user))) == {
+            s for s in stories if may_edit(user, s)
+        }
+    assert set(Story.objects.filter(openable(reporter))) == {
+        stories[0],
+        stories[1],
+        stories[3],
+        stories[4],
+        stories[5],
+        stories[6],
+    }
+    assert set(Story.objects.filter(openable(desk_editor))) == set(stories)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from ..caching import invalidation
+from ..editorial.workflow import editable, may_edit, openable
 from ..models import Quote, Source, Story
 from ..sources.suggest import merge_sources, suggest_quotes
 from .actions import BOTH_LOCATIONS
@@ -22,6 +23,10 @@ from .reports import ReportFilterForm, sourcing_report, write_csv
 
 INLINE_WIDTHS = {"described_as": 16}
 SHORT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 48})}}
+
+
+def _may_edit(request, story):
+    return story is None or may_edit(request.user, story)
 
 
 class QuoteInline(admin.TabularInline):
@@ -38,6 +43,16 @@ class QuoteInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("source")
+
+    # `story` is the story being edited: its quotes change only with the story.
+    def has_add_permission(self, request, story=None):
+        return super().has_add_permission(request, story) and _may_edit(request, story)
+
+    def has_change_permission(self, request, story=None):
+        return super().has_change_permission(request, story) and _may_edit(request, story)
+
+    def has_delete_permission(self, request, story=None):
+        return super().has_delete_permission(request, story) and _may_edit(request, story)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -57,7 +72,18 @@ class QuoteInline(admin.TabularInline):
 )
 def extract_quotes(modeladmin, request, queryset):
     """Suggest quotes from each story's text; running it again adds no duplicates."""
-    for story in queryset:
+    stories = list(queryset)
+    refused = [story for story in stories if not may_edit(request.user, story)]
+    if refused:
+        names = ", ".join(f"“{story}”" for story in refused)
+        modeladmin.message_user(
+            request,
+            f"You can only extract quotes from stories you may edit; not from {names}. "
+            "Nothing was extracted.",
+            messages.ERROR,
+        )
+        return
+    for story in stories:
         result = suggest_quotes(story)
         modeladmin.message_user(request, f"“{story}”: {result.summary()}.", messages.SUCCESS)
 
@@ -78,7 +104,11 @@ class SourceQuoteInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return (
-            super().get_queryset(request).select_related("story").order_by("-story__pk", "position")
+            super()
+            .get_queryset(request)
+            .filter(openable(request.user, "story__"))
+            .select_related("story")
+            .order_by("-story__pk", "position")
         )
 
     @admin.display(description="Story")
@@ -126,6 +156,16 @@ class SourceAdmin(admin.ModelAdmin):
             )
         )
 
+    def get_object(self, request, object_id, from_field=None):
+        source = super().get_object(request, object_id, from_field)
+        if source is not None:
+            source.viewer = request.user  # `stories` lists only the stories they may open
+        return source
+
+    def has_merge_permission(self, request):
+        """Merging deletes the duplicates: it needs delete as well as change."""
+        return self.has_change_permission(request) and self.has_delete_permission(request)
+
     def get_urls(self):
         report = self.admin_site.admin_view(self.report_view)
         return [path("report/", report, name="articles_source_report"), *super().get_urls()]
@@ -147,8 +187,12 @@ class SourceAdmin(admin.ModelAdmin):
 
     @admin.display(description="Stories quoting this source")
     def stories(self, source):
+        viewer = getattr(source, "viewer", None)
+        if viewer is None:
+            return "—"
         rows = (
-            source.quotes.values("story", "story__headline", "story__status")
+            source.quotes.filter(openable(viewer, "story__"))
+            .values("story", "story__headline", "story__status")
             .annotate(
                 total=Count("pk"), confirmed=Count("pk", filter=Q(status=Quote.Status.CONFIRMED))
             )
@@ -174,8 +218,10 @@ class SourceAdmin(admin.ModelAdmin):
             ),
         )
 
-    @admin.action(description="Merge duplicate sources into one…", permissions=["change"])
+    @admin.action(description="Merge duplicate sources into one…", permissions=["merge"])
     def merge_duplicates(self, request, queryset):
+        if not self.has_merge_permission(request):
+            raise PermissionDenied
         sources = list(queryset.order_by("name", "pk"))
         if len(sources) < 2:
             self.message_user(request, "Select at least two sources to merge.", messages.ERROR)
@@ -251,8 +297,25 @@ class SourceKindFilter(admin.SimpleListFilter):
         return queryset
 
 
+class QuoteForm(forms.ModelForm):
+    user = None  # set per request by QuoteAdmin.get_form
+
+    def clean_story(self):
+        story = self.cleaned_data["story"]
+        if not may_edit(self.user, story):
+            raise forms.ValidationError(
+                "You can only add quotes to stories you may edit (your own drafts); an editor "
+                "can add this one."
+            )
+        return story
+
+
 @admin.register(Quote)
 class QuoteAdmin(admin.ModelAdmin):
+    """Quotes across stories. Everyone sees the quotes of the stories they may open; only the
+    people who may change a story change its quotes (reporters: their own drafts)."""
+
+    form = QuoteForm
     list_display = ("short_text", "status", "attributed_to", "story_headline", "kind")
     list_filter = ("status", "kind", SourceKindFilter, "story__section")
     list_select_related = ("source", "story")
@@ -267,6 +330,36 @@ class QuoteAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ("articles/admin.css",)}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(openable(request.user, "story__"))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user
+        return form
+
+    def has_change_permission(self, request, quote=None):
+        return super().has_change_permission(request, quote) and (
+            quote is None or may_edit(request.user, quote.story)
+        )
+
+    def has_delete_permission(self, request, quote=None):
+        return super().has_delete_permission(request, quote) and (
+            quote is None or may_edit(request.user, quote.story)
+        )
+
+    def refuse_other_stories(self, request, quotes):
+        """True (with a message) if any of `quotes` is on a story the user may not change."""
+        others = quotes.count() - quotes.filter(editable(request.user, "story__")).count()
+        if others:
+            self.message_user(
+                request,
+                f"You can only change quotes on stories you may edit: {others} of the selected "
+                "quotes are on other stories. Nothing was changed.",
+                messages.ERROR,
+            )
+        return bool(others)
 
     @admin.display(description="Quote", ordering="text")
     def short_text(self, quote):
@@ -285,6 +378,8 @@ class QuoteAdmin(admin.ModelAdmin):
 
     @admin.action(description="Confirm selected quotes", permissions=["change"])
     def confirm(self, request, queryset):
+        if self.refuse_other_stories(request, queryset):
+            return
         without_source = queryset.filter(source__isnull=True).count()
         count = set_status(queryset.filter(source__isnull=False), Quote.Status.CONFIRMED)
         self.message_user(request, f"Confirmed {count} quote(s).", messages.SUCCESS)
@@ -298,11 +393,15 @@ class QuoteAdmin(admin.ModelAdmin):
 
     @admin.action(description="Reject selected quotes", permissions=["change"])
     def reject(self, request, queryset):
+        if self.refuse_other_stories(request, queryset):
+            return
         count = set_status(queryset, Quote.Status.REJECTED)
         self.message_user(request, f"Rejected {count} quote(s).", messages.SUCCESS)
 
     @admin.action(description="Mark selected quotes as suggested again", permissions=["change"])
     def back_to_suggested(self, request, queryset):
+        if self.refuse_other_stories(request, queryset):
+            return
         count = set_status(queryset, Quote.Status.SUGGESTED)
         self.message_user(request, f"{count} quote(s) are suggestions again.", messages.SUCCESS)
 

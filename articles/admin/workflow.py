@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from ..editorial.workflow import (
     display_name,
     is_own_story,
     may_edit,
+    openable,
     record_save,
     reporters,
 )
@@ -238,12 +239,7 @@ class StoryWorkflowAdmin(StoryRevisionPages, ChangeFormActionsAdmin):
     # --- Permissions ---
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if can_publish(request.user):
-            return queryset
-        own = Q(created_by=request.user) | Q(bylines__author__user=request.user)
-        mine = Story.objects.filter(own).values("pk")
-        return queryset.filter(Q(status=Story.Status.PUBLISHED) | Q(pk__in=mine))
+        return super().get_queryset(request).filter(openable(request.user))
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):

@@ -1,11 +1,24 @@
-"""Counting what readers did with an appeal: the beacon endpoint and its atomic counters."""
+"""Counting what readers did with an appeal: the beacon endpoint and its atomic counters.
 
+A page view first gets a token (`appeal_token`), then reports its events with it
+(`appeal_events`); guards.py holds the rules that keep the counts honest.
+"""
+
+import contextlib
 import json
 import time
 from collections import Counter
 
-from django.db import IntegrityError, OperationalError, connection, transaction
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.conf import settings
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    transaction,
+)
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -13,6 +26,7 @@ from django.views.decorators.http import require_POST
 from ..caching.invalidation import APPEALS_REGISTRY
 from ..caching.surfaces import cached
 from ..models import Appeal, AppealCounter
+from . import guards
 from .selection import SELECTION_TTL
 
 # A beacon is a handful of small events; anything much bigger is not ours.
@@ -43,7 +57,8 @@ def _known_appeals():
 
 
 def parse_beacon(body: bytes):
-    """Validate a beacon body; return Counter({(appeal, variant, event): n}) or raise."""
+    """Validate a beacon body; return (its token, Counter({(appeal, variant, event): n})), or
+    raise BeaconError."""
     if len(body) > MAX_BEACON_BYTES:
         raise BeaconError(f"The body is larger than {MAX_BEACON_BYTES} bytes.")
     try:
@@ -68,7 +83,7 @@ def parse_beacon(body: bytes):
         if kind not in EVENT_TYPES:
             raise BeaconError(f"Unknown event type: {kind!r}.")
         counts[appeal, variant, kind] += 1
-    return counts
+    return payload.get("token"), counts
 
 
 def _is_id(value):
@@ -117,45 +132,91 @@ def _row_order(item):
 
 
 BEACON_CONTENT_TYPES = {"text/plain", "application/json"}
-WRITE_ATTEMPTS = 5
+# SQLite answers "database is locked" to a second writer at once: a few quick tries. On
+# PostgreSQL the likely fault is a dropped connection (a restart, a failover, an idle timeout):
+# one more try, on a new connection.
+SQLITE_WRITE_ATTEMPTS = 5
+NOT_OURS = "Events are accepted from this site's own pages only."
+
+
+@csrf_exempt  # Pages are cached whole, with no CSRF token; this issues a token, nothing else.
+@require_POST
+def appeal_token(request):
+    """A token for one page view's events: the page itself is the same for every reader."""
+    if not guards.from_this_site(request):
+        return _refuse(NOT_OURS)
+    if wait := guards.seconds_to_wait(request, "tokens", settings.APPEAL_TOKENS_PER_MINUTE):
+        return _too_many(wait)
+    response = JsonResponse(
+        {"token": guards.issue_token(), "max_age": settings.APPEAL_TOKEN_MAX_AGE}
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @csrf_exempt  # Beacons cannot carry a CSRF token; this view only adds to counters.
 @require_POST
 def appeal_events(request):
-    """The beacon endpoint: 204 when counted; 400 with a short reason, counting nothing."""
+    """The beacon endpoint: 204 when counted (or already counted for this view); 400 with a
+    short reason, counting nothing; 429 past the rate limit; 503 if the database is away."""
     if request.content_type not in BEACON_CONTENT_TYPES:
         return _refuse("Send the events as text/plain or application/json.")
-    origin = request.headers.get("Origin")
-    if request.headers.get("Sec-Fetch-Site") == "cross-site" or (
-        origin and origin.partition("://")[2] != request.get_host()
-    ):
-        return _refuse("Events are accepted from this site's own pages only.")
+    if not guards.from_this_site(request):
+        return _refuse(NOT_OURS)
+    if wait := guards.seconds_to_wait(request, "beacons", settings.APPEAL_BEACONS_PER_MINUTE):
+        return _too_many(wait)
     try:
         length = int(request.headers.get("Content-Length") or 0)
     except ValueError:
         return _refuse("Bad Content-Length.")
     if length > MAX_BEACON_BYTES:
         return _refuse(f"The body is larger than {MAX_BEACON_BYTES} bytes.")
-    try:
-        counts = parse_beacon(request.body)
-    except BeaconError as error:
-        return _refuse(str(error))
-    for attempt in range(WRITE_ATTEMPTS):
+    attempts = SQLITE_WRITE_ATTEMPTS if connection.vendor == "sqlite" else 2
+    for attempt in range(attempts):
         try:
-            count_events(counts)
+            receive(request.body)
             break
+        except BeaconError as error:
+            return _refuse(str(error))
         except IntegrityError:  # the appeal or variant was deleted a moment ago
             return _refuse("Unknown appeal or variant.")
-        except OperationalError:
-            # SQLite answers "database is locked" to a second writer at once; the
-            # transaction rolled back whole, so trying again cannot count twice.
-            if attempt == WRITE_ATTEMPTS - 1:
+        except (OperationalError, InterfaceError):
+            # The transaction rolled back whole, so trying again cannot count twice.
+            if attempt == attempts - 1:
                 response = HttpResponse("Busy, events not counted.", status=503)
-                response["Retry-After"] = "1"
+                response["Retry-After"] = "2"
                 return response
-            time.sleep(0.01 * 2**attempt)
+            if connection.vendor == "sqlite":
+                time.sleep(0.01 * 2**attempt)
+            else:
+                with contextlib.suppress(DatabaseError):
+                    connection.close()  # the next query opens a new connection
     response = HttpResponse(status=204)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def receive(body):
+    """Check a beacon and count what its page view has not reported yet."""
+    token, counts = parse_beacon(body)
+    if token is None:
+        raise BeaconError("Events need the page view's token (from /appeals/token/).")
+    view = guards.view_of(token)
+    if view is None:
+        raise BeaconError("The page view's token is not valid or has expired.")
+    fresh = guards.first_reports(view, counts)
+    if not fresh:
+        return  # a replay, or events this view already reported: answered, counted once
+    try:
+        count_events(fresh)
+    except BaseException:
+        guards.forget(view, fresh)
+        raise
+
+
+def _too_many(wait):
+    response = HttpResponse("Too many events from your address; try again later.", status=429)
+    response["Retry-After"] = str(wait)
     response["Cache-Control"] = "no-store"
     return response
 

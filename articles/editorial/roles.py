@@ -29,7 +29,9 @@ ROLES = {
     ),
     # Donation appeals, their variants and counters; sections and tags only to target them.
     APPEALS: ("articles.*_appeal*", "articles.view_section", "articles.view_tag"),
-    ADMIN: ("articles.*", "auth.*_user", "auth.*_group", "auth.view_permission"),
+    # Also sees and clears sign-in lockouts (django-axes' access attempts).
+    ADMIN: ("articles.*", "auth.*_user", "auth.*_group", "auth.view_permission",
+            "axes.view_accessattempt", "axes.delete_accessattempt"),
 }  # fmt: skip
 
 

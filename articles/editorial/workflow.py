@@ -7,7 +7,7 @@ takes the fields that go with it from `publication_fields`.
 """
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from ..caching import invalidation
@@ -42,10 +42,34 @@ def display_name(user):
 
 
 def may_edit(user, story):
-    """Publishers edit any story; everyone else only their own drafts."""
+    """Publishers edit any story; everyone else only their own drafts (`editable` as a query)."""
     if can_publish(user):
         return True
     return story.status == Story.Status.DRAFT and is_own_story(user, story)
+
+
+# The same rules as queries, for lists of stories and of what hangs off them (quotes). `via` is
+# the path from the listed model to its story ("story__"); publishers get Q(), no filter at all.
+
+
+def openable(user, via=""):
+    """The stories `user` may open in the admin: publishers every one; everyone else the
+    published ones and their own (started by them, or carrying their byline)."""
+    if can_publish(user):
+        return Q()
+    return Q(**{f"{via}status": Story.Status.PUBLISHED}) | Q(**{f"{via}pk__in": _own(user)})
+
+
+def editable(user, via=""):
+    """The stories `may_edit` lets `user` change: publishers every one, others their drafts."""
+    if can_publish(user):
+        return Q()
+    return Q(**{f"{via}status": Story.Status.DRAFT, f"{via}pk__in": _own(user)})
+
+
+def _own(user):
+    # A subquery, so a story with two of the user's bylines is still one row.
+    return Story.objects.filter(Q(created_by=user) | Q(bylines__author__user=user)).values("pk")
 
 
 def record_transition(story, user, from_status, to_status, note=""):

@@ -42,34 +42,78 @@
     return Boolean(entry) && entry.at > since && Date.now() < entry.at + seconds * 1000;
   }
 
-  /* --- Beacons --- */
+  /* --- Beacons ---
+   * Every beacon carries this page view's token, which the server issues (pages are cached
+   * whole, the same for every reader, so it cannot be in the page): each event type then counts
+   * once per view. While the page is open a batch goes by fetch, and is sent again once if the
+   * server answers 503 (its database was away; a retried batch cannot count twice); when the
+   * page goes away, by sendBeacon, which cannot be retried. */
   var queue = [];
   var timer = null;
   var endpoint = null;
+  var tokenUrl = null;
+  var token = null;        // {value: "…", until: ms}
+  var asking = null;       // the token request in flight
+  var MAX_RETRIES = 1;
 
-  function flush() {
-    if (timer) { clearTimeout(timer); timer = null; }
-    while (queue.length) {
-      var body = JSON.stringify({events: queue.splice(0, MAX_BATCH)});
+  function haveToken() {
+    return token && Date.now() < token.until;
+  }
+
+  function askForToken() {
+    if (asking || !window.fetch) return;
+    asking = window.fetch(tokenUrl, {method: "POST", credentials: "omit", cache: "no-store"})
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (data && data.token) {
+          // Renewed five minutes early, so a batch never leaves with a token about to expire.
+          token = {value: data.token, until: Date.now() + Math.max(60, data.max_age - 300) * 1000};
+        }
+      })
+      .catch(function () {})
+      .then(function () {
+        asking = null;
+        if (haveToken() && queue.length) flush();
+      });
+  }
+
+  function send(events, leaving, retries) {
+    var body = JSON.stringify({token: token.value, events: events});
+    if (leaving) {
       var sent = false;
       try { sent = navigator.sendBeacon && navigator.sendBeacon(endpoint, body); } catch (error) { sent = false; }
-      if (!sent && window.fetch) {
-        window.fetch(endpoint, {method: "POST", body: body, keepalive: true, credentials: "omit",
-          headers: {"Content-Type": "text/plain"}}).catch(function () {});
-      }
+      if (sent || !window.fetch) return;
     }
+    window.fetch(endpoint, {method: "POST", body: body, keepalive: true, credentials: "omit",
+      headers: {"Content-Type": "text/plain"}}).then(function (response) {
+      if (response.status === 503 && !leaving && retries < MAX_RETRIES) {
+        var wait = (parseInt(response.headers.get("Retry-After"), 10) || 2) * 1000;
+        setTimeout(function () { send(events, false, retries + 1); }, wait);
+      }
+    }).catch(function () {});
+  }
+
+  function flush(leaving) {
+    if (timer) { clearTimeout(timer); timer = null; }
+    if (!queue.length) return;
+    if (!haveToken()) {
+      askForToken();  // the batch leaves when the token comes (too late if the page is going)
+      return;
+    }
+    while (queue.length) send(queue.splice(0, MAX_BATCH), leaving === true, 0);
   }
 
   function report(appeal, type, now) {
     if (!appeal.sampled) return;
     queue.push({appeal: appeal.id, variant: appeal.variant, type: type});
+    if (!haveToken()) askForToken();
     if (now || queue.length >= MAX_BATCH) flush();
     else if (!timer) timer = setTimeout(flush, BATCH_DELAY);
   }
 
-  window.addEventListener("pagehide", flush);
+  window.addEventListener("pagehide", function () { flush(true); });
   document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "hidden") flush();
+    if (document.visibilityState === "hidden") flush(true);
   });
 
   /* --- Deciding and showing --- */
@@ -181,6 +225,7 @@
     var elements = document.querySelectorAll("section[data-appeal][data-events]");
     if (!elements.length) return;
     endpoint = elements[0].dataset.events;
+    tokenUrl = elements[0].dataset.token;
     var state = loadState();
     if (typeof state.bucket !== "number") state.bucket = Math.floor(Math.random() * 10000);
     state.hide = state.hide || {};

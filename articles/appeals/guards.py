@@ -1,0 +1,124 @@
+"""What keeps the appeal counters honest: a token per page view, each event type counted once
+per view and appeal, this site's pages only, and a rate limit per client address.
+
+A page is the same for every reader (it is cached whole), so the token cannot be in the page:
+the script asks `/appeals/token/` for one, a POST that is never cached, and echoes it in every
+beacon of that view. Tokens are signed with SECRET_KEY and carry their time, so issuing and
+checking one needs no storage. What a view has already reported, and how much each address has
+sent this minute, lives in the shared cache; while the cache is down, in this process's memory
+(beacons are still counted; the limits then hold per process), and the shared cache is tried
+again after a moment.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache.backends.locmem import LocMemCache
+
+from newsroom.client_address import client_address
+
+from ..caching.surfaces import cache, guarded
+
+SIGNER = signing.TimestampSigner(salt="articles.appeals.view-token")
+MAX_TOKEN_LENGTH = 100
+RATE_WINDOW = 60  # seconds: the limits are per minute
+
+
+# --- Tokens ------------------------------------------------------------------------------
+
+
+def issue_token():
+    """A new page view's token: a random nonce, signed with the time it was issued."""
+    return SIGNER.sign(secrets.token_urlsafe(12))
+
+
+def view_of(token):
+    """The page view (its nonce) `token` was issued for, or None if it is not one of ours or
+    older than APPEAL_TOKEN_MAX_AGE."""
+    if not isinstance(token, str) or len(token) > MAX_TOKEN_LENGTH:
+        return None
+    try:
+        return SIGNER.unsign(token, max_age=settings.APPEAL_TOKEN_MAX_AGE)
+    except signing.BadSignature:  # SignatureExpired included
+        return None
+
+
+def first_reports(view, counts):
+    """Of `counts` ({(appeal, variant, event): n}), what this view has not reported before,
+    each once: an event type counts once per view and appeal, whatever the variant claimed.
+    Marks them reported; `forget` undoes that if they could not be counted."""
+    fresh = {}
+    for appeal, variant, event in counts:
+        if (appeal, event) not in fresh and _call(
+            "add", _mark(view, appeal, event), 1, settings.APPEAL_TOKEN_MAX_AGE + RATE_WINDOW
+        ):
+            fresh[appeal, event] = variant
+    return {(appeal, variant, event): 1 for (appeal, event), variant in fresh.items()}
+
+
+def forget(view, counts):
+    """Unmark `counts` (from first_reports) so the browser's retry is counted."""
+    _call("delete_many", [_mark(view, appeal, event) for appeal, _, event in counts])
+
+
+def _mark(view, appeal, event):
+    return f"appeal-view:{view}:{appeal}:{event}"
+
+
+# --- This site's pages only --------------------------------------------------------------
+
+
+def from_this_site(request):
+    """Browsers send Origin on every POST, sendBeacon's and fetch's included: a request without
+    ours (or with "null") did not come from one of our pages."""
+    origin = request.headers.get("Origin")
+    if not origin or request.headers.get("Sec-Fetch-Site") == "cross-site":
+        return False
+    return origin == f"{request.scheme}://{request.get_host()}" or (
+        origin in settings.CSRF_TRUSTED_ORIGINS
+    )
+
+
+# --- Rate limits -------------------------------------------------------------------------
+
+
+def seconds_to_wait(request, kind, limit):
+    """0 if this client address may send another `kind` ("tokens", "beacons") this minute;
+    otherwise how long to wait. The minute starts at the address's first request."""
+    key = f"appeal-rate:{kind}:{client_address(request) or 'unknown'}"
+    _call("add", key, 0, RATE_WINDOW)
+    try:
+        sent = _call("incr", key)
+    except ValueError:  # the window ended between add and incr: this request opens the next
+        _call("add", key, 1, RATE_WINDOW)
+        sent = 1
+    if sent == 1:
+        # Redis' incr of a key that expired a moment ago makes one that never expires: the
+        # window's first request sets its lifetime again.
+        _call("touch", key, RATE_WINDOW)
+    return RATE_WINDOW if sent > limit else 0
+
+
+# --- The shared cache, or this process's memory while it is down -------------------------
+
+_local = LocMemCache("appeal-guards", {"OPTIONS": {"MAX_ENTRIES": 100_000}})
+
+
+def reset():
+    """Forget this process's stand-in for the shared cache (for tests)."""
+    _local.clear()
+
+
+def _call(method, *args):
+    """cache.<method>(*args) on the shared cache, or on this process's memory while it fails
+    (the cache's outage rule: articles/caching/surfaces.py `guarded`)."""
+    missing = None
+    with guarded("check appeal beacons"):
+        try:
+            return getattr(cache, method)(*args)
+        except ValueError as error:  # incr of a missing key: an answer, not a fault
+            missing = error
+    if missing is not None:
+        raise missing
+    return getattr(_local, method)(*args)
