@@ -15,6 +15,8 @@ from pathlib import Path
 
 from bench.harness import PYTHON, ROOT
 
+SETTINGS = {"DJANGO_SETTINGS_MODULE": "newsroom.settings"}
+
 MIX_SIZE = 65
 
 LIST_URLS = """
@@ -52,10 +54,15 @@ while time.monotonic() < deadline:
 print(n)
 """
 
-# wrk: the paths in turn; counts X-Cache hits and all answers, printed when done.
+# wrk: the paths in turn; each thread counts X-Cache hits and answers, summed when done.
 WRK_SCRIPT = """
+local threads = {}
+function setup(thread)
+  table.insert(threads, thread)
+end
 local paths = {%(paths)s}
-local i, hits, answers = 0, 0, 0
+local i = 0
+hits, answers = 0, 0  -- globals: done() reads them from each thread with thread:get
 request = function()
   i = i %% #paths + 1
   return wrk.format(nil, paths[i])
@@ -65,7 +72,12 @@ response = function(status, headers, body)
   if headers["X-Cache"] == "hit" then hits = hits + 1 end
 end
 done = function(summary, latency, requests)
-  io.write(string.format("cache hits: %%d of %%d\\n", hits, answers))
+  local total_hits, total_answers = 0, 0
+  for _, thread in ipairs(threads) do
+    total_hits = total_hits + thread:get("hits")
+    total_answers = total_answers + thread:get("answers")
+  end
+  io.write(string.format("cache hits: %%d of %%d\\n", total_hits, total_answers))
 end
 """
 
@@ -74,7 +86,12 @@ def mix_urls(env):
     import json
 
     output = subprocess.run(
-        [PYTHON, "-c", LIST_URLS], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        [PYTHON, "-c", LIST_URLS],
+        cwd=ROOT,
+        env=env | SETTINGS,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     urls = json.loads(output)
     return (urls * 2)[:MIX_SIZE] if len(urls) < MIX_SIZE else urls[:MIX_SIZE]
@@ -103,8 +120,8 @@ def wrk_mix(base, script, seconds=4, connections=16):
 def saving_drafts(env, seconds):
     """A colleague saving a draft every second, for at most `seconds`."""
     process = subprocess.Popen(
-        [PYTHON, "-c", SAVE_DRAFTS, str(seconds)], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-        text=True,
+        [PYTHON, "-c", SAVE_DRAFTS, str(seconds)], cwd=ROOT, env=env | SETTINGS,
+        stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
         yield process
