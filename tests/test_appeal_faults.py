@@ -96,3 +96,34 @@ def test_a_connection_dropped_before_the_beacon_reads_anything_is_retried():
     terminate_backend()
     assert beacon(client, view, "seen", appeal).status_code == 204
     assert counts(appeal) == {"rendered": 0, "seen": 1, "clicked": 0}
+
+
+def test_pages_answer_after_the_database_dropped_every_connection(live_server):
+    """A restart drops every session; at its next request the server's health check
+    (CONN_HEALTH_CHECKS) finds its connection dead and opens a new one: readers never see it."""
+    import urllib.request
+
+    import psycopg
+
+    from tests.conftest import make_story
+
+    story = make_story(headline="Still answering")
+    url = live_server.url + story.get_absolute_url()
+    assert urllib.request.urlopen(url).status == 200
+    params = connection.settings_dict
+    with psycopg.connect(
+        dbname=params["NAME"],
+        user=params["USER"],
+        password=params["PASSWORD"],
+        host=params["HOST"],
+        port=params["PORT"] or None,
+        autocommit=True,
+    ) as admin:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )  # fmt: skip
+    connection.close()  # this test's own session went too
+    for _ in range(3):
+        response = urllib.request.urlopen(url)
+        assert response.status == 200 and "Still answering" in response.read().decode()
