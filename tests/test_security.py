@@ -33,11 +33,17 @@ def test_check_deploy_reports_nothing_with_production_settings():
 
 
 @pytest.mark.django_db
-def test_public_pages_send_strict_security_headers(client):
+@pytest.mark.parametrize("page_cache", [0, 60], ids=["rendered", "from the page cache"])
+def test_public_pages_send_strict_security_headers(client, settings, page_cache):
+    settings.PAGE_CACHE_SECONDS = page_cache
     story = make_story()
     for url in ("/", story.get_absolute_url(), "/feed/", "/admin/login/"):
+        client.get(url, secure=True)  # with the page cache on, the next one is a hit
         response = client.get(url, secure=True)
         assert response.status_code == 200, url
+        assert response["Content-Length"] == str(len(response.content)), url
+        if page_cache and not url.startswith("/admin/"):
+            assert response["X-Cache"] == "hit", url
         csp = response["Content-Security-Policy"]
         assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
         assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
