@@ -46,3 +46,30 @@ def html_to_text(value: str) -> str:
     """Plain text of a body, one paragraph per line (used for quote extraction and search)."""
     text = html.unescape(_TAG.sub("", _BLOCK_END.sub("\n", value or "")))
     return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+_LINK = re.compile(r"<a\b([^>]*)>(.*?)(?:</a>|$)", re.I | re.S)
+_HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
+
+
+def links_by_paragraph(value: str) -> list[list[tuple[str, str]]]:
+    """The links of each paragraph of `html_to_text(value)`, as [(words, href), …] per line.
+
+    The body is cut where html_to_text cuts it, so the lists line up with its lines (revision
+    diffs use this to show a changed link address against its paragraph).
+    """
+    paragraphs = []
+    for chunk in _BLOCK_END.split(value or ""):
+        text = html_to_text(chunk)
+        if not text:
+            continue
+        lines = text.split("\n")
+        found = [[] for _ in lines]
+        for attributes, inner in _LINK.findall(chunk):
+            href = _HREF.search(attributes)
+            href = html.unescape(next(filter(None, href.groups()), "")) if href else ""
+            words = " ".join(html_to_text(inner).split())
+            at = next((n for n, line in enumerate(lines) if words and words in line), 0)
+            found[at].append((words, href))
+        paragraphs += found
+    return paragraphs
