@@ -10,7 +10,7 @@ import re
 import nh3
 
 ALLOWED_TAGS = {
-    "p", "br", "strong", "b", "em", "i", "u", "s", "a", "h2", "h3", "h4",
+    "p", "br", "strong", "b", "em", "i", "s", "a", "h2", "h3", "h4",
     "blockquote", "ul", "ol", "li", "figure", "figcaption", "sub", "sup", "hr",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
@@ -23,6 +23,8 @@ _cleaner = nh3.Cleaner(
     link_rel="noopener noreferrer",
     strip_comments=True,
 )
+# Underline is not offered (readers take it for a link): underlined words become emphasis.
+_UNDERLINE = re.compile(r"<(/?)u\b[^>]*>", re.IGNORECASE)
 _EMPTY_PARAGRAPH = re.compile(r"^\s*(<p>\s*(<br>)?\s*</p>\s*)*$")
 _BLOCK_END = re.compile(r"</(?:p|h[2-4]|li|blockquote|figcaption)>|<br\s*/?>|<hr\s*/?>")
 _TAG = re.compile(r"<[^>]+>")
@@ -30,7 +32,7 @@ _TAG = re.compile(r"<[^>]+>")
 
 def sanitize_html(value: str) -> str:
     """Return `value` with everything but the allowed tags, attributes and URLs removed."""
-    cleaned = _cleaner.clean(value or "").strip()
+    cleaned = _cleaner.clean(_UNDERLINE.sub(r"<\1em>", value or "")).strip()
     # The editor always leaves one empty paragraph behind; an empty body is "".
     return "" if _EMPTY_PARAGRAPH.match(cleaned) else cleaned
 

@@ -1,6 +1,6 @@
 """Editors at the desk, on stories that already exist, clicking and typing as they do
-(issue 19, items 10 and 11): find a story by a word in its body, pick a tag by its first
-letters.
+(issue 19, items 10 and 11): find a story by a word in its body, type after a link, pick a
+tag by its first letters.
 
 Screenshots (test-artifacts/): journey-story-search.
 """
@@ -48,6 +48,24 @@ def test_editor_finds_a_story_by_a_word_that_is_only_in_its_body(log_in, live_se
     assert rows.count() == 1
     assert "Coal mine closes after a century" in rows.first.inner_text()
     screenshot(page, "journey-story-search")
+
+
+def test_a_full_stop_typed_after_a_link_does_not_join_the_link(log_in, live_server, desk):
+    story = make_story(
+        headline="Charity publishes its accounts",
+        body='<p>Read <a href="https://www.example.org/report">the report</a></p>',
+        authors=[desk],
+    )
+    page = log_in("eddie")
+    open_story(page, live_server, story)
+    page.locator(".prose-editor [contenteditable=true] p").first.click()
+    page.keyboard.press("End")
+    page.keyboard.type(". It is 40 pages long.")
+    assert page.locator(".prose-editor [contenteditable=true] a").inner_text() == "the report"
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+    story.refresh_from_db()
+    assert story.body.endswith("the report</a>. It is 40 pages long.</p>"), story.body
 
 
 def test_rus_and_enter_picks_russia_not_belarus(log_in, live_server, desk):

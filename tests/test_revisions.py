@@ -357,6 +357,23 @@ def test_presence_heartbeat_lists_the_others(client, story):
     assert anna.get(url).status_code == 405
 
 
+def test_someone_who_left_stops_being_listed_within_a_minute_of_their_last_heartbeat(
+    story, monkeypatch
+):
+    from articles.admin import presence
+
+    anna, boris = make_staff("anna", EDITOR), make_staff("boris", EDITOR)
+    now = [1_000_000.0]
+    monkeypatch.setattr(presence.time, "time", lambda: now[0])
+    presence.touch(story.pk, anna)  # Anna's last heartbeat: she closes the tab after it
+    now[0] += presence.HEARTBEAT_SECONDS * 2  # two heartbeats late: still counted
+    assert [o["name"] for o in presence.touch(story.pk, boris)] == ["Anna"]
+    now[0] += presence.HEARTBEAT_SECONDS + 1  # past the expiry
+    assert presence.touch(story.pk, boris) == []
+    # Boris's page asks every heartbeat, so the notice goes within a minute of her last one.
+    assert presence.PRESENCE_SECONDS + presence.HEARTBEAT_SECONDS <= 60
+
+
 def test_revision_is_kept_by_value_after_an_author_is_renamed(anna, story):
     save(anna, story, headline="Renamed later")
     story.authors.update(name="Anna P. Petrova")

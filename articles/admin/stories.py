@@ -86,6 +86,14 @@ class BylineInline(admin.TabularInline):
     autocomplete_fields = ("author",)
     fields = ("author", "role", "position")
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "author":
+            # Add a guest contributor or fix a name from here; deleting or viewing an author
+            # is for the authors' own page, and the row stays narrow enough for a phone.
+            field.widget.can_delete_related = field.widget.can_view_related = False
+        return field
+
 
 class StoryAdminForm(StoryWorkflowForm):
     class Meta:

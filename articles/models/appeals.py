@@ -20,11 +20,12 @@ from django_prose_editor.fields import ProseEditorField
 from ..html import html_to_text, sanitize_html
 from .stories import Section, Tag
 
-# The appeal body is short prose: emphasis and links, no headings or lists.
+# The appeal body is short prose: emphasis and links, no headings or lists. Links do not grow
+# as one types after them (see BODY_EDITOR_EXTENSIONS).
 APPEAL_EDITOR_EXTENSIONS = {
     "Bold": True,
     "Italic": True,
-    "Link": {"protocols": ["https", "mailto"]},
+    "Link": {"protocols": ["https", "mailto"], "autolink": False},
     "HardBreak": True,
     "History": True,
 }
