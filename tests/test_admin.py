@@ -220,3 +220,10 @@ def test_autocomplete_without_a_term_lists_everything_in_order_without_a_warning
     make_tag(name="Russia")
     make_tag(name="Belarus")
     assert autocomplete(editor_client, "story", "tags", "") == ["Belarus", "Russia"]
+
+
+def test_a_nul_typed_into_a_picker_is_dropped_not_a_server_error(editor_client):
+    make_tag(name="Russia")
+    assert autocomplete(editor_client, "story", "tags", "Rus\x00") == ["Russia"]
+    make_story(headline="Border talks resume")
+    assert autocomplete(editor_client, "quote", "story", "Border\x00") == ["Border talks resume"]

@@ -38,6 +38,8 @@ class StoryCountAdmin(admin.ModelAdmin):
         )
 
     def get_search_results(self, request, queryset, search_term):
+        # The autocomplete view passes its term on unchecked; PostgreSQL refuses a NUL.
+        search_term = search_term.replace("\x00", "")
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         term = search_term.strip()
         if term:
@@ -171,6 +173,7 @@ class StoryAdmin(StoryWorkflowAdmin):
     def get_search_results(self, request, queryset, search_term):
         """The fields above (slug and bylines too), or the public search's match on headline,
         standfirst and body: full text on PostgreSQL, folded words elsewhere."""
+        search_term = search_term.replace("\x00", "")  # PostgreSQL refuses a NUL
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if not search.words(search_term) or len(search_term) > search.MAX_QUERY_LENGTH:
             return results, may_have_duplicates
