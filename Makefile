@@ -40,6 +40,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'; \
 	touch $@
 
+# load_demo loads only into an empty database: a second `make run` keeps what was edited.
 run: install
 	DEBUG=1 $(PY) manage.py migrate --no-input
 	DEBUG=1 $(PY) manage.py load_demo

@@ -10,7 +10,7 @@ import re
 import nh3
 
 ALLOWED_TAGS = {
-    "p", "br", "strong", "b", "em", "i", "u", "s", "a", "h2", "h3", "h4",
+    "p", "br", "strong", "b", "em", "i", "s", "a", "h2", "h3", "h4",
     "blockquote", "ul", "ol", "li", "figure", "figcaption", "sub", "sup", "hr",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
@@ -23,6 +23,8 @@ _cleaner = nh3.Cleaner(
     link_rel="noopener noreferrer",
     strip_comments=True,
 )
+# Underline is not offered (readers take it for a link): underlined words become emphasis.
+_UNDERLINE = re.compile(r"<(/?)u\b[^>]*>", re.IGNORECASE)
 _EMPTY_PARAGRAPH = re.compile(r"^\s*(<p>\s*(<br>)?\s*</p>\s*)*$")
 _BLOCK_END = re.compile(r"</(?:p|h[2-4]|li|blockquote|figcaption)>|<br\s*/?>|<hr\s*/?>")
 _TAG = re.compile(r"<[^>]+>")
@@ -30,7 +32,7 @@ _TAG = re.compile(r"<[^>]+>")
 
 def sanitize_html(value: str) -> str:
     """Return `value` with everything but the allowed tags, attributes and URLs removed."""
-    cleaned = _cleaner.clean(value or "").strip()
+    cleaned = _cleaner.clean(_UNDERLINE.sub(r"<\1em>", value or "")).strip()
     # The editor always leaves one empty paragraph behind; an empty body is "".
     return "" if _EMPTY_PARAGRAPH.match(cleaned) else cleaned
 
@@ -46,3 +48,30 @@ def html_to_text(value: str) -> str:
     """Plain text of a body, one paragraph per line (used for quote extraction and search)."""
     text = html.unescape(_TAG.sub("", _BLOCK_END.sub("\n", value or "")))
     return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+_LINK = re.compile(r"<a\b([^>]*)>(.*?)(?:</a>|$)", re.I | re.S)
+_HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
+
+
+def links_by_paragraph(value: str) -> list[list[tuple[str, str]]]:
+    """The links of each paragraph of `html_to_text(value)`, as [(words, href), …] per line.
+
+    The body is cut where html_to_text cuts it, so the lists line up with its lines (revision
+    diffs use this to show a changed link address against its paragraph).
+    """
+    paragraphs = []
+    for chunk in _BLOCK_END.split(value or ""):
+        text = html_to_text(chunk)
+        if not text:
+            continue
+        lines = text.split("\n")
+        found = [[] for _ in lines]
+        for attributes, inner in _LINK.findall(chunk):
+            href = _HREF.search(attributes)
+            href = html.unescape(next(filter(None, href.groups()), "")) if href else ""
+            words = " ".join(html_to_text(inner).split())
+            at = next((n for n, line in enumerate(lines) if words and words in line), 0)
+            found[at].append((words, href))
+        paragraphs += found
+    return paragraphs

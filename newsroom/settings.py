@@ -270,9 +270,15 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# Everything goes to the root logger's one console handler, once. Django's own "django" logger
+# has a console handler too (shown with DEBUG on) and passes records on to the root as well,
+# which printed every warning twice under `make run`: here it keeps no handler of its own.
+# runserver's request lines ("django.server") keep Django's formatting and stop there.
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django": {"handlers": [], "level": "INFO" if DEBUG else LOG_LEVEL}},
 }

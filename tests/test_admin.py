@@ -161,3 +161,69 @@ def test_section_tag_and_author_lists_count_their_stories(editor_client):
         html = editor_client.get(reverse(f"admin:articles_{model}_changelist")).text
         row = html[html.index(name) :]
         assert '<td class="field-story_count">3</td>' in row[: row.index("</tr>")], model
+
+
+# --- Search and pickers ---
+
+
+def test_story_search_finds_a_word_only_in_the_body(editor_client):
+    make_story(
+        headline="Coal mine closes", standfirst="After a century.", body="<p>On Svalbard.</p>"
+    )
+    make_story(headline="Ferry timetable cut", body="<p>Nothing about islands.</p>")
+    html = editor_client.get(reverse("admin:articles_story_changelist"), {"q": "svalbard"}).text
+    assert "Coal mine closes" in html and "Ferry timetable cut" not in html
+    assert "1 result" in html
+
+
+def test_story_search_still_covers_slugs_and_bylines_and_folds_accents(editor_client, objects):
+    make_story(headline="Northern lights", slug="aurora-2026", body="<p>Seen over Tromsø.</p>")
+    url = reverse("admin:articles_story_changelist")
+    assert "Northern lights" in editor_client.get(url, {"q": "aurora-2026"}).text
+    assert "Northern lights" in editor_client.get(url, {"q": "tromso"}).text
+    assert objects["story"].headline in editor_client.get(url, {"q": "Petrova"}).text
+
+
+def autocomplete(client, model_name, field_name, term):
+    import warnings
+
+    from django.core.paginator import UnorderedObjectListWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        response = client.get(
+            reverse("admin:autocomplete"),
+            {"term": term, "app_label": "articles", "model_name": model_name,
+             "field_name": field_name},
+        )  # fmt: skip
+    assert not [w for w in caught if issubclass(w.category, UnorderedObjectListWarning)]
+    return [result["text"] for result in response.json()["results"]]
+
+
+def test_autocomplete_offers_names_that_start_with_the_letters_first(editor_client):
+    for name in ("Belarus", "Russia", "Prussia history", "Anti-Russian sanctions"):
+        make_tag(name=name)
+    make_section(name="Belarus desk", slug="belarus-desk")
+    make_section(name="Russia", slug="russia-section")
+    make_author(name="Boris Rusakov")
+    make_author(name="Rustam Aliev")
+    assert autocomplete(editor_client, "story", "tags", "Rus") == [
+        "Russia", "Anti-Russian sanctions", "Belarus", "Prussia history",
+    ]  # fmt: skip
+    assert autocomplete(editor_client, "story", "section", "rus") == ["Russia", "Belarus desk"]
+    assert autocomplete(editor_client, "byline", "author", "Rus") == [
+        "Rustam Aliev", "Boris Rusakov",
+    ]  # fmt: skip
+
+
+def test_autocomplete_without_a_term_lists_everything_in_order_without_a_warning(editor_client):
+    make_tag(name="Russia")
+    make_tag(name="Belarus")
+    assert autocomplete(editor_client, "story", "tags", "") == ["Belarus", "Russia"]
+
+
+def test_a_nul_typed_into_a_picker_is_dropped_not_a_server_error(editor_client):
+    make_tag(name="Russia")
+    assert autocomplete(editor_client, "story", "tags", "Rus\x00") == ["Russia"]
+    make_story(headline="Border talks resume")
+    assert autocomplete(editor_client, "quote", "story", "Border\x00") == ["Border talks resume"]

@@ -78,13 +78,28 @@ def test_the_demo_loader_puts_the_seed_appeal_live_at_the_end_of_the_seed_story(
     assert appeal.donation_url.startswith("https://")
 
     page = client.get(stories[0].get_absolute_url()).text
-    for paragraph in seed_story().appeal.paragraphs:
-        assert f"<p>{paragraph}</p>" in page
+    for paragraph in seed_story().appeal.paragraphs:  # the seed's words, for this site
+        assert f"<p>{paragraph.replace('The Moscow Times', 'The Newsroom')}</p>" in page
     assert f'aria-labelledby="appeal-{appeal.pk}-heading"' in page
     assert page.index('class="appeal appeal--end"') > page.index('class="story__body"')
 
 
 # --- Selection ---
+
+
+def test_the_demo_appeal_speaks_for_this_site_not_the_seeds_publication(client, settings):
+    settings.SITE_NAME = "The Harbour Gazette"
+    story = load_demo()[0]
+    appeal = Appeal.objects.get()
+    assert appeal.heading == "A Message from The Harbour Gazette"
+    assert "Moscow Times" not in appeal.body and "The Harbour Gazette" in appeal.body
+    assert "Moscow Times" not in client.get(story.get_absolute_url()).text
+
+
+def test_an_appeal_left_without_a_heading_gets_one_for_this_site(settings):
+    settings.SITE_NAME = "The Harbour Gazette"
+    appeal = make_appeal(heading="")
+    assert appeal.heading == "A Message from The Harbour Gazette"
 
 
 def test_selection_takes_live_appeals_in_their_window_by_priority_one_per_placement():
@@ -191,6 +206,39 @@ def test_an_inline_appeal_goes_after_paragraph_n():
     body = "<p>One</p><blockquote><p>Quoted</p></blockquote><p>Two</p><p>Three</p>"
     assert body[: insertion_point(body, 2)].endswith("<p>Two</p>")
     assert insertion_point(body, 9) == len(body)
+
+
+@pytest.mark.parametrize(
+    ("body", "goes_after"),
+    [
+        # A lead-in ending in ":" keeps the list, quote or embed it introduces.
+        ("<p>One</p><p>He listed three reasons:</p><ul><li>A</li><li>B</li></ul><p>Four</p>",
+         "</ul>"),
+        ("<p>One</p><p>The statement read: </p><blockquote><p>We deny it.</p></blockquote><p>X</p>",
+         "</blockquote>"),
+        ("<p>One</p><p>Watch <em>the video</em>:</p><figure><figcaption>Clip</figcaption></figure>",
+         "</figure>"),
+        ("<p>One</p><p>Steps:</p><ol><li>Go</li></ol><p>Then:</p><ul><li>Stop</li></ul>", "</ol>"),
+        # Paragraphs inside lists and quotes are not counted: never inside them.
+        ("<p>One</p><ul><li><p>Item</p></li><li><p>Item</p></li></ul><p>Two</p><p>Three</p>",
+         "<p>Two</p>"),
+        # A colon mid-sentence, or a lead-in that ends the body, changes nothing.
+        ("<p>One</p><p>At 10:30 it began.</p><ul><li>A</li></ul>", "<p>At 10:30 it began.</p>"),
+        ("<p>One</p><p>In short:</p>", "<p>In short:</p>"),
+    ],
+)  # fmt: skip
+def test_an_inline_appeal_never_separates_a_lead_in_from_what_it_introduces(body, goes_after):
+    at = insertion_point(body, 2)
+    assert body[:at].endswith(goes_after)
+    for tag in ("ul", "ol", "blockquote", "figure"):  # never inside one
+        assert body[:at].count(f"<{tag}>") == body[:at].count(f"</{tag}>")
+
+
+def test_an_inline_appeal_after_a_lead_in_shows_after_its_list_on_the_page(client):
+    make_appeal(placement=Appeal.Placement.INLINE, inline_after=1, heading="Inline ask")
+    story = make_story(body="<p>The report found:</p><ul><li>Fewer ferries</li></ul><p>More.</p>")
+    page = client.get(story.get_absolute_url()).text
+    assert page.index("Fewer ferries") < page.index("Inline ask") < page.index("More.")
 
 
 def test_an_inline_appeal_shows_inside_the_story_body(client):
@@ -424,6 +472,84 @@ def test_the_admin_refuses_a_section_both_included_and_excluded(editor_client):
     response = editor_client.post(reverse("admin:articles_appeal_add"), data)
     assert "Both included and excluded: Business." in response.text
     assert not Appeal.objects.exists()
+
+
+def test_durations_are_typed_and_shown_in_words(editor_client):
+    data = form_data(
+        snooze_duration="6 hours", support_duration="4 weeks", dismiss_duration="1 day"
+    )
+    editor_client.post(reverse("admin:articles_appeal_add"), data)
+    appeal = Appeal.objects.get()
+    assert (appeal.snooze_duration, appeal.support_duration, appeal.dismiss_duration) == (
+        timedelta(hours=6), timedelta(weeks=4), timedelta(days=1)
+    )  # fmt: skip
+    page = editor_client.get(reverse("admin:articles_appeal_change", args=[appeal.pk])).text
+    assert 'name="snooze_duration" value="6 hours"' in page
+    assert 'name="support_duration" value="4 weeks"' in page
+    assert 'name="dismiss_duration" value="1 day"' in page
+
+
+def test_a_nonsense_duration_is_refused_with_an_example_and_nothing_typed_is_lost(editor_client):
+    data = form_data(snooze_duration="until next payday", heading="A heading I typed")
+    response = editor_client.post(reverse("admin:articles_appeal_add"), data)
+    assert response.status_code == 200
+    assert "Write a duration such as “6 hours”, “1 day” or “4 weeks”." in response.text
+    assert (
+        'value="until next payday"' in response.text
+        and 'value="A heading I typed"' in response.text
+    )
+    assert not Appeal.objects.exists()
+
+
+def test_a_new_appeal_starts_with_a_heading_for_this_site(editor_client, settings):
+    settings.SITE_NAME = "The Harbour Gazette"
+    page = editor_client.get(reverse("admin:articles_appeal_add")).text
+    assert 'value="A Message from The Harbour Gazette"' in page
+    assert "Moscow Times" not in page
+
+
+def test_a_variant_body_gets_the_same_rich_editor_as_the_main_copy(editor_client):
+    appeal = make_appeal(variants=["B: urgent"])
+    page = editor_client.get(reverse("admin:articles_appeal_change", args=[appeal.pk])).text
+    for name in ("body", "variants-0-body", "variants-__prefix__-body"):
+        textarea = page.split(f'name="{name}"', 1)[1].split(">", 1)[0]
+        assert "data-django-prose-editor-configurable" in textarea, name
+        assert "&quot;Bold&quot;" in textarea and "&quot;Underline&quot;" not in textarea
+
+
+def test_a_variant_body_is_sanitised_like_the_main_copy(editor_client):
+    variant = {
+        "variants-TOTAL_FORMS": "1",
+        "variants-0-name": "B: rich",
+        "variants-0-weight": "1",
+        "variants-0-body": '<p>Give <b>now</b><script>x()</script><a href="javascript:x">.</a></p>',
+    }
+    editor_client.post(reverse("admin:articles_appeal_add"), form_data(**variant))
+    body = Appeal.objects.get().variants.get().body
+    assert body == '<p>Give <b>now</b><a rel="noopener noreferrer">.</a></p>'
+
+
+def test_the_preview_shows_the_main_copy_and_every_variant(editor_client):
+    appeal = make_appeal(heading="Main heading", variants=["B: urgent", "C: short"])
+    appeal.variants.filter(name="C: short").update(body="<p>Only the short body.</p>")
+    page = editor_client.get(reverse("admin:articles_appeal_change", args=[appeal.pk])).text
+    assert page.count('<iframe class="appeal-preview"') == 3
+    assert "Main copy · 33% of readers" in page and "Variant “B: urgent” · 33% of readers" in page
+    previews = page.split('class="appeal-preview-copy"')[1:]
+    assert "Main heading" in previews[0] and "Heading B: urgent" in previews[1]
+    # A variant's blank fields fall back to the main copy, as for readers.
+    assert "Please support independent journalism." in previews[1]
+    assert "Only the short body." in previews[2] and 'data-prefix="variants-1"' in previews[2]
+
+
+def test_the_priority_help_says_the_rule_selection_follows():
+    help_text = Appeal._meta.get_field("priority").help_text
+    assert "one appeal per placement" in help_text and "highest priority shows" in help_text
+    high = make_appeal(name="High", priority=5)
+    make_appeal(name="Low", priority=1)
+    inline = make_appeal(name="Inline", placement=Appeal.Placement.INLINE, inline_after=1)
+    chosen = select_for_page(None, [])
+    assert (chosen.end, chosen.inline, chosen.banner) == (high, inline, None)
 
 
 def test_the_admin_checks_variant_copy_too(editor_client):

@@ -69,7 +69,7 @@ def test_the_appeal_shows_at_the_end_of_the_seed_story_and_reports_what_the_read
     stories, appeal = demo
     page.goto(live_server.url + stories[0].get_absolute_url())
     assert shows(page)
-    region = page.get_by_role("region", name="A Message from The Moscow Times")
+    region = page.get_by_role("region", name="A Message from The Newsroom")
     assert "Dear readers," in region.inner_text()
     assert region.get_by_role("button", name="Remind me later").is_visible()
     assert region.get_by_role("button", name="I already support you").is_visible()
@@ -186,7 +186,7 @@ def test_re_ask_everyone_brings_back_readers_who_closed_the_appeal(live_server, 
 def test_a_reader_keeps_the_same_variant_and_its_events_are_counted_for_it(live_server, page, demo):
     stories, appeal = demo
     variant = AppealVariant.objects.create(
-        appeal=appeal, name="B: shorter", heading="A short word from The Moscow Times", weight=1
+        appeal=appeal, name="B: shorter", heading="A short word from The Newsroom", weight=1
     )
     url = live_server.url + stories[0].get_absolute_url()
     page.goto(url)
@@ -211,7 +211,7 @@ def test_without_javascript_the_appeal_and_its_donation_link_still_work(live_ser
     page = context.new_page()
     page.route("https://donate.example.org/**", lambda route: route.fulfill(body="Donate"))
     page.goto(live_server.url + stories[0].get_absolute_url())
-    region = page.get_by_role("region", name="A Message from The Moscow Times")
+    region = page.get_by_role("region", name="A Message from The Newsroom")
     assert region.is_visible()
     assert not region.get_by_role("button").count()  # they need the script; never dead buttons
     region.get_by_role("link", name="Support us monthly").click()
@@ -332,7 +332,7 @@ def test_screenshot_of_the_appeal_admin_page_with_its_chart(
     screenshot(page, "admin-appeal-list")
     page.goto(f"{live_server.url}/admin/articles/appeal/{appeal.pk}/change/")
     frame = page.frame_locator("iframe.appeal-preview")
-    assert frame.get_by_role("heading", name="A Message from The Moscow Times").is_visible()
+    assert frame.get_by_role("heading", name="A Message from The Newsroom").is_visible()
     page.fill("#id_heading", "A new heading, typed just now")
     assert frame.get_by_role("heading", name="A new heading, typed just now").is_visible()
     body = page.locator(".prose-editor [contenteditable=true]")
@@ -350,7 +350,7 @@ def test_screenshot_of_the_appeal_admin_page_with_its_chart(
     assert "will see it again" in page.locator(".messagelist").inner_text()
     appeal.refresh_from_db()
     assert appeal.reask_at is not None
-    assert appeal.heading == "A Message from The Moscow Times"  # the action saved nothing else
+    assert appeal.heading == "A Message from The Newsroom"  # the action saved nothing else
 
 
 def _artifact(name):

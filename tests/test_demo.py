@@ -1,11 +1,14 @@
 """The demo loader: the seed story as it reads, and idempotence."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 
 from articles.demo import load_demo, seed_story
 from articles.importing import StoryFormatError, parse_story_text
-from articles.models import Author, Byline, Section, Story, Tag
+from articles.models import Appeal, Author, Byline, Section, Story, Tag
+from tests.conftest import make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -14,13 +17,48 @@ def counts():
     return [m.objects.count() for m in (Story, Section, Tag, Author, Byline)]
 
 
+def load_demo_command(*args):
+    out = io.StringIO()
+    call_command("load_demo", *args, stdout=out)
+    return out.getvalue()
+
+
 def test_demo_loader_is_idempotent():
     call_command("load_demo")
     first = counts()
     bodies = dict(Story.objects.values_list("slug", "body"))
-    call_command("load_demo")
+    call_command("load_demo", "--overwrite")
     assert counts() == first
     assert dict(Story.objects.values_list("slug", "body")) == bodies
+
+
+def test_running_make_run_again_keeps_edits_to_the_demo_and_says_what_overwrite_would_undo():
+    assert "Demo content ready" in load_demo_command()
+    seed = Story.objects.get(slug__startswith="putin-hails")
+    Story.objects.filter(pk=seed.pk).update(headline="Edited headline", body="<p>Edited.</p>")
+    Appeal.objects.update(heading="Our own heading")
+    Section.objects.filter(slug="news").update(description="Our news desk.")
+
+    said = load_demo_command()  # what `make run` does every time
+    assert "already has content, so the demo was not loaded" in said
+    assert "story “Edited headline”: headline, body" in said
+    assert "appeal “Monthly support (seed story appeal)”: heading" in said
+    assert "section “News”: description" in said
+    seed.refresh_from_db()
+    assert seed.headline == "Edited headline"  # nothing was overwritten
+
+    load_demo_command("--overwrite")
+    seed.refresh_from_db()
+    assert seed.headline.startswith("Putin Hails")
+    again = load_demo_command()
+    assert "undo these edits" not in again and "would only add what is missing" in again
+
+
+def test_a_database_with_other_content_gets_no_demo():
+    make_story(headline="Our first real story")
+    said = load_demo_command()
+    assert "not loaded" in said and "would only add what is missing" in said
+    assert list(Story.objects.values_list("headline", flat=True)) == ["Our first real story"]
 
 
 def test_seed_story_is_published_as_it_reads(client):

@@ -160,6 +160,43 @@ def test_search_text_is_escaped_everywhere(client, world):
     assert "&lt;script&gt;alert(1)&lt;/script&gt; pipeline" in html
 
 
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("tromso", ["Northern lights over Tromsø"]),
+        ("Tromsø", ["Northern lights over Tromsø"]),
+        ("TROMSO", ["Northern lights over Tromsø"]),
+        ("munchen", ["Northern lights over Tromsø"]),  # in the body only
+        ("Malmo", ["Ferry to Malmö returns"]),
+        ("lodz", ["Ferry to Malmö returns"]),  # "Łódź" in the standfirst: ł does not decompose
+    ],
+)
+def test_search_folds_accents_on_every_database(client, world, q, expected):
+    make_story(
+        headline="Northern lights over Tromsø",
+        standfirst="A clear night in the Arctic.",
+        body="<p>Visitors flew in from München and Oslo.</p>",
+        section=world["news"],
+    )
+    make_story(
+        headline="Ferry to Malmö returns",
+        standfirst="Passengers from Łódź were the first aboard.",
+        section=world["news"],
+    )
+    assert headlines(client.get("/stories/", {"q": q})) == expected
+
+
+def test_a_folded_search_highlights_the_accented_word(client, world):
+    make_story(
+        headline="Northern lights over Tromsø",
+        body="<p>The sky over Tromsø turned green at midnight.</p>",
+        section=world["news"],
+    )
+    html = client.get("/stories/", {"q": "tromso"}).text
+    assert re.search(r"over <mark>Tromsø</mark>", html)
+    assert re.search(r'class="result__snippet">[^<]*<mark>Tromsø</mark>', html)
+
+
 @on_postgresql
 def test_search_is_stemmed_on_postgresql(client, world):
     # "stalling" and "stall" share the stem "stall".

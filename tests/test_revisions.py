@@ -2,12 +2,28 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from articles.editorial.revisions import diff_paragraphs, diff_words, render_diff
+from articles.editorial.revisions import (
+    compare,
+    current_state,
+    diff_paragraphs,
+    diff_words,
+    render_diff,
+    snapshot,
+)
 from articles.editorial.roles import EDITOR
-from articles.models import Revision, Story
+from articles.editorial.workflow import restore, restore_preview
+from articles.models import Revision, Story, Tag
 from tests.admin_forms import admin_form_data
-from tests.conftest import make_author, make_staff, make_story, make_tag
+from tests.conftest import (
+    make_author,
+    make_section,
+    make_staff,
+    make_story,
+    make_tag,
+    with_lead_image,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -128,6 +144,139 @@ def test_restore_keeps_the_publication_state(anna):
     assert draft_then_live.headline == "Old words" and draft_then_live.is_public
 
 
+# --- Links: what the words cannot show ---
+
+
+def revision_with(body, **fields):
+    """A revision-like object for compare(): only the words matter here."""
+    return Revision(headline="H", standfirst="", body=body, **fields)
+
+
+def test_a_changed_link_address_is_shown_with_its_paragraph_and_both_addresses():
+    old = '<p>The charity met.</p><p>Read <a href="https://example.org/r">the report</a>.</p>'
+    new = old.replace("https://example.org/r", "https://examp1e.net/r")
+    comparison = compare(revision_with(old), revision_with(new))
+    assert not comparison.formatting_only and not comparison.body_changed
+    (link,) = comparison.links
+    assert (link.paragraph, link.text) == (2, "the report")
+    assert (link.old, link.new) == ("https://example.org/r", "https://examp1e.net/r")
+    assert 'diff-p--link"><span class="diff-link-flag">Link changed</span> Read' in (
+        comparison.body
+    )
+
+
+def test_links_put_on_taken_off_or_in_a_new_paragraph_are_listed_too():
+    old = '<p>One <a href="https://a.example/">a</a> two.</p><p>Three.</p>'
+    new = '<p>One a two.</p><p>Three.</p><p>See <a href="https://b.example/">b</a>.</p>'
+    links = compare(revision_with(old), revision_with(new)).links
+    assert [(c.paragraph, c.text, c.old, c.new) for c in links] == [
+        (1, "a", "https://a.example/", ""),
+        (3, "b", "", "https://b.example/"),
+    ]
+    gone = compare(revision_with(new), revision_with("<p>One a two.</p><p>Three.</p>")).links
+    assert [(c.paragraph, c.removed, c.old) for c in gone] == [(3, True, "https://b.example/")]
+
+
+def test_only_formatting_is_still_called_formatting():
+    comparison = compare(
+        revision_with("<p>Read the report.</p>"), revision_with("<p>Read <em>the</em> report.</p>")
+    )
+    assert comparison.formatting_only and comparison.links == []
+
+
+def test_the_compare_page_lists_the_link_with_old_and_new_href(anna, story):
+    save(
+        anna, story, body='<p>The cabinet met.</p><p>See <a href="https://gov.example/">it</a>.</p>'
+    )
+    save(
+        anna, story, body='<p>The cabinet met.</p><p>See <a href="https://g0v.example/">it</a>.</p>'
+    )
+    html = anna.get(
+        reverse("admin:articles_story_compare", args=[story.pk]), {"from": 2, "to": 3}
+    ).text
+    assert "Paragraph 2" in html
+    assert "<del>https://gov.example/</del>" in html and "<ins>https://g0v.example/</ins>" in html
+    assert "only formatting" not in html
+
+
+# --- The restore page shows what restore does ---
+
+
+def test_the_restore_page_lists_only_what_restoring_changes(anna, story):
+    save(anna, story, headline="Ministers agree a budget", slug="budget-agreed")
+    first = story.revisions.get(number=1)
+    response = anna.get(reverse("admin:articles_story_restore", args=[story.pk, first.pk]))
+    assert "Ministers agree <del>a </del>budget" in response.text  # the headline goes back
+    fields = [change.label for change in response.context["comparison"].other_changes]
+    assert "Slug" not in fields  # restoring keeps the web address: the page must not say otherwise
+
+
+def test_the_restore_page_says_what_no_longer_exists_and_restore_agrees(anna, story):
+    budget = Tag.objects.get(name="Budget")
+    save(anna, story, tags=[str(make_tag(name="Economy").pk)])
+    first = story.revisions.get(number=1)
+    budget.delete()
+    page = anna.get(reverse("admin:articles_story_restore", args=[story.pk, first.pk]))
+    assert "no longer exists: tag Budget" in page.text
+    labels = [change.label for change in page.context["comparison"].other_changes]
+    assert labels == ["Tags"]  # Economy goes, Budget cannot come back
+    preview = page.context["new"]
+    assert (
+        anna.post(reverse("admin:articles_story_restore", args=[story.pk, first.pk])).status_code
+        == 302
+    )
+    after = current_state(Story.objects.get(pk=story.pk))
+    assert compare(preview, after).other_changes == []
+    assert after.tags == [] and after.headline == preview.headline
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["words", "section gone", "author gone", "status and times", "lead image file gone"],
+)
+def test_restore_does_exactly_what_its_preview_shows(change, media_root):
+    """Whatever changed since, the story after restore equals the restore page's preview."""
+    author = make_author(name="Ivan Ivanov")
+    section = make_section(name="World")
+    story = make_story(
+        headline="Old words", body="<p>Old.</p>", section=section, authors=[author],
+        status=Story.Status.DRAFT, published_at=None,
+    )  # fmt: skip
+    if change == "lead image file gone":
+        with_lead_image(story)
+    story.refresh_from_db()
+    revision = snapshot(story)
+    story.headline, story.body = "New words", "<p>New.</p>"
+    if change == "section gone":
+        story.section = make_section(name="Europe")
+        story.save()
+        section.delete()
+    elif change == "author gone":
+        story.bylines.all().delete()
+        story.save()
+        author.delete()
+    elif change == "status and times":
+        story.status, story.published_at = Story.Status.PUBLISHED, timezone.now()
+        story.slug = "renamed"
+        story.save()
+    elif change == "lead image file gone":
+        story.image.storage.delete(story.image.name)
+        story.image = ""
+        story.image_alt = ""
+        story.save()
+    else:
+        story.save()
+    story = Story.objects.select_related("section").get(pk=story.pk)
+    preview, plan = restore_preview(story, revision)
+    restore(story, revision, None)
+    after = current_state(Story.objects.select_related("section").get(pk=story.pk))
+    differences = compare(preview, after)
+    assert differences.other_changes == [] and not differences.body_changed
+    assert after.headline == "Old words"
+    if change != "words":
+        assert plan.skipped or change == "status and times"
+
+
 # --- No lost edits ---
 
 
@@ -206,6 +355,23 @@ def test_presence_heartbeat_lists_the_others(client, story):
     others = boris.post(url).json()["others"]
     assert [o["name"] for o in others] == ["Anna"]
     assert anna.get(url).status_code == 405
+
+
+def test_someone_who_left_stops_being_listed_within_a_minute_of_their_last_heartbeat(
+    story, monkeypatch
+):
+    from articles.admin import presence
+
+    anna, boris = make_staff("anna", EDITOR), make_staff("boris", EDITOR)
+    now = [1_000_000.0]
+    monkeypatch.setattr(presence.time, "time", lambda: now[0])
+    presence.touch(story.pk, anna)  # Anna's last heartbeat: she closes the tab after it
+    now[0] += presence.HEARTBEAT_SECONDS * 2  # two heartbeats late: still counted
+    assert [o["name"] for o in presence.touch(story.pk, boris)] == ["Anna"]
+    now[0] += presence.HEARTBEAT_SECONDS + 1  # past the expiry
+    assert presence.touch(story.pk, boris) == []
+    # Boris's page asks every heartbeat, so the notice goes within a minute of her last one.
+    assert presence.PRESENCE_SECONDS + presence.HEARTBEAT_SECONDS <= 60
 
 
 def test_revision_is_kept_by_value_after_an_author_is_renamed(anna, story):

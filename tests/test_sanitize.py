@@ -72,6 +72,35 @@ def test_editorial_markup_survives():
     assert 'rel="noopener noreferrer"' in cleaned
 
 
+def test_underline_is_not_offered_and_underlined_words_become_emphasis():
+    from articles.models.stories import BODY_EDITOR_EXTENSIONS
+
+    assert "Underline" not in BODY_EDITOR_EXTENSIONS and "u" not in ALLOWED_TAGS
+    assert sanitize_html("<p>An <u>important</u> point, <U class=x>twice</U>.</p>") == (
+        "<p>An <em>important</em> point, <em>twice</em>.</p>"
+    )
+    assert sanitize_html("<ul><li>kept</li></ul>") == "<ul><li>kept</li></ul>"
+
+
+@pytest.mark.django_db
+def test_underlined_bodies_already_saved_become_emphasis_when_migrating():
+    """Migration 0015's SQL, run on a body saved before underline was dropped."""
+    from importlib import import_module
+
+    from django.db import connection
+
+    from articles.models import Story
+
+    story = make_story(body="<p>Keep this.</p>")
+    Story.objects.filter(pk=story.pk).update(body="<p>An <u>important</u> point.</p>")
+    migration = import_module("articles.migrations.0015_underline_becomes_emphasis")
+    with connection.cursor() as cursor:
+        for statement in migration.SQL:
+            cursor.execute(statement)
+    story.refresh_from_db()
+    assert story.body == "<p>An <em>important</em> point.</p>"
+
+
 def test_empty_editor_output_is_an_empty_body():
     assert sanitize_html("<p></p>") == ""
     assert sanitize_html("<p><br></p>") == ""

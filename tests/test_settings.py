@@ -81,3 +81,28 @@ def test_redis_url_gives_every_process_the_shared_redis_cache():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "42"]
+
+
+@pytest.mark.parametrize("debug", ["1", "0"])
+def test_a_warning_is_printed_once_under_make_run_and_in_production(debug):
+    """Django's "django" logger printed to the console and passed the record to the root's
+    console handler too: `make run` showed every "Not Found" twice."""
+    code = (
+        "import django, logging; django.setup(); "
+        "logging.getLogger('django.request').warning('Not Found: /probe'); "
+        "logging.getLogger('articles').warning('An app warning'); "
+        "logging.getLogger('django.db').info('Routine detail')"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "LOG_LEVEL"}}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean
+        | {"DEBUG": debug, "SECRET_KEY": "x", "DJANGO_SETTINGS_MODULE": "newsroom.settings"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("Not Found: /probe") == 1
+    assert result.stderr.count("An app warning") == 1
+    assert ("Routine detail" in result.stderr) == (debug == "1")  # details only locally

@@ -1,16 +1,21 @@
 """Reader-revenue staff's admin: appeals, their A/B variants, and what readers did with them."""
 
+import copy
 from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import F, Q, Sum
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils import timezone
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
+from ..durations import DurationInWordsField
 from ..models import Appeal, AppealCounter, AppealVariant, Section
+from ..models.appeals import default_heading
 from .actions import ChangeFormActionsAdmin
 
 LIST_DAYS = 7
@@ -69,6 +74,12 @@ class AppealAdmin(ChangeFormActionsAdmin):
         "preview", "chart", "variant_results", "reask", "source_story", "created", "modified",
     )  # fmt: skip
     actions = ("reask_everyone",)
+    formfield_overrides = {
+        models.DurationField: {
+            "form_class": DurationInWordsField,
+            "widget": forms.TextInput(attrs={"size": 20, "placeholder": "e.g. 1 day"}),
+        }
+    }
     fieldsets = (
         ("As readers see it", {"fields": ("preview", "chart", "variant_results")}),
         (None, {"fields": ("name", "status", "placement", "inline_after", "priority")}),
@@ -128,6 +139,9 @@ class AppealAdmin(ChangeFormActionsAdmin):
             )
         )
 
+    def get_changeform_initial_data(self, request):
+        return {"heading": default_heading(), **super().get_changeform_initial_data(request)}
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         return fieldsets if obj else fieldsets[1:]
@@ -162,22 +176,34 @@ class AppealAdmin(ChangeFormActionsAdmin):
 
     @admin.display(description="Preview")
     def preview(self, obj):
-        """The reader's template, in a frame with the reader's stylesheet."""
-        appeal = render_to_string(
-            "articles/appeal_partials.html#appeal", {"appeal": obj, "preview": True}
-        )
-        document = render_to_string(
-            "admin/articles/appeal/preview_frame.html",
-            {
-                "appeal_html": appeal,
-                "stylesheet": static("articles/site.css"),
-                "admin_stylesheet": static("articles/appeal_admin.css"),
-            },
-        )
+        """Every copy readers may get (the main copy, then each variant), each in the readers'
+        template, in a frame with the readers' stylesheet."""
+        frames = [
+            render_to_string(
+                "admin/articles/appeal/preview.html",
+                {
+                    "label": label,
+                    "prefix": prefix,
+                    "document": render_to_string(
+                        "admin/articles/appeal/preview_frame.html",
+                        {
+                            "appeal_html": render_to_string(
+                                "articles/appeal_partials.html#appeal",
+                                {"appeal": copy, "preview": True},
+                            ),
+                            "stylesheet": static("articles/site.css"),
+                            "admin_stylesheet": static("articles/appeal_admin.css"),
+                        },
+                    ),
+                },
+            )
+            for label, prefix, copy in preview_copies(obj)
+        ]
         return format_html(
-            '<iframe class="appeal-preview" title="Preview of the appeal" srcdoc="{}"></iframe>'
-            '<p class="help">As readers see it; edits to the text show as you type.</p>',
-            escape(document),
+            '<div class="appeal-previews">{}</div><p class="help">As readers see each copy, with '
+            "its share of readers; edits to the text show as you type. A variant added just now "
+            "gets its preview once saved.</p>",
+            mark_safe("".join(frames)),  # noqa: S308 (rendered templates, escaped inside)
         )
 
     @admin.display(description=f"Last {CHART_DAYS} days")
@@ -239,6 +265,23 @@ class AppealAdmin(ChangeFormActionsAdmin):
             for other in overlapping(obj):
                 messages.warning(request, overlap_message(obj, other))
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+def preview_copies(appeal):
+    """(label, form prefix, appeal-like copy) for the main copy and each variant: a variant's
+    blank fields fall back to the appeal's, as they do for readers."""
+    variants = list(appeal.variants.all())
+    total = appeal.control_weight + sum(v.weight for v in variants) or 1
+    main = copy.copy(appeal)
+    main.display_variants = []
+    copies = [(f"Main copy · {appeal.control_weight / total:.0%} of readers", "", main)]
+    for index, variant in enumerate(variants):
+        shown = copy.copy(main)
+        for name in ("heading", "greeting", "body", "cta_label"):
+            setattr(shown, name, getattr(variant, name) or getattr(appeal, name))
+        label = f"Variant “{variant.name}” · {variant.weight / total:.0%} of readers"
+        copies.append((label, f"variants-{index}", shown))
+    return copies
 
 
 def daily_chart(appeal, days=CHART_DAYS, today=None):

@@ -1,8 +1,10 @@
 """Who has a story open in the admin: "Anna is also editing this story".
 
 Kept in the Django cache (Redis in production, shared by all app servers), one small dict per
-story, each entry expiring after PRESENCE_SECONDS. The change form refreshes its entry while it
-stays open (articles/static/articles/presence.js), so a closed tab drops out on its own.
+story, each entry expiring PRESENCE_SECONDS after its last heartbeat. The change form refreshes
+its entry every HEARTBEAT_SECONDS while it is open and in view (articles/static/articles/
+presence.js) and shows what each heartbeat answers, so someone who closed the story stops being
+listed within a minute: their entry expires, and the others' next heartbeat drops the notice.
 Losing an entry to a concurrent write costs one heartbeat; the version check, not this notice,
 is what actually protects the text.
 """
@@ -11,8 +13,10 @@ import time
 
 from django.core.cache import cache
 
-PRESENCE_SECONDS = 5 * 60
-HEARTBEAT_SECONDS = 60
+HEARTBEAT_SECONDS = 15
+# Two missed heartbeats are forgiven (a slow request, a busy laptop), a third is leaving; and
+# expiry plus one heartbeat stays under a minute.
+PRESENCE_SECONDS = 3 * HEARTBEAT_SECONDS
 
 
 def _key(story_pk):

@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from ..editorial.revisions import compare, current_state, ensure_baseline
-from ..editorial.workflow import restore
+from ..editorial.workflow import restore, restore_preview
 from ..models import Correction, Revision
 
 # Where a refused save's text is kept (per user, in their session) for the conflict diff.
@@ -131,18 +131,22 @@ class StoryRevisionPages:
                 request, f"Restored revision {revision.number}; it is now revision {new.number}."
             )
             return redirect("admin:articles_story_change", story.pk)
+        # Compared with what restoring would leave, not with the revision as it was saved:
+        # the page shows exactly what the button does.
         current = current_state(story)
+        restored, plan = restore_preview(story, revision)
         return self._render(
             request,
             "revision_restore.html",
             story,
             f"Restore revision {revision.number}?",
             revision=revision,
-            comparison=compare(current, revision),
+            comparison=compare(current, restored),
+            skipped=plan.skipped,
             old=current,
-            new=revision,
+            new=restored,
             old_label="Current",
-            new_label=f"Revision {revision.number}",
+            new_label=f"After restoring {revision.number}",
         )
 
     def conflict_view(self, request, pk):

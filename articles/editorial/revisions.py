@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from ..html import html_to_text
+from ..html import html_to_text, links_by_paragraph
 from ..models import Revision, Story
 
 # Words (with inner apostrophes), runs of whitespace, and single punctuation marks.
@@ -96,24 +96,39 @@ class FieldChange:
 
 
 @dataclass
+class LinkChange:
+    """A link whose address changed, appeared or went: the words diff cannot show it."""
+
+    paragraph: int  # numbered in the newer version (in the older one when `removed`)
+    removed: bool  # the whole paragraph went
+    text: str  # the link's words (the newer ones when both have them)
+    old: str  # the old address, "" where there was no link
+    new: str  # the new address, "" where the link was taken off
+
+
+@dataclass
 class Comparison:
     headline: str
     standfirst: str
     body: str
     body_changed: bool
     formatting_only: bool
+    links: list
     other_changes: list
 
 
 def compare(old, new):
     """Compare two revision-like objects (anything with the Revision's attributes)."""
     old_text, new_text = html_to_text(old.body), html_to_text(new.body)
+    paragraphs, links = diff_body(old.body, new.body)
+    flagged = {index for index, _ in links}
     return Comparison(
         headline=render_diff(diff_words(old.headline, new.headline)),
         standfirst=render_diff(diff_words(old.standfirst, new.standfirst)),
-        body=render_paragraphs(diff_paragraphs(old_text, new_text)),
+        body=render_paragraphs(paragraphs, flagged),
         body_changed=old_text != new_text,
-        formatting_only=old_text == new_text and old.body != new.body,
+        formatting_only=old_text == new_text and old.body != new.body and not links,
+        links=[change for _, change in links],
         other_changes=_other_changes(old, new),
     )
 
@@ -143,31 +158,72 @@ def _segments(matcher, a, b):
 
 def diff_paragraphs(old_text, new_text):
     """One list of segments per paragraph: unchanged paragraphs whole, changed ones by word."""
-    a, b = old_text.split("\n") if old_text else [], new_text.split("\n") if new_text else []
-    paragraphs = []
+    a, b = _lines(old_text), _lines(new_text)
+    return [segments for i, j in _aligned(a, b) for segments in _diff_aligned(a, b, i, j)]
+
+
+def diff_body(old_html, new_html):
+    """The body's paragraph diff, and its link changes as (index of the shown paragraph,
+    LinkChange). Both follow one alignment of the paragraphs, so a link change is reported
+    against the paragraph it is shown in."""
+    a, b = _lines(html_to_text(old_html)), _lines(html_to_text(new_html))
+    links_a, links_b = links_by_paragraph(old_html), links_by_paragraph(new_html)
+    paragraphs, links = [], []
+    for i, j in _aligned(a, b):
+        shown = _diff_aligned(a, b, i, j)
+        old_links = links_a[i] if i is not None else []
+        new_links = links_b[j] if j is not None else []
+        index = len(paragraphs) + len(shown) - 1  # the newer copy when a pair is shown as two
+        for text, old, new in _link_changes(old_links, new_links):
+            number = j + 1 if j is not None else i + 1
+            links.append((index, LinkChange(number, j is None, text, old, new)))
+        paragraphs += shown
+    return paragraphs, links
+
+
+def _lines(text):
+    return text.split("\n") if text else []
+
+
+def _aligned(a, b):
+    """Pair up the paragraphs of two versions: (old index, new index), None for a lone one."""
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag == "equal":
-            paragraphs += [[("equal", p)] for p in a[i1:i2]]
+            yield from zip(range(i1, i2), range(j1, j2), strict=True)
         elif tag == "delete":
-            paragraphs += [[("delete", p)] for p in a[i1:i2]]
+            yield from ((i, None) for i in range(i1, i2))
         elif tag == "insert":
-            paragraphs += [[("insert", p)] for p in b[j1:j2]]
+            yield from ((None, j) for j in range(j1, j2))
         else:
-            paragraphs += _diff_replaced(a[i1:i2], b[j1:j2])
-    return paragraphs
+            for x, y in _pair_indexes(a[i1:i2], b[j1:j2]):
+                yield (None if x is None else i1 + x), (None if y is None else j1 + y)
 
 
-def _diff_replaced(old, new):
-    """Pair up the paragraphs of a changed block and diff each pair sentence by sentence."""
-    paragraphs = []
-    for a, b in _pairs(old, new):
-        if a is None:
-            paragraphs.append([("insert", b)])
-        elif b is None:
-            paragraphs.append([("delete", a)])
-        else:
-            paragraphs += _diff_pair(a, b)
-    return paragraphs
+def _diff_aligned(a, b, i, j):
+    """The shown paragraphs (one, or two for a rewrite) of one aligned pair."""
+    if i is None:
+        return [[("insert", b[j])]]
+    if j is None:
+        return [[("delete", a[i])]]
+    if a[i] == b[j]:
+        return [[("equal", a[i])]]
+    return _diff_pair(a[i], b[j])
+
+
+def _link_changes(old, new):
+    """(words, old href, new href) for the links of one paragraph that changed address."""
+    matcher = SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        before, after = old[i1:i2], new[j1:j2]
+        # Links with the same words keep their pairing, so a moved address reads as a change.
+        for x in range(max(len(before), len(after))):
+            was = before[x] if x < len(before) else None
+            now = after[x] if x < len(after) else None
+            old_href, new_href = was[1] if was else "", now[1] if now else ""
+            if old_href != new_href:
+                yield (now or was)[0], old_href, new_href
 
 
 def _diff_pair(old, new):
@@ -214,7 +270,13 @@ def _word_segments(old, new):
 
 
 def _pairs(old, new):
-    """Align two runs of paragraphs or sentences: (old, new) pairs, None for a lone one.
+    """Align two runs of paragraphs or sentences: (old, new) pairs, None for a lone one."""
+    for i, j in _pair_indexes(old, new):
+        yield (None if i is None else old[i]), (None if j is None else new[j])
+
+
+def _pair_indexes(old, new):
+    """`_pairs` as indexes into `old` and `new`.
 
     Greedy with one step of look-ahead, so one inserted or removed item does not throw off
     the pairing of the rest.
@@ -223,17 +285,17 @@ def _pairs(old, new):
     while i < len(old) and j < len(new):
         if not _similar(old[i], new[j]):
             if j + 1 < len(new) and _similar(old[i], new[j + 1]):
-                yield None, new[j]
+                yield None, j
                 j += 1
                 continue
             if i + 1 < len(old) and _similar(old[i + 1], new[j]):
-                yield old[i], None
+                yield i, None
                 i += 1
                 continue
-        yield old[i], new[j]
+        yield i, j
         i, j = i + 1, j + 1
-    yield from ((p, None) for p in old[i:])
-    yield from ((None, p) for p in new[j:])
+    yield from ((x, None) for x in range(i, len(old)))
+    yield from ((None, y) for y in range(j, len(new)))
 
 
 def _similar(a, b):
@@ -257,12 +319,18 @@ def render_diff(segments):
     return mark_safe("".join(_MARKUP[op].format(escape(text)) for op, text in segments))  # noqa: S308
 
 
-def render_paragraphs(paragraphs):
+def render_paragraphs(paragraphs, flagged=()):
+    """The body diff as HTML; paragraphs at indexes in `flagged` are marked as having a link
+    that changed (listed under "Links")."""
     html = []
-    for segments in paragraphs:
+    for index, segments in enumerate(paragraphs):
         ops = {op for op, _ in segments}
         css = "diff-p" if ops == {"equal"} else f"diff-p diff-p--{'-'.join(sorted(ops))}"
-        html.append(f'<p class="{css}">{render_diff(segments)}</p>')
+        flag = ""
+        if index in flagged:
+            css += " diff-p--link"
+            flag = '<span class="diff-link-flag">Link changed</span> '
+        html.append(f'<p class="{css}">{flag}{render_diff(segments)}</p>')
     return mark_safe("".join(html))  # noqa: S308
 
 

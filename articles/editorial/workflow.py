@@ -6,13 +6,15 @@ status change and its note, and says what changed; and whatever changes a story'
 takes the fields that go with it from `publication_fields`.
 """
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from ..caching import invalidation
 from ..models import Author, Byline, Section, Story, Tag, Transition
-from .revisions import ensure_baseline, snapshot
+from .revisions import current_state, ensure_baseline, snapshot
 
 PUBLISH_PERMISSION = "articles.publish_story"
 # Statuses only people with the publish permission may set.
@@ -161,69 +163,121 @@ def change_status(stories, to_status, user, note=""):
     return moved
 
 
-@transaction.atomic
-def restore(story, revision, user):
-    """Put `revision`'s words, lead image, filing and bylines back; the result is a new revision.
+# What restoring a revision puts back as it was; everything else about the story stays.
+RESTORED_WORDS = ("headline", "standfirst", "body", "dateline", "seo_description")
+
+
+@dataclass
+class RestorePlan:
+    """What restoring a revision would do to a story as it is now (`plan_restore`)."""
+
+    fields: dict  # story attributes to set
+    section: Section | None  # None: the revision's section is gone, the current one stays
+    tag_ids: list
+    bylines: list  # the revision's bylines whose authors still exist
+    skipped: list  # what no longer exists, in words ("tag Budget")
+
+
+def plan_restore(story, revision):
+    """The one rule for what `restore` brings back, shared by the restore page's preview.
 
     Publication state and times are not restored: bringing back old words must not unpublish,
     reschedule or rename (slug) a live story. Authors, tags or a section deleted since are
-    skipped, and the summary says so.
+    skipped, and so is a lead image whose file has gone (the current image and its words stay).
     """
-    ensure_baseline(story.pk)
-    # Work on the row as it is now (and hold it), not on a copy loaded earlier in the request.
-    story = Story.objects.select_for_update().get(pk=story.pk)
+    fields = {name: getattr(revision, name) for name in RESTORED_WORDS}
     skipped = []
-    story.headline = revision.headline
-    story.standfirst = revision.standfirst
-    story.body = revision.body
-    story.dateline = revision.dateline
-    story.seo_description = revision.seo_description
-    if not _restore_lead_image(story, revision):
+    image = _restored_lead_image(story, revision)
+    if image is None:
         skipped.append(f"lead image {revision.image}")
-    section = Section.objects.filter(pk=revision.section.get("id")).first()
-    if section is not None:
-        story.section = section
     else:
+        fields |= image
+    section = Section.objects.filter(pk=revision.section.get("id")).first()
+    if section is None:
         skipped.append(f"section {revision.section.get('name')}")
-    story.save()
-
     tag_ids = [tag["id"] for tag in revision.tags]
     existing_tags = set(Tag.objects.filter(pk__in=tag_ids).values_list("pk", flat=True))
-    story.tags.set(existing_tags)
     skipped += [f"tag {t['name']}" for t in revision.tags if t["id"] not in existing_tags]
-
     author_ids = {b["author_id"] for b in revision.bylines}
     existing_authors = set(Author.objects.filter(pk__in=author_ids).values_list("pk", flat=True))
-    story.bylines.all().delete()
-    Byline.objects.bulk_create(
-        Byline(story=story, author_id=b["author_id"], role=b["role"], position=b["position"])
-        for b in revision.bylines
-        if b["author_id"] in existing_authors
-    )
     skipped += [
         f"author {b['author']}" for b in revision.bylines if b["author_id"] not in existing_authors
     ]
+    return RestorePlan(
+        fields=fields,
+        section=section,
+        tag_ids=[pk for pk in tag_ids if pk in existing_tags],
+        bylines=[b for b in revision.bylines if b["author_id"] in existing_authors],
+        skipped=skipped,
+    )
+
+
+def restore_preview(story, revision):
+    """The story as restoring `revision` would leave it, as an unsaved revision, and the plan:
+    what the restore page compares with the current version."""
+    plan = plan_restore(story, revision)
+    preview = current_state(story)
+    for name, value in plan.fields.items():
+        setattr(preview, name, value)
+    if plan.section is not None:
+        preview.section = {"id": plan.section.pk, "name": plan.section.name}
+    tags = Tag.objects.filter(pk__in=plan.tag_ids).order_by("name")
+    preview.tags = [{"id": tag.pk, "name": tag.name} for tag in tags]
+    names = dict(
+        Author.objects.filter(pk__in=[b["author_id"] for b in plan.bylines]).values_list(
+            "pk", "name"
+        )
+    )
+    labels = dict(Byline.Role.choices)
+    preview.bylines = [
+        b | {"author": names[b["author_id"]], "role_label": labels.get(b["role"], b["role"])}
+        for b in sorted(plan.bylines, key=lambda b: b["position"])
+    ]
+    return preview, plan
+
+
+@transaction.atomic
+def restore(story, revision, user):
+    """Put `revision`'s words, lead image, filing and bylines back (see `plan_restore`); the
+    result is a new revision, whose summary names anything skipped."""
+    ensure_baseline(story.pk)
+    # Work on the row as it is now (and hold it), not on a copy loaded earlier in the request.
+    story = Story.objects.select_for_update().get(pk=story.pk)
+    plan = plan_restore(story, revision)
+    for name, value in plan.fields.items():
+        setattr(story, name, value)
+    if plan.section is not None:
+        story.section = plan.section
+    story.save()
+    story.tags.set(plan.tag_ids)
+    story.bylines.all().delete()
+    Byline.objects.bulk_create(
+        Byline(story=story, author_id=b["author_id"], role=b["role"], position=b["position"])
+        for b in plan.bylines
+    )
     summary = f"Restored revision {revision.number}"
-    if skipped:
-        summary += " (no longer exists: " + ", ".join(skipped) + ")"
+    if plan.skipped:
+        summary += " (no longer exists: " + ", ".join(plan.skipped) + ")"
     return record_save(story, user, from_status=story.status, summary=summary)
 
 
-def _restore_lead_image(story, revision):
-    """The image and its alt text, caption and credit go back together, so the words always
-    describe the picture shown. Files are not versioned: a revision keeps the image's name
-    and its renditions' names, and if the image has since been removed from storage the
-    current image stays. Renditions that are gone (or were never recorded) are built again
-    when the story is saved."""
+def _restored_lead_image(story, revision):
+    """The revision's image and its alt text, caption and credit, which go back together so the
+    words always describe the picture shown; None if its file has gone from storage.
+
+    Files are not versioned: a revision keeps the image's name and its renditions' names.
+    Renditions that are gone (or were never recorded) are built again when the story is saved.
+    """
     storage = story.image.storage
     if revision.image and not storage.exists(revision.image):
-        return False
-    story.image = revision.image
+        return None
     renditions = revision.image_renditions
-    story.image_renditions = (
-        renditions if all(storage.exists(r["name"]) for r in renditions) else []
-    )
-    story.image_alt = revision.image_alt
-    story.image_caption = revision.image_caption
-    story.image_credit = revision.image_credit
-    return True
+    return {
+        "image": revision.image,
+        "image_renditions": renditions
+        if all(storage.exists(r["name"]) for r in renditions)
+        else [],
+        "image_alt": revision.image_alt,
+        "image_caption": revision.image_caption,
+        "image_credit": revision.image_credit,
+    }

@@ -1,12 +1,15 @@
-"""Full-text search over published stories.
+"""Full-text search over stories, folding accents ("tromso" finds "Tromsø") on both databases.
 
 On PostgreSQL every story carries a stored `search_vector` (headline weight A, standfirst and the
-names of confirmed quoted sources weight B, body text weight C, English stemming) kept current
-by database triggers whatever writes the story, its quotes or their sources (migration 0006),
-and indexed with GIN; queries use `websearch_to_tsquery`, which accepts any
-text a reader types, rank with `ts_rank`, and highlight with `ts_headline` for the page's rows
-only. On SQLite (the embedded default) the same functions fall back to a case-insensitive match
-of every word in the headline, standfirst or body, ranked headline first, highlighted in Python.
+names of confirmed quoted sources weight B, body text weight C) in the `articles_english`
+configuration: English stemming after PostgreSQL's `unaccent` (migration 0014), kept current by
+database triggers whatever writes the story, its quotes or their sources (migration 0006), and
+indexed with GIN; queries use `websearch_to_tsquery`, which accepts any text a reader types,
+rank with `ts_rank`, and highlight with `ts_headline` for the page's rows only. On SQLite (the
+embedded default) the same functions fall back to matching every word in the folded headline,
+standfirst or body (`folding.py`), ranked headline first, highlighted in Python.
+
+`matches()` is the one condition, used by the public listing and the admin's story search.
 """
 
 import html
@@ -28,11 +31,14 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.lookups import Contains
 from django.utils.safestring import mark_safe
 
 from ..html import html_to_text
+from .folding import Fold, fold, fold_with_offsets
 
-CONFIG = "english"
+# English stemming after unaccent (migration 0014); its stop words are English's.
+CONFIG = "articles_english"
 MAX_QUERY_LENGTH = 200  # characters; a longer `q` is refused with a message (see filters.py)
 MAX_WORDS = 8  # the SQLite fallback matches at most this many words
 
@@ -74,28 +80,37 @@ def refresh_search_vectors(queryset):
     return queryset.order_by().update(search_vector=document)
 
 
+def matches(queryset, q):
+    """The condition "matches every searchable word of `q`", for `queryset.filter()`."""
+    if is_postgresql(queryset):
+        return Q(search_vector=SearchQuery(q, search_type="websearch", config=CONFIG))
+    condition = Q()
+    for term in words(q)[:MAX_WORDS]:
+        condition &= Q(_in("headline", term)) | Q(_in("standfirst", term)) | Q(_in("body", term))
+    return condition
+
+
 def search(queryset, q):
     """Stories of `queryset` matching every searchable word of `q`, annotated with `rank`."""
+    queryset = queryset.filter(matches(queryset, q))
     if is_postgresql(queryset):
         query = SearchQuery(q, search_type="websearch", config=CONFIG)
-        return queryset.filter(search_vector=query).annotate(
-            # Normalisation 1 divides by 1 + log(length), so long bodies do not win by size.
-            rank=SearchRank(F("search_vector"), query, normalization=Value(1))
-        )
-    terms = words(q)[:MAX_WORDS]
-    for term in terms:
-        queryset = queryset.filter(
-            Q(headline__icontains=term) | Q(standfirst__icontains=term) | Q(body__icontains=term)
-        )
+        # Normalisation 1 divides by 1 + log(length), so long bodies do not win by size.
+        return queryset.annotate(rank=SearchRank(F("search_vector"), query, normalization=Value(1)))
     score = Value(0.0, output_field=FloatField())
-    for term in terms:
+    for term in words(q)[:MAX_WORDS]:
         score += Case(
-            When(headline__icontains=term, then=Value(1.0)),
-            When(standfirst__icontains=term, then=Value(0.4)),
+            When(_in("headline", term), then=Value(1.0)),
+            When(_in("standfirst", term), then=Value(0.4)),
             default=Value(0.1),
             output_field=FloatField(),
         )
     return queryset.annotate(rank=score)
+
+
+def _in(field, term):
+    """SQLite: the folded `field` holds the folded `term`."""
+    return Contains(Fold(field), Value(fold(term)))
 
 
 def with_highlights(queryset, q):
@@ -138,10 +153,8 @@ def _strip_tags(expression):
 
 def highlight(stories, q):
     """Give each story `hl_headline`, `hl_standfirst` and `hl_snippet` as safe HTML with <mark>."""
-    terms = words(q)[:MAX_WORDS]
-    pattern = (
-        re.compile(r"\b(" + "|".join(map(re.escape, terms)) + r")\w*", re.I) if terms else None
-    )
+    terms = [fold(term) for term in words(q)[:MAX_WORDS]]
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, terms)) + r")\w*") if terms else None
     for story in stories:
         if hasattr(story, "hl_snippet"):  # PostgreSQL did the work
             story.hl_headline = _marked(story.hl_headline)
@@ -161,22 +174,36 @@ def _marked(text):
     return mark_safe(escaped.replace(_START, "<mark>").replace(_STOP, "</mark>"))
 
 
+def _matches_python(text, pattern):
+    """(start, end) in `text` of each match of `pattern` (folded words) in folded `text`."""
+    folded, offsets = fold_with_offsets(text)
+    return [
+        (offsets[m.start()], offsets[m.end() - 1] + 1) for m in pattern.finditer(folded) if m.end()
+    ]
+
+
 def _mark_python(text, pattern):
+    text = text or ""
     if not pattern:
         return _marked(text)
-    return _marked(pattern.sub(lambda m: f"{_START}{m.group(0)}{_STOP}", text or ""))
+    marked, at = [], 0
+    for start, end in _matches_python(text, pattern):
+        marked += [text[at:start], _START, text[start:end], _STOP]
+        at = end
+    return _marked("".join(marked) + text[at:])
 
 
 def _snippet_python(text, pattern, width=220):
     """About `width` characters of `text` around the first match, or "" if it has none."""
-    match = pattern.search(text) if pattern else None
-    if not match:
+    found = _matches_python(text, pattern) if pattern else []
+    if not found:
         return ""
-    start = max(0, match.start() - width // 3)
+    first_start, first_end = found[0]
+    start = max(0, first_start - width // 3)
     if start:
         start = text.find(" ", start) + 1 or start
     end = min(len(text), start + width)
     if end < len(text):
-        end = text.rfind(" ", start, end) if text.rfind(" ", start, end) > match.end() else end
+        end = text.rfind(" ", start, end) if text.rfind(" ", start, end) > first_end else end
     snippet = ("… " if start else "") + text[start:end].strip() + (" …" if end < len(text) else "")
     return _mark_python(snippet.replace("\n", " "), pattern)

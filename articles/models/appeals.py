@@ -9,6 +9,7 @@ import re
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -19,11 +20,12 @@ from django_prose_editor.fields import ProseEditorField
 from ..html import html_to_text, sanitize_html
 from .stories import Section, Tag
 
-# The appeal body is short prose: emphasis and links, no headings or lists.
+# The appeal body is short prose: emphasis and links, no headings or lists. Links do not grow
+# as one types after them (see BODY_EDITOR_EXTENSIONS).
 APPEAL_EDITOR_EXTENSIONS = {
     "Bold": True,
     "Italic": True,
-    "Link": {"protocols": ["https", "mailto"]},
+    "Link": {"protocols": ["https", "mailto"], "autolink": False},
     "HardBreak": True,
     "History": True,
 }
@@ -38,6 +40,13 @@ PLACEHOLDER = re.compile(
     r"|\b(?:TODO|TBD|TK|XXX|FIXME)\b|lorem ipsum",
     re.IGNORECASE,
 )
+
+
+def default_heading():
+    """The heading an appeal gets when staff leave it empty: it speaks for this site."""
+    return f"A Message from {settings.SITE_NAME}"
+
+
 COPY_FIELDS = ("heading", "greeting", "body", "cta_label", "remind_label", "support_label")
 
 
@@ -104,7 +113,11 @@ class Appeal(models.Model):
     name = models.CharField(
         "internal name", max_length=120, help_text="For staff only, e.g. “Spring monthly drive”."
     )
-    heading = models.CharField(max_length=200, default="A Message from The Moscow Times")
+    heading = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Left empty, it is “A Message from” and the site's name.",
+    )
     greeting = models.CharField(max_length=200, blank=True, default="Dear readers,")
     body = ProseEditorField(extensions=APPEAL_EDITOR_EXTENSIONS, sanitize=sanitize_html)
     cta_label = models.CharField(
@@ -121,15 +134,16 @@ class Appeal(models.Model):
     )
     snooze_duration = models.DurationField(
         default=timedelta(hours=24),
-        help_text="How long “Remind me later” hides this appeal, e.g. “24:00:00” or “3 00:00:00”.",
+        help_text="How long “Remind me later” hides this appeal, in words: “6 hours”, “1 day”.",
     )
     support_duration = models.DurationField(
         "“already support” duration",
         default=timedelta(days=90),
-        help_text="How long “I already support you” hides every appeal.",
+        help_text="How long “I already support you” hides every appeal, e.g. “12 weeks”.",
     )
     dismiss_duration = models.DurationField(
-        default=timedelta(days=7), help_text="How long closing the appeal (×) hides it."
+        default=timedelta(days=7),
+        help_text="How long closing the appeal (×) hides it, e.g. “1 week”.",
     )
     placement = models.CharField(max_length=10, choices=Placement, default=Placement.END)
     inline_after = models.PositiveSmallIntegerField(
@@ -144,7 +158,10 @@ class Appeal(models.Model):
     starts_at = models.DateTimeField("shows from", default=timezone.now)
     ends_at = models.DateTimeField("shows until", null=True, blank=True, help_text="Empty: open.")
     priority = models.SmallIntegerField(
-        default=0, help_text="When several appeals fit a page, the highest priority shows."
+        default=0,
+        help_text="A page shows one appeal per placement (one at the end of a story, one inline, "
+        "one banner). Where several live appeals fit the same placement, the highest priority "
+        "shows; on a tie, the one that started last.",
     )
     include_sections = models.ManyToManyField(
         Section, blank=True, related_name="+", help_text="Only in these sections (empty: all)."
@@ -209,6 +226,8 @@ class Appeal(models.Model):
 
     def save(self, *args, **kwargs):
         self.body = sanitize_html(self.body)
+        if not self.heading.strip():
+            self.heading = default_heading()
         if self.placement != self.Placement.INLINE:
             self.inline_after = None
         super().save(*args, **kwargs)
@@ -265,7 +284,12 @@ class AppealVariant(models.Model):
     name = models.CharField(max_length=80, help_text="For staff, e.g. “B: shorter body”.")
     heading = models.CharField(max_length=200, blank=True)
     greeting = models.CharField(max_length=200, blank=True)
-    body = models.TextField(blank=True, help_text="Sanitised HTML; empty: the appeal's body.")
+    body = ProseEditorField(
+        extensions=APPEAL_EDITOR_EXTENSIONS,
+        sanitize=sanitize_html,
+        blank=True,
+        help_text="Empty: the appeal's body.",
+    )
     cta_label = models.CharField("call to action", max_length=80, blank=True)
     weight = models.PositiveSmallIntegerField(
         default=1, validators=[MaxValueValidator(1000)], help_text="Relative share of readers."

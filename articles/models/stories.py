@@ -17,15 +17,17 @@ from .. import links
 from ..html import html_to_text, sanitize_html
 from ..images import LeadImage, refresh_renditions, validate_lead_image
 
-# What the body editor offers; `sanitize_html` is the matching server-side rule.
+# What the body editor offers; `sanitize_html` is the matching server-side rule. No Underline:
+# readers take underlined words for a link. Links do not grow as one types after them (the
+# Link mark is inclusive only with autolink), so a full stop typed after a link stays outside
+# it; a URL typed into the text stays text (paste a URL on words, or use the link button).
 BODY_EDITOR_EXTENSIONS = {
     "Bold": True,
     "Italic": True,
-    "Underline": True,
     "Strike": True,
     "Subscript": True,
     "Superscript": True,
-    "Link": {"protocols": ["http", "https", "mailto"]},
+    "Link": {"protocols": ["http", "https", "mailto"], "autolink": False},
     "Heading": {"levels": [2, 3, 4]},
     "BulletList": True,
     "OrderedList": True,

@@ -15,7 +15,6 @@ from django.utils.safestring import mark_safe
 register = template.Library()
 
 PARTIAL = "articles/appeal_partials.html#appeal"
-_CONTAINER = re.compile(r"<(/?)(p|blockquote|ul|ol|figure)\b[^>]*>", re.IGNORECASE)
 
 
 def render_appeal(context, appeal):
@@ -45,17 +44,42 @@ def body_with_appeal(context, story, appeal):
 
 
 def insertion_point(body, after):
-    """Offset just past the `after`-th top-level paragraph, or the end of the body."""
-    depth = paragraphs = 0
-    for match in _CONTAINER.finditer(body):
+    """Offset just past the `after`-th top-level paragraph, or the end of the body.
+
+    Only top-level paragraphs count, so the appeal never lands inside a list, quote or figure;
+    and a paragraph ending in ":" stays with the block it introduces (a list, a quote, an
+    embed…): the appeal goes after that block instead.
+    """
+    from html import unescape
+
+    tags = re.compile(
+        r"<(/?)(p|h[1-6]|blockquote|ul|ol|figure|div|table|pre|iframe|hr)\b[^>]*>", re.I
+    )
+    blocks, depth, start = [], 0, 0  # top-level blocks as (tag, start, end)
+    for match in tags.finditer(body):
         closing, tag = match.group(1) == "/", match.group(2).lower()
-        if tag != "p":
-            depth += -1 if closing else 1
-        elif closing and depth == 0:
-            paragraphs += 1
-            if paragraphs == after:
-                return match.end()
-    return len(body)
+        if tag == "hr":
+            if depth == 0:
+                blocks.append((tag, match.start(), match.end()))
+        elif not closing:
+            start = match.start() if depth == 0 else start
+            depth += 1
+        elif depth > 0:
+            depth -= 1
+            if depth == 0:
+                blocks.append((tag, start, match.end()))
+
+    def lead_in(tag, start, end):
+        text = unescape(re.sub(r"<[^>]+>", "", body[start:end]))
+        return tag == "p" and text.rstrip().endswith(":")
+
+    paragraphs = [index for index, block in enumerate(blocks) if block[0] == "p"]
+    if len(paragraphs) < after:
+        return len(body)
+    index = paragraphs[after - 1]
+    while index + 1 < len(blocks) and lead_in(*blocks[index]):
+        index += 1
+    return blocks[index][2]
 
 
 @register.filter
