@@ -12,6 +12,7 @@ appeal's own cost from the differences between two pages.
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -31,7 +32,10 @@ from bench.harness import (  # noqa: E402
     require_wrk,
 )
 
-DATABASE_URL = "postgres://postgres@127.0.0.1:5432/nr_bench_appeals"
+# Its own database unless told otherwise (BENCH_APPEALS_DATABASE_URL): it fills the counters.
+DATABASE_URL = os.environ.get(
+    "BENCH_APPEALS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/nr_bench_appeals"
+)
 STATIC = "static file (site.css)"
 
 # A twin of the seed story (same text, same size) that the appeal's targeting leaves out.
