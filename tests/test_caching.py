@@ -510,3 +510,17 @@ def test_pages_cached_before_a_story_was_scheduled_do_not_outlive_its_time(clien
     story.save()
     assert not hit(client, "/")  # re-rendered, and now kept only until the story's time
     assert 0 < seconds_until_next_scheduled_change() <= 5
+
+
+def test_clearing_a_prefixed_redis_cache_leaves_other_sites_keys_alone():
+    from django.utils.module_loading import import_string
+
+    params = redis_cache_settings()["default"]
+    backend = import_string(params["BACKEND"])
+    ours = backend(params["LOCATION"], {"KEY_PREFIX": params["KEY_PREFIX"] + "-ours"})
+    theirs = backend(params["LOCATION"], {"KEY_PREFIX": params["KEY_PREFIX"] + "-theirs"})
+    ours.set("page", "ours")
+    theirs.set("page", "theirs")
+    ours.clear()
+    assert ours.get("page") is None and theirs.get("page") == "theirs"
+    theirs.clear()
