@@ -64,8 +64,8 @@ def token(client):
 
 
 def counts(appeal):
-    row = AppealCounter.objects.get(appeal=appeal)
-    return {event: getattr(row, event) for event in ("rendered", "seen", "clicked")}
+    row = AppealCounter.objects.filter(appeal=appeal).totals()
+    return {event: row[event] for event in ("rendered", "seen", "clicked")}
 
 
 def test_a_connection_dropped_mid_write_is_retried_and_the_beacon_counted(monkeypatch):

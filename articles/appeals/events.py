@@ -6,6 +6,7 @@ A page view first gets a token (`appeal_token`), then reports its events with it
 
 import contextlib
 import json
+import random
 import time
 from collections import Counter
 
@@ -95,17 +96,19 @@ def count_events(counts, day=None):
 
     One `INSERT … ON CONFLICT … DO UPDATE SET n = n + excluded.n` per counter row: the
     database adds under its row lock, so concurrent beacons never lose an increment (SQLite
-    3.24+ and PostgreSQL share this syntax). Rows are written in a fixed order so concurrent
-    transactions cannot deadlock.
+    3.24+ and PostgreSQL share this syntax). The beacon's rows are all in one shard, picked at
+    random (AppealCounter.SHARDS), and written in a fixed order, so concurrent beacons mostly
+    take different rows and can never deadlock.
     """
     day = day or timezone.localdate()
+    shard = random.randrange(AppealCounter.SHARDS)
     known = known_appeals()
     rows = {}
     for (appeal, variant, kind), n in counts.items():
         rows.setdefault((appeal, variant), Counter())[kind] += n
     table = connection.ops.quote_name(AppealCounter._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(name) for name in EVENT_TYPES)
-    placeholders = ", ".join(["%s"] * (4 + len(EVENT_TYPES)))
+    placeholders = ", ".join(["%s"] * (5 + len(EVENT_TYPES)))
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Counters need not wait for the disk: a crash could lose the last moment's
@@ -113,16 +116,18 @@ def count_events(counts, day=None):
             cursor.execute("SET LOCAL synchronous_commit = off")
         for (appeal, variant), events in sorted(rows.items(), key=_row_order):
             if variant is None:
-                target = "(appeal_id, day, sample_rate) WHERE variant_id IS NULL"
+                target = "(appeal_id, day, sample_rate, shard) WHERE variant_id IS NULL"
             else:
-                target = "(appeal_id, variant_id, day, sample_rate) WHERE variant_id IS NOT NULL"
+                target = (
+                    "(appeal_id, variant_id, day, sample_rate, shard) WHERE variant_id IS NOT NULL"
+                )
             updates = ", ".join(
                 f"{name} = {table}.{name} + excluded.{name}" for name in EVENT_TYPES if events[name]
             )
             cursor.execute(
-                f"INSERT INTO {table} (appeal_id, variant_id, day, sample_rate, {columns}) "
+                f"INSERT INTO {table} (appeal_id, variant_id, day, sample_rate, shard, {columns}) "
                 f"VALUES ({placeholders}) ON CONFLICT {target} DO UPDATE SET {updates}",
-                [appeal, variant, day, known[appeal][0], *(events[n] for n in EVENT_TYPES)],
+                [appeal, variant, day, known[appeal][0], shard, *(events[n] for n in EVENT_TYPES)],
             )
 
 

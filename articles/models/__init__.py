@@ -1,6 +1,6 @@
 """The newsroom's models, one module per concept."""
 
-from .appeals import Appeal, AppealCounter, AppealQuerySet, AppealVariant
+from .appeals import Appeal, AppealCounter, AppealCounterQuerySet, AppealQuerySet, AppealVariant
 from .corrections import Correction, CorrectionQuerySet
 from .revisions import Revision
 from .source_listing import SourceListing, SourceListingQuerySet
@@ -28,6 +28,7 @@ from .workflow import Transition
 __all__ = [
     "Appeal",
     "AppealCounter",
+    "AppealCounterQuerySet",
     "AppealQuerySet",
     "AppealVariant",
     "BODY_EDITOR_EXTENSIONS",

@@ -320,14 +320,27 @@ class AppealVariant(models.Model):
             raise ValidationError(errors)
 
 
+class AppealCounterQuerySet(models.QuerySet):
+    def totals(self, *by):
+        """Raw counts summed over shards (and whatever else is not in `by`): one row per value
+        of `by`, or with no `by` one dict for them all."""
+        sums = {event: models.Sum(event, default=0) for event in AppealCounter.EVENTS}
+        if not by:
+            return self.aggregate(**sums)
+        return self.order_by(*by).values(*by).annotate(**sums)
+
+
 class AppealCounter(models.Model):
     """What readers did with one appeal (and variant) on one day, counted by the event endpoint.
 
-    Rows are written only through `articles.appeals.events.count_events` (an atomic upsert).
-    Counts are raw: with sampling, multiply by `sample_rate` (see `AppealCounterQuerySet`).
+    Rows are written only through `articles.appeals.events.count_events` (an atomic upsert),
+    each beacon into one of SHARDS rows of its counter chosen at random, so that a busy appeal's
+    beacons do not queue for one row's lock; every read sums over the shards. Counts are raw:
+    with sampling, multiply by `sample_rate`.
     """
 
     EVENTS = ("rendered", "seen", "clicked", "snoozed", "supporter", "dismissed")
+    SHARDS = 8
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="counters")
     variant = models.ForeignKey(
@@ -335,6 +348,9 @@ class AppealCounter(models.Model):
     )
     day = models.DateField()
     sample_rate = models.PositiveIntegerField(default=1)
+    shard = models.PositiveSmallIntegerField(
+        default=0, help_text="Which of the counter's rows (0 to SHARDS - 1); reads add them up."
+    )
     rendered = models.PositiveBigIntegerField(default=0, help_text="Shown to a reader.")
     seen = models.PositiveBigIntegerField(
         default=0, help_text="At least half in the viewport for a second."
@@ -344,20 +360,22 @@ class AppealCounter(models.Model):
     supporter = models.PositiveBigIntegerField(default=0, help_text="“I already support you”.")
     dismissed = models.PositiveBigIntegerField(default=0, help_text="Closed (×).")
 
+    objects = AppealCounterQuerySet.as_manager()
+
     class Meta:
         ordering = ("day", "appeal_id", "variant_id")
         constraints = [
             # Two partial indexes because NULL never equals NULL in a unique index; the
             # upsert in `articles.appeals.events` names the matching one as its conflict target.
             models.UniqueConstraint(
-                fields=["appeal", "day", "sample_rate"],
+                fields=["appeal", "day", "sample_rate", "shard"],
                 condition=Q(variant__isnull=True),
-                name="appeal_counter_unique_main",
+                name="appeal_counter_unique_main_shard",
             ),
             models.UniqueConstraint(
-                fields=["appeal", "variant", "day", "sample_rate"],
+                fields=["appeal", "variant", "day", "sample_rate", "shard"],
                 condition=Q(variant__isnull=False),
-                name="appeal_counter_unique_variant",
+                name="appeal_counter_unique_variant_shard",
             ),
         ]
 
