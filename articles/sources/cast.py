@@ -1,0 +1,820 @@
+"""Who and what a story names, and who of them can speak (standard library only).
+
+A ``Cast`` is built once per story from its text with the quoted words masked. It finds the
+capitalised names, keeping particles and hyphenated prefixes with the surname ("Pieter van
+der Berg", "Khalid al-Masri", "Mohammed bin Salman"), and decides what each one names from
+the text around it, the source registry and the word lists in ``extract_rules``: a person,
+an organisation, or something that never speaks — a place ("in Tromsø", "the Barents Sea"),
+a vessel ("the trawler Nordkapp"), a publication ("told Fiskeribladet"), a platform ("posted
+on X"), an event or a work. A club or firm before a person's title ("Harlow Rovers coach
+Bianca Ferri") is an organisation. It also learns what the story shows about each person:
+titles and roles ("the judge", "his daughter"), age ("Carla Mendes, 34,"), and gender where
+the text shows it (Mr/Ms, gendered nouns, "her side" after their name, a pronoun already
+resolved to them, the registry). Nothing is ever guessed from a name.
+
+Extraction asks it who a subject phrase is (``speaker``): a name, a pronoun (the nearest
+person who agrees in gender, speakers and subjects first; he/she never an organisation or
+group, they/it never a person), a role or description, or an organisation or group as
+written. It tells the cast about every speaker it settles on (``note``), so later pronouns
+follow the story.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right, insort
+from dataclasses import dataclass, field
+
+from .extract_rules import (
+    ABBREVIATIONS,
+    COLLECTIVE_NOUNS,
+    CUE_RE,
+    DEMONYMS,
+    DETERMINERS,
+    DOCUMENT_NOUNS,
+    EVENT_WORDS,
+    FEMININE,
+    GENERIC_PERSON_HEADS,
+    HYPHEN_PARTICLES,
+    MASCULINE,
+    NON_NAME_WORDS,
+    ORG_CONTEXT_NOUNS,
+    ORG_WORDS,
+    PARTICLES,
+    PLACE_PREPOSITIONS,
+    PLACE_WORDS,
+    PLATFORMS,
+    PREPOSITIONS,
+    PUBLICATION_WORDS,
+    ROLE_NOUNS,
+    SUBJECT_PRONOUNS,
+    TITLES,
+    VESSEL_NOUNS,
+    WORK_NOUNS,
+    looks_like_np,
+    strip_np,
+    words,
+)
+
+PERSON, ORGANISATION, GROUP = "person", "organisation", "group"
+UNKNOWN = "unknown"
+NEVER_SPEAK = frozenset({"place", "vessel", "publication", "platform", "event", "work"})
+SENTENCES_BACK = 8  # how far back a pronoun looks for its person
+PERSON_HEADS = ROLE_NOUNS | TITLES | DEMONYMS | GENERIC_PERSON_HEADS
+_DESCRIPTORS = TITLES | ROLE_NOUNS | DEMONYMS | NON_NAME_WORDS | DETERMINERS | {"one"}
+_TOKEN_CHARS = r"[^\s,;:()\x00\"“”—–\[\]]"
+# Words that may be part of a name: capitalised, a particle, or a hyphenated prefix.
+_NAMEISH = re.compile(
+    rf"(?<!{_TOKEN_CHARS})(?:['‘’]*[A-ZÀ-ÖØ-Þ\u0100-\u024f\u0370-\u03ff\u0400-\u042f]"
+    rf"|[a-z]{{2,4}}-(?=[A-Z])){_TOKEN_CHARS}*"
+)
+_PARTICLES_BEFORE = re.compile(
+    rf"(?<![\w’'-])((?:(?:{'|'.join(sorted(PARTICLES, key=len, reverse=True))}) +)+)$"
+)
+_SPACES_ONLY = re.compile(r"[ \t]+")
+_THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
+_ORG_TAIL = re.compile(r"\s+(?:of|for)(?:\s+the)?(?:\s+[A-Z][\w’'-]*)+")
+_POSSESSIVE = re.compile(r"(?:['’]s|s['’])$")
+_AGE = re.compile(r"\d{1,3}-year-old$")
+_AFFILIATION = re.compile(r"\s+(?:of|at|from|with|in|for)\s+")
+_RELATIVE = re.compile(r",?\s+(?:who|which|whose|that)\s+.*$", re.S)
+_ORG_ALT = "|".join(sorted(ORG_WORDS, key=len, reverse=True))
+_DATELINE = re.compile(r"[A-ZÀ-Þ .'-]{3,}(?:, [A-Z][\w. ]+)? [—–-] ")
+_DESCRIBED_SUBJECT = re.compile(  # "The king spoke …", "The mother of two said …"
+    r"\s*((?:the|his|her|their|its)\s+(?:[\w’'-]+\s+){0,4}?[\w’'-]+)"
+    r"(?=\s+(?:[a-z]+ed|[a-z]+s|was|is|has|had|will|would|spoke|said|told|wrote)\b)",
+    re.IGNORECASE,
+)
+_LEADING_ORG_RE = re.compile(  # "The foreign ministry of Valdoria summoned …"
+    rf"\s*((?:[\w’'-]+\s+){{0,3}}?(?i:{_ORG_ALT})\b(?:\s+of(?:\s+the)?(?:\s+[A-Z][\w’'-]*)+)?)"
+)
+_LEADING_GROUP_RE = re.compile(r"\s*((?:[A-Z][a-z]+ )?[A-Za-z][a-z]+s)(?= [a-z])")  # "Residents …"
+_LEADING_TIME = re.compile(  # "On Friday the trust …", "Last week the council …"
+    r"^(?:(?:on|last|this|next|earlier|later|in|by)\s+)?(?:\w+day|week|month|year|night|morning"
+    r"|afternoon|evening|weekend|january|february|march|april|may|june|july|august|september"
+    r"|october|november|december)(?:\s+(?:morning|afternoon|evening|night))?,?\s+",
+    re.IGNORECASE,
+)
+_LEADING_THE = re.compile(r"^(?:the|The) +")
+_TITLE_AFTER = re.compile(r" ((?:[a-z]+ ){1,2})([A-Z])")
+_ROLE_BEFORE = re.compile(r"(?:^|[,.]\s+|\b(?:and|said|told)\s+)([^,.\x00]{2,60}),\s*$")
+_AGE_AFTER = re.compile(r",\s*(\d{1,3}),")
+_ROLE_AFTER = re.compile(r",\s*((?:the|a|an|his|her|their|its)\s[^,.\x00]{2,60})[,.]")
+_CLAUSE_END = re.compile(r"[.;:!?\x00\n]")
+_GENDERED_PRONOUN = re.compile(r"\b(his|her|himself|herself|hers)\b(\s+[a-z])?")
+
+
+@dataclass(frozen=True)
+class KnownName:
+    """A source from the registry, as extraction may use it (no Django objects here)."""
+
+    name: str
+    kind: str = PERSON  # "person", "organisation" or "document"
+    aliases: tuple[str, ...] = ()
+    pronoun: str = ""  # "he", "she" or "they", as the source asked to be referred to
+
+
+@dataclass(eq=False)
+class Entity:
+    name: str
+    kind: str
+    key: tuple[str, ...] = ()
+    gender: str = ""  # "f", "m" or "" when the text does not show it
+    firm_gender: bool = False  # from a title, a gendered noun or the registry
+    roles: set[str] = field(default_factory=set)
+    age: str = ""
+    mentions: int = 0
+    first: int = 1 << 60  # where the story first mentions it
+    starts: list[int] = field(default_factory=list)  # where it is mentioned, in order
+
+
+@dataclass(frozen=True)
+class Speaker:
+    name: str
+    described_as: str = ""
+    is_person: bool = False
+    entity: Entity | None = field(default=None, compare=False)
+
+    @property
+    def named(self) -> bool:
+        """A person the story names (not "a midwife", "one resident")."""
+        return self.is_person and bool(self.entity and self.entity.key)
+
+
+@dataclass(eq=False)
+class Mention:
+    start: int
+    end: int
+    entity: Entity
+    rank: int = 2  # 0 the speaker extraction settled on, 1 the subject, 2 other, 3 possessor
+
+
+@dataclass
+class _Run:
+    """Adjacent capitalised words: leading descriptors ("Deputy Minister"), then the name."""
+
+    start: int
+    end: int
+    tokens: list[str]
+    before: list[str]
+    descriptors: list[str]
+    possessive: bool
+
+
+def name_key(text: str) -> tuple[str, ...]:
+    return tuple(w.casefold().strip(".") for w in text.split())
+
+
+class Cast:
+    def __init__(self, masked: str, sentence_starts: list[int], known=()) -> None:
+        self.text = masked
+        self.starts = sentence_starts
+        self.entities: dict[tuple[str, ...], Entity] = {}
+        self.people: list[Entity] = []
+        self.mentions: list[Mention] = []
+        self.by_sentence: dict[int, list[Mention]] = {}
+        self.known = {name_key(n): k for k in known for n in (k.name, *k.aliases)}
+        self._known_by_token: dict[str, list[tuple[str, ...]]] = {}
+        for key, entry in self.known.items():
+            if entry.kind == PERSON:
+                for token in key:
+                    self._known_by_token.setdefault(token, []).append(key)
+        self._people_by_token: dict[str, list[Entity]] = {}
+        self._org_by_token: dict[str, Entity] = {}
+        self.people_mentioned: list[Entity] = []
+        self._speakers: dict[tuple[int, int], Speaker | None] = {}
+        self._mention_starts: list[int] = []
+        self._common: dict[str, bool] = {}
+        self._build()
+
+    # ------------------------------------------------------------------ building
+
+    def _build(self) -> None:
+        text = self.text
+        names = [(m.group(), m.start(), m.end()) for m in _NAMEISH.finditer(text)]
+        org_spans = []
+        for start, end in self._org_names(names):
+            name = text[start:end]
+            bare = _LEADING_THE.sub("", name)
+            if bare[:1].isupper():  # a proper name, not "the ministry"
+                name = "The " + bare if bare != name else bare
+                self._add(Mention(start, end, self._entity(name, ORGANISATION)))
+                org_spans.append((start, end))
+        in_org = _covered(org_spans)
+        self._starts_set = set(self.starts)
+        runs = [run for run in self._runs(names) if not in_org(run.start)]
+        longer = [run for run in runs if len(run.tokens) > 1]
+        kinds = self._kinds(longer)
+        # Full names first, so a surname alone ("Solheim", "Al-Masri") finds its person.
+        for run in (
+            sorted(longer, key=lambda r: -len(r.tokens))
+            + [None]
+            + [run for run in runs if len(run.tokens) == 1]
+        ):
+            if run is None:  # the single words' kinds can now see who the full names are
+                kinds = self._kinds([run for run in runs if len(run.tokens) == 1])
+                continue
+            key = tuple(w.casefold() for w in run.tokens)
+            kind = kinds[key]
+            if len(key) == 1 and run.start in self._starts_set and self._common_word(key[0]):
+                continue  # "Care home owners …": a common word that opens the sentence
+            if kind == UNKNOWN and self._person_known(list(key)):
+                kind = PERSON  # "Solheim" after "Ingrid Solheim"
+            rank = 3 if run.possessive else 2
+            if kind == PERSON:
+                entity = self._person(run)
+                if entity is not None:
+                    self._add(Mention(run.start, run.end, entity, rank))
+                    self._learn(entity, run)
+            elif kind != UNKNOWN or len(run.tokens) > 1:
+                entity = self._entity(" ".join(run.tokens), kind)
+                if entity.kind in (ORGANISATION, GROUP):
+                    self._add(Mention(run.start, run.end, entity, rank))
+            else:
+                org = self._org_by_token.get(key[0])
+                if org:  # "Calder" for Calder Semiconductor
+                    self._add(Mention(run.start, run.end, org, rank))
+        for sentence in self.by_sentence.values():
+            first = next((m for m in sentence if m.rank == 2 and self._is_subject(m)), None)
+            if first:
+                first.rank = 1
+        self._gender_from_possessives()
+
+    def _common_word(self, word: str) -> bool:
+        """Whether the story also uses ``word`` in lower case (so "Care" opening a
+        sentence is the word care, not a name)."""
+        if word in _DESCRIPTORS:
+            return True
+        if word in self._common:
+            return self._common[word]
+        text, i = self.text, self.text.find(word)
+        self._common[word] = False
+        while i >= 0:
+            before, after = text[i - 1 : i] if i else " ", text[i + len(word) : i + len(word) + 1]
+            if not (before.isalnum() or before in "’'-" or after.isalnum() or after in "’'-"):
+                self._common[word] = True
+                return True
+            i = text.find(word, i + 1)
+        return False
+
+    def _org_names(self, names):
+        """Spans of organisations' names: capitalised words up to a capitalised
+        organisation word ("Transport Workers' Union", "the Kremlin"), and "of/for (the) X"
+        after it ("Chamber of Commerce of Westbrook")."""
+        text, out, i = self.text, [], 0
+        while i < len(names):
+            if names[i][0].casefold().strip(".'’") not in ORG_WORDS:
+                i += 1
+                continue
+            first = i
+            while first > 0 and _joined(text, names[first - 1], names[first]):
+                first -= 1
+            start = names[first][1]
+            the = _THE_BEFORE.search(text, max(0, start - 4), start)
+            if the and names[first][0] not in ("The", "the"):
+                start = the.start()
+            end = names[i][2]
+            tail = _ORG_TAIL.match(text, end)
+            if tail and not names[i][0].endswith("."):
+                end = tail.end()
+            out.append((start, end))
+            while i < len(names) and names[i][1] < end:
+                i += 1
+        return out
+
+    def _runs(self, names) -> list[_Run]:
+        """Runs of adjacent capitalised words (and particles before a surname)."""
+        text = self.text
+        runs: list[_Run] = []
+        current: list[tuple[str, int, int]] = []
+
+        def close(possessive=False):
+            if current:
+                start = current[0][1]
+                before = [w.strip(".,'’") for w in words(text[max(0, start - 32) : start].lower())]
+                runs.append(self._make_run(current, possessive, before[-3:]))
+                current.clear()
+
+        prev_end = -1
+        for tok, start, end in names:
+            bare = tok.strip("'‘’")
+            if not bare:
+                close()
+                continue
+            if not bare[0].isupper() and bare.split("-")[0] not in HYPHEN_PARTICLES:
+                close()
+                continue
+            pre = text[max(0, start - 24) : start]
+            last_word = pre.rsplit(None, 1)[-1] if pre.endswith(" ") and pre.strip() else ""
+            particles = _PARTICLES_BEFORE.search(pre) if last_word in PARTICLES else None
+            lead = start - len(pre) + particles.start(1) if particles else start
+            if current and not _SPACES_ONLY.fullmatch(text, prev_end, lead):
+                close()
+            if particles:  # "Pieter van der Berg", "van der Berg said"
+                pos = lead
+                for word in particles.group(1).split():
+                    pos = text.index(word, pos)
+                    current.append((word, pos, pos + len(word)))
+                    pos += len(word)
+            prev_end = end
+            if _POSSESSIVE.search(bare):
+                cut = 2 if bare[-2:] in ("'s", "’s") else 1
+                current.append((bare[:-cut], start, end - cut))
+                close(possessive=True)
+                continue
+            stop = bare[-1] in ".!?" and not _abbreviation(bare)
+            word = bare.rstrip(".!?") if stop else bare
+            if word:
+                current.append((word, start, start + len(word)))
+            if stop:
+                close()
+        close()
+        return runs
+
+    def _make_run(self, run, possessive: bool, before: list[str]) -> _Run:
+        names = [t for t, _, _ in run]
+        cut = 0
+        while cut < len(names) - 1 and _descriptor(names[cut]):
+            cut += 1
+        titled = [
+            i for i in range(cut, len(names) - 1) if names[i].casefold().rstrip(".") in TITLES
+        ]
+        if titled:  # "Saudi Crown Prince Mohammed bin Salman": the name follows the title
+            cut = titled[-1] + 1
+        last = len(run)
+        while last > cut + 1 and names[last - 1] in PARTICLES:
+            last -= 1
+        return _Run(run[cut][1], run[last - 1][2], names[cut:last], before, names[:cut], possessive)
+
+    def _kinds(self, runs: list[_Run]) -> dict[tuple[str, ...], str]:
+        """One kind per name, from the evidence of all its mentions: a title or role before
+        it makes a person; else any sign of a place, vessel, publication, event, work or
+        organisation wins over the default (two capitalised words are a person)."""
+        votes: dict[tuple[str, ...], list[tuple[str, bool]]] = {}
+        for run in runs:
+            key = tuple(w.casefold() for w in run.tokens)
+            votes.setdefault(key, []).append((self._kind(run), bool(run.descriptors)))
+        out = {}
+        for key, found in votes.items():
+            kinds = [kind for kind, _ in found]
+            if any(kind == PERSON and titled for kind, titled in found) and "place" not in kinds:
+                out[key] = PERSON
+            elif other := [k for k in kinds if k not in (PERSON, UNKNOWN)]:
+                out[key] = max(set(other), key=other.count)
+            else:
+                out[key] = PERSON if PERSON in kinds else UNKNOWN
+        return out
+
+    def _kind(self, run: _Run) -> str:
+        """What a run names, from its words, the words before it and the registry."""
+        low = [w.casefold() for w in run.tokens]
+        known = self.known.get(tuple(low))
+        if known:
+            return PERSON if known.kind == PERSON else ORGANISATION
+        before = run.before
+        described = [
+            d for d in (w.casefold().rstrip(".") for w in run.descriptors)
+            if d in TITLES or d in ROLE_NOUNS or d in DEMONYMS
+        ]  # fmt: skip
+        lowset = set(low)
+        if len(low) == 1 and (low[0] in DEMONYMS or low[0] in ROLE_NOUNS or low[0] in TITLES):
+            return UNKNOWN  # "The Egyptian leader", "A Saudi official"
+        if any(d in TITLES or d in ROLE_NOUNS for d in described):
+            return PERSON  # "Councillor Ellen Park", "Judge Pieter van der Berg"
+        if lowset & PUBLICATION_WORDS:
+            return "publication"
+        if before[-1:] == ["on"] and low[0] in PLATFORMS or low == ["x"]:
+            return "platform"
+        if lowset & EVENT_WORDS:
+            return "event"
+        if lowset & PLACE_WORDS:
+            return "place"
+        if before and (before[-1] in VESSEL_NOUNS or before[-2:-1] and before[-2] in VESSEL_NOUNS):
+            return "vessel"
+        if before and before[-1] in WORK_NOUNS:
+            return "work"
+        told = before[-1:] == ["told"] or before[-2:] in (["interview", "with"], ["speaking", "to"])
+        if told and not self._person_known(low):
+            return "publication"  # "she told Fiskeribladet"
+        if self._before_a_title(run):
+            return ORGANISATION  # "Harlow Rovers coach Bianca Ferri"
+        following = words(self.text[run.end : run.end + 20].lower())[:1] if run.possessive else []
+        if following and following[0] in ORG_CONTEXT_NOUNS or before[-2:] in (
+            ["shares", "in"], ["shares", "of"],
+        ):  # fmt: skip
+            return ORGANISATION  # "Calder's shares", "shares in Calder"
+        placed = before[-1:] and before[-1] in PLACE_PREPOSITIONS and before[-2:-1] != ["according"]
+        # "to"/"from" before two names is as often a person ("a letter from Ann Lee")
+        short = placed and (len(low) == 1 or before[-1] not in ("to", "from"))
+        if short and not self._person_known(low):
+            return "place"  # "in Tromsø", "near Svalbard"
+        if self._dateline(run):
+            return "place"
+        if lowset & NON_NAME_WORDS:
+            return UNKNOWN
+        if len(low) >= 2 or described or self._person_known(low):
+            return PERSON
+        return UNKNOWN
+
+    def _person_known(self, low: list[str]) -> bool:
+        part = tuple(low)
+        return any(_contains(e.key, part) for e in self._people_by_token.get(low[0], ())) or any(
+            _contains(key, part) for key in self._known_by_token.get(low[0], ())
+        )
+
+    def _before_a_title(self, run: _Run) -> bool:
+        after = self.text[run.end : run.end + 40]
+        m = _TITLE_AFTER.match(after)
+        return bool(m) and m.group(1).split()[-1] in TITLES and not run.possessive
+
+    def _dateline(self, run: _Run) -> bool:
+        """'TROMSØ, Norway —': a place in capitals at the start of a paragraph."""
+        line_start = self.text.rfind("\n", 0, run.start) + 1
+        if run.start - line_start > 40:
+            return False
+        m = _DATELINE.match(self.text, line_start, line_start + 60)
+        return bool(m) and run.start < m.end()
+
+    def _entity(self, name: str, kind: str) -> Entity:
+        key = name_key(_LEADING_THE.sub("", name))
+        entity = self.entities.get(key)
+        if entity is None:
+            entity = self.entities[key] = Entity(name, kind, key)
+            if kind == ORGANISATION:
+                for token in key:
+                    self._org_by_token.setdefault(token, entity)
+            known = self.known.get(key)
+            if known and known.pronoun in ("he", "she"):
+                entity.gender, entity.firm_gender = ("f" if known.pronoun == "she" else "m"), True
+        return entity
+
+    def _person(self, run: _Run) -> Entity | None:
+        key = tuple(w.casefold() for w in run.tokens)
+        if not any(w not in PARTICLES for w in key):
+            return None
+        # A surname or part of a fuller name already met ("Solheim" for Ingrid Solheim).
+        fuller = [
+            e
+            for e in self._people_by_token.get(key[0], ())
+            if e.key != key and _contains(e.key, key)
+        ]
+        if fuller:
+            return max(fuller, key=lambda e: e.mentions)
+        entity = self.entities.get(key)
+        if entity is None or entity.kind != PERSON:
+            entity = self._entity(" ".join(run.tokens), PERSON)
+            entity.kind = PERSON
+            self.people.append(entity)
+            for token in entity.key:
+                self._people_by_token.setdefault(token, []).append(entity)
+        return entity
+
+    def _learn(self, entity: Entity, run: _Run) -> None:
+        """Roles, age and gender the text gives around one mention of a person."""
+        for word in run.descriptors:
+            self._role(entity, word, firm=True)
+        text = self.text
+        line_start = text.rfind("\n", 0, run.start) + 1
+        lead = text[max(line_start, run.start - 60) : run.start]
+        m = _ROLE_BEFORE.search(lead)
+        if m and _is_role_phrase(m.group(1)):  # "Her Russian counterpart, Oleg Baranov,"
+            for word in words(m.group(1).lower()):
+                self._role(entity, word, firm=False)
+        for word in words(lead.lower())[-3:]:  # "Kenyan runner Faith Chepkoech"
+            if word in PERSON_HEADS:
+                self._role(entity, word, firm=False)
+        tail = text[run.end : run.end + 80]
+        m = _AGE_AFTER.match(tail)
+        if m:
+            entity.age = m.group(1)
+            tail = tail[m.end() - 1 :]
+        m = _ROLE_AFTER.match(tail)
+        if m and _is_role_phrase(m.group(1)):  # "Teresa Vance, the group’s legal director"
+            for word in words(_AFFILIATION.split(m.group(1).lower())[0]):
+                self._role(entity, word, firm=False)
+
+    def _role(self, entity: Entity, word: str, firm: bool) -> None:
+        word = word.casefold().rstrip(".")
+        if word in DETERMINERS or len(word) < 2:
+            return
+        entity.roles.add(word)
+        gender = "f" if word in FEMININE else "m" if word in MASCULINE else ""
+        if gender and (firm or not entity.firm_gender) and word not in SUBJECT_PRONOUNS:
+            entity.gender, entity.firm_gender = gender, firm or entity.firm_gender
+
+    def _gender_from_possessives(self) -> None:
+        """'Ferri said her side…': his/her + noun after a person who opens the clause."""
+        text = self.text
+        for mention in self.mentions:
+            entity = mention.entity
+            if entity.kind != PERSON or entity.gender or mention.rank == 3:
+                continue
+            stretch = text[mention.end : mention.end + 60]
+            stretch = _CLAUSE_END.split(stretch)[0]
+            if any(m.start < mention.end + len(stretch) for m in self._after(mention)):
+                continue
+            m = _GENDERED_PRONOUN.search(stretch)
+            if m and (m.group(1) not in ("his", "her") or m.group(2)):
+                entity.gender = "m" if m.group(1).startswith("h") and "i" in m.group(1) else "f"
+
+    def _after(self, mention: Mention) -> list[Mention]:
+        i = bisect_right(self._mention_starts, mention.start)
+        return [m for m in self.mentions[i : i + 3] if m.entity.kind == PERSON]
+
+    def _is_subject(self, mention: Mention) -> bool:
+        before = words(self.text[max(0, mention.start - 30) : mention.start].lower())
+        return not before or before[-1] not in PREPOSITIONS | PLACE_PREPOSITIONS | {
+            "with", "by", "of", "for", "about", "against", "and", "than",
+        }  # fmt: skip
+
+    def _add(self, mention: Mention) -> None:
+        i = bisect_right(self._mention_starts, mention.start)
+        self._mention_starts.insert(i, mention.start)
+        self.mentions.insert(i, mention)
+        entity = mention.entity
+        entity.mentions += 1
+        entity.first = min(entity.first, mention.start)
+        if entity.kind == PERSON:
+            if not entity.starts:
+                self.people_mentioned.append(entity)
+            insort(entity.starts, mention.start)
+        insort(
+            self.by_sentence.setdefault(self.sentence_of(mention.start), []), mention, key=_start
+        )
+
+    def sentence_of(self, pos: int) -> int:
+        return bisect_right(self.starts, pos) - 1
+
+    # ------------------------------------------------------------------ resolving
+
+    def note(self, speaker: Speaker | None, pos: int) -> None:
+        """Extraction settled on ``speaker`` at ``pos``: it is the most salient there."""
+        if speaker is None or speaker.entity is None:
+            return
+        self._add(Mention(pos, pos, speaker.entity, 0))
+
+    def speaker(self, start: int, end: int) -> Speaker | None:
+        """Who the subject phrase ``text[start:end]`` is, or None if it cannot speak."""
+        if (start, end) not in self._speakers:
+            self._speakers[start, end] = self._speaker(start, end)
+        return self._speakers[start, end]
+
+    def _speaker(self, start: int, end: int) -> Speaker | None:
+        raw = self.text[start:end]
+        np = strip_np(_RELATIVE.sub("", raw))
+        if not np:
+            return None
+        offset = start + max(0, raw.find(np))
+        low = np.lower()
+        if low in ("he", "she"):
+            return self.pronoun(low, offset)
+        if low in ("they", "it"):
+            return self.group_pronoun(low, offset)
+        if low in SUBJECT_PRONOUNS or not looks_like_np(np):
+            return None
+        head_end = offset + len(_AFFILIATION.split(np, maxsplit=1)[0])
+        inside = [m for m in self.between(offset, head_end) if m.rank != 0]
+        people = [m for m in inside if m.entity.kind == PERSON and m.rank != 3]
+        if people:
+            mention = people[-1]
+            named = self.text[mention.start : mention.end]
+            described = re.sub(r"\s+", " ", np.replace(named, "", 1)).strip(" ,")
+            return self._as_speaker(mention.entity, described)
+        if any(m.entity.kind in NEVER_SPEAK and m.rank != 3 for m in inside):
+            return None
+        toks = [t.casefold() for t in words(np)]
+        if toks and toks[0] in DETERMINERS | {"one"} and len(toks) >= 2:
+            found = self.description(np, offset)
+            if found is not False:
+                return found
+        orgs = [m for m in inside if m.entity.kind == ORGANISATION]
+        if orgs and (orgs[-1].rank != 3 or re.search(r"['’]s\s", np)):
+            return self._as_speaker(orgs[-1].entity, "")
+        return self._as_written(np)
+
+    def description(self, phrase: str, pos: int) -> Speaker | None | bool:
+        """'the minister', 'his daughter', 'the 34-year-old', 'a crew member': the person
+        introduced with that role, or a new unnamed person; False if not about a person."""
+        toks = [t.casefold() for t in words(_AFFILIATION.split(phrase, maxsplit=1)[0])]
+        if len(toks) < 2:
+            return False
+        head, mods = toks[-1], set(toks[1:-1])
+        if head in COLLECTIVE_NOUNS or head in ORG_WORDS or head in DOCUMENT_NOUNS:
+            return False
+        is_person = head in PERSON_HEADS or bool(_AGE.match(head))
+        if not is_person and not head.endswith("er") and head not in self._all_roles():
+            return False
+        if toks[0] in ("a", "an", "one"):
+            if not is_person:
+                return False
+            name = phrase.strip(" ,")
+            entity = Entity(name, PERSON, ())
+            self._role(entity, head, firm=True)
+            return Speaker(entity.name, "", True, entity)
+        gender = "f" if head in FEMININE else "m" if head in MASCULINE else ""
+        candidates = [
+            e for e in self._people_before(pos) if _has_role(e, head, mods) and _agrees(e, gender)
+        ]
+        if candidates:
+            return self._as_speaker(candidates[0], "")
+        if not is_person:
+            return False
+        # No role matches ("the Croatian", "the mother of two"): within a paragraph, the
+        # person it is about; opening one, the person the story is about (the first it
+        # introduced of those it still mentions).
+        paragraph = self.text.rfind("\n", 0, pos) + 1
+        here = (m.entity for m in self._candidates(pos, lambda e: e.kind == PERSON))
+        near = next((e for e in here if e.first < pos and _agrees(e, gender)), None)
+        if near and any(paragraph <= m.start < pos for m in self.mentions if m.entity is near):
+            return self._as_speaker(near, "")
+        recent = [e for e in self._people_before(pos, 2 * SENTENCES_BACK) if _agrees(e, gender)]
+        if recent:
+            return self._as_speaker(min(recent, key=lambda e: e.first), "")
+        return None
+
+    def pronoun(self, word: str, pos: int) -> Speaker | None:
+        """he/she: the nearest person who agrees, speakers and subjects first."""
+        gender = "f" if word == "she" else "m"
+        for mention in self._candidates(pos, lambda e: e.kind == PERSON):
+            if _agrees(mention.entity, gender):
+                if not mention.entity.gender:
+                    mention.entity.gender = gender
+                return self._as_speaker(mention.entity, "")
+        return None
+
+    def group_pronoun(self, word: str, pos: int) -> Speaker | None:
+        """they/it: the nearest organisation or group (never a person)."""
+        for mention in self._candidates(pos, lambda e: e.kind in (ORGANISATION, GROUP)):
+            return self._as_speaker(mention.entity, "")
+        return None
+
+    def between(self, lo: int, hi: int) -> list[Mention]:
+        """Mentions that start in ``[lo, hi)``."""
+        i = bisect_right(self._mention_starts, lo - 1)
+        j = bisect_right(self._mention_starts, hi - 1)
+        return self.mentions[i:j]
+
+    def mention_before(self, pos: int) -> Speaker | None:
+        """The person or organisation named right before ``pos`` ("Zhai Jun, who …")."""
+        i = bisect_right(self._mention_starts, pos)
+        for mention in reversed(self.mentions[max(0, i - 3) : i]):
+            close = not self.text[mention.end : pos].strip(" ,")
+            if close and mention.entity.kind in (PERSON, ORGANISATION) and mention.rank != 3:
+                return self._as_speaker(mention.entity, "")
+        return None
+
+    def first_in(self, lo: int, hi: int) -> Speaker | None:
+        """The first person, organisation or group that opens a clause in ``[lo, hi)``."""
+        i = bisect_right(self._mention_starts, lo - 1)
+        for mention in self.mentions[i:]:
+            if mention.start >= hi:
+                break
+            speaks = mention.entity.kind in (PERSON, ORGANISATION, GROUP)
+            if mention.rank in (1, 2) and speaks and self._is_subject(mention):
+                return self._as_speaker(mention.entity, "")
+        return None
+
+    def author_before(self, pos: int) -> Speaker | None:
+        """Who issued what 'It read:' refers to: the last sentence's speaker or subject."""
+        for mention in self._candidates(pos, lambda e: e.kind in (PERSON, ORGANISATION, GROUP)):
+            return self._as_speaker(mention.entity, "")
+        return None
+
+    def subject(self, lo: int, hi: int) -> Speaker | None:
+        """The person, organisation or group a sentence opens with, noted as its subject."""
+        for mention in self.by_sentence.get(self.sentence_of(lo), []):
+            if mention.rank == 1 and mention.start < hi:
+                return self._as_speaker(mention.entity, "")
+        opening = self.text[lo : min(hi, lo + 60)].split()
+        first = opening[0].lower() if opening else ""
+        described = first in ("the", "his", "her", "their", "its")
+        head = _DESCRIBED_SUBJECT.match(self.text, lo, hi) if described else None
+        if head:
+            found = self.description(head.group(1), lo)
+            if isinstance(found, Speaker):
+                self._add(Mention(head.start(1), head.end(1), found.entity, 1))
+                return found
+        lead = {w.casefold().strip(".,;:'’") for w in opening[:5]}
+        org = _LEADING_ORG_RE.match(self.text, lo, hi) if lead & ORG_WORDS else None
+        if org and looks_like_np(org.group(1)) and not CUE_RE.search(org.group(1)):
+            found = self._as_written(_LEADING_TIME.sub("", org.group(1)))
+        else:
+            group = _LEADING_GROUP_RE.match(self.text, lo, hi)
+            lead = group.group(1).split()[0].lower() if group else ""
+            found = None
+            if group and lead not in NON_NAME_WORDS | DETERMINERS and not CUE_RE.search(lead):
+                found = self._as_written(group.group(1))
+        if found and found.entity and found.entity.kind != PERSON:
+            self._add(Mention(lo, lo, found.entity, 1))
+            return found
+        return None
+
+    def _candidates(self, pos: int, wanted):
+        """Mentions before ``pos``, sentence by sentence backwards: in each, speakers, then
+        the subject, then the others from the nearest."""
+        first = self.sentence_of(pos)
+        for index in range(first, max(-1, first - SENTENCES_BACK), -1):
+            mentions = [
+                m for m in self.by_sentence.get(index, []) if m.start < pos and wanted(m.entity)
+            ]
+            yield from sorted(mentions, key=lambda m: (m.rank, -m.start))
+
+    def _people_before(self, pos: int, back: int = 10**6) -> list[Entity]:
+        """People mentioned before ``pos`` (within ``back`` sentences), most recent first."""
+        floor = self.starts[max(0, self.sentence_of(pos) - back)] if self.starts else 0
+        last = {}
+        for entity in self.people_mentioned:
+            i = bisect_right(entity.starts, pos - 1)
+            if i and entity.starts[i - 1] >= floor:
+                last[id(entity)] = (entity.starts[i - 1], entity)
+        return [entity for _, entity in sorted(last.values(), key=lambda x: -x[0])]
+
+    def _all_roles(self) -> set[str]:
+        return {role for e in self.people for role in e.roles}
+
+    def _as_speaker(self, entity: Entity, described: str) -> Speaker:
+        return Speaker(entity.name, described, entity.kind == PERSON, entity)
+
+    def _as_written(self, np: str) -> Speaker | None:
+        """An organisation or group as the story names it ("The union", "Officials")."""
+        np = re.sub(r"^(?:data|figures|estimates|a report|a statement) (?:from|by) ", "", np)
+        np = re.sub(r"['’]s\s.*$", "", np)  # "the bank's latest forecasts" speak for the bank
+        toks = [t for t in np.lower().split() if t not in DETERMINERS]
+        if not toks or not re.search(r"[^\W\d_]", np):
+            return None
+        if len(toks) == 1:
+            org = self._org_by_token.get(toks[0])
+            if org:
+                return self._as_speaker(org, "")
+        name = np[0].upper() + np[1:] if np.lower().startswith("the ") else np
+        kind = ORGANISATION if any(t in ORG_WORDS for t in toks) else GROUP
+        entity = self._entity(name, kind)
+        return self._as_speaker(entity, "")
+
+
+def _start(mention: Mention) -> int:
+    return mention.start
+
+
+def _joined(text: str, left, right) -> bool:
+    """Whether two words are separated by spaces only (no other word, comma, quote or stop)."""
+    return bool(_SPACES_ONLY.fullmatch(text, left[2], right[1])) and not left[0].endswith(
+        (".", "!", "?")
+    )
+
+
+def _name_follows(text: str, names, i: int) -> bool:
+    """Whether a capitalised word follows, after any further particles ("van der Berg")."""
+    while i < len(names) and names[i][0] in PARTICLES:
+        i += 1
+    return i < len(names) and names[i][0][:1].isupper() and _joined(text, names[i - 1], names[i])
+
+
+def _has_role(entity: Entity, head: str, mods: set[str]) -> bool:
+    """Whether 'the <mods> <head>' can describe ``entity``."""
+    if _AGE.match(head):
+        return bool(entity.age) and head.startswith(entity.age + "-")
+    if head in entity.roles:
+        return True
+    return head in GENERIC_PERSON_HEADS and bool(mods & entity.roles)
+
+
+def _agrees(entity: Entity, gender: str) -> bool:
+    return not gender or entity.gender in ("", gender)
+
+
+def _contains(full: tuple[str, ...], part: tuple[str, ...]) -> bool:
+    """Whether ``part`` is a run of ``full``'s words, ignoring case and particles' case."""
+    n = len(part)
+    if not n or n > len(full):
+        return False
+    return any(full[i : i + n] == part for i in range(len(full) - n + 1))
+
+
+def _covered(spans: list[tuple[int, int]]):
+    """A test of whether a position falls inside one of the (sorted, disjoint) ``spans``."""
+    starts = [start for start, _ in spans]
+
+    def inside(pos: int) -> bool:
+        i = bisect_right(starts, pos) - 1
+        return i >= 0 and pos < spans[i][1]
+
+    return inside
+
+
+def _descriptor(word: str) -> bool:
+    low = word.casefold().rstrip(".")
+    return low in _DESCRIPTORS
+
+
+def _abbreviation(word: str) -> bool:
+    low = word.casefold().rstrip(".")
+    return low in ABBREVIATIONS or (len(low) == 1 and low.isalpha())
+
+
+def _is_role_phrase(phrase: str) -> bool:
+    toks = phrase.split()
+    if not toks or len(toks) > 8 or not looks_like_np(phrase):
+        return False
+    first = toks[0].casefold()
+    return first in DETERMINERS or bool(_POSSESSIVE.search(first)) or toks[0].islower()
