@@ -67,7 +67,7 @@ from articles.sources.extract import ExtractedQuote, extract_quotes  # noqa: E40
 
 DATA = ROOT / "bench" / "quotes_eval"
 EARLIER = ROOT / "bench" / "data" / "quotes"
-SPLITS = {"dev": [DATA / "dev"], "unseen": [DATA / "unseen"]}
+SPLITS = {"dev": [DATA / "dev"], "unseen": [DATA / "unseen"], "unseen 2": [DATA / "unseen2"]}
 EARLIER_SPLITS = [EARLIER, EARLIER / "heldout", EARLIER / "blind"]
 THRESHOLD = 0.3
 TARGETS = {"precision": 95.0, "recall": 92.0, "speaker": 92.0}
