@@ -38,6 +38,7 @@ from .extract_rules import (
     HYPHEN_PARTICLES,
     MASCULINE,
     NON_NAME_WORDS,
+    ORG_ANAPHORS,
     ORG_CONTEXT_NOUNS,
     ORG_WORDS,
     PARTICLES,
@@ -49,6 +50,7 @@ from .extract_rules import (
     ROLE_NOUNS,
     SUBJECT_PRONOUNS,
     TITLES,
+    TRADE_ENDINGS,
     VESSEL_NOUNS,
     WORK_NOUNS,
     looks_like_np,
@@ -336,6 +338,12 @@ class Cast:
         cut = 0
         while cut < len(names) - 1 and _descriptor(names[cut]):
             cut += 1
+        if cut == 0 and len(names) >= 3 and run[0][1] in self._starts_set:
+            # "Geologist Erik Sund …": a common noun capitalised only because it opens the
+            # sentence (the story uses it in lower case, or it ends like a trade's name)
+            first = names[0].casefold()
+            if first.endswith(TRADE_ENDINGS) or self._common_word(first):
+                cut = 1
         titled = [
             i for i in range(cut, len(names) - 1) if names[i].casefold().rstrip(".") in TITLES
         ]
@@ -590,7 +598,7 @@ class Cast:
         orgs = [m for m in inside if m.entity.kind == ORGANISATION]
         if orgs and (orgs[-1].rank != 3 or re.search(r"['’]s\s", np)):
             return self._as_speaker(orgs[-1].entity, "")
-        return self._as_written(np)
+        return self._as_written(np, offset)
 
     def description(self, phrase: str, pos: int) -> Speaker | None | bool:
         """'the minister', 'his daughter', 'the 34-year-old', 'a crew member': the person
@@ -612,11 +620,14 @@ class Cast:
             self._role(entity, head, firm=True)
             return Speaker(entity.name, "", True, entity)
         gender = "f" if head in FEMININE else "m" if head in MASCULINE else ""
-        candidates = [
-            e for e in self._people_before(pos) if _has_role(e, head, mods) and _agrees(e, gender)
+        scored = [
+            (_role_score(e, head, mods), -rank, e)
+            for rank, e in enumerate(self._people_before(pos))
+            if _agrees(e, gender)
         ]
-        if candidates:
-            return self._as_speaker(candidates[0], "")
+        best = max(scored, default=None, key=lambda x: (x[0], x[1]))
+        if best and best[0] > 0:  # "the Armenian minister": the Armenian, then the minister
+            return self._as_speaker(best[2], "")
         if not is_person:
             return False
         # No role matches ("the Croatian", "the mother of two"): within a paragraph, the
@@ -643,7 +654,17 @@ class Cast:
         return None
 
     def group_pronoun(self, word: str, pos: int) -> Speaker | None:
-        """they/it: the nearest organisation or group (never a person)."""
+        """they/it: the nearest organisation or group (never a person). A "person" the last
+        sentence spoke through that the text never showed to be one ("Lowfield Homes said
+        …. It said …") is an organisation after all."""
+        if word == "it":
+            for mention in self._candidates(pos, lambda e: True, sentences=2):
+                entity = mention.entity
+                if mention.rank > 1:
+                    continue
+                if entity.kind == PERSON and _unproven_person(entity):
+                    entity.kind = ORGANISATION
+                break
         for mention in self._candidates(pos, lambda e: e.kind in (ORGANISATION, GROUP)):
             return self._as_speaker(mention.entity, "")
         return None
@@ -700,20 +721,22 @@ class Cast:
             found = self._as_written(_LEADING_TIME.sub("", org.group(1)))
         else:
             group = _LEADING_GROUP_RE.match(self.text, lo, hi)
-            lead = group.group(1).split()[0].lower() if group else ""
+            lead = group.group(1).split() if group else []
             found = None
-            if group and lead not in NON_NAME_WORDS | DETERMINERS and not CUE_RE.search(lead):
-                found = self._as_written(group.group(1))
+            plural_the = len(lead) == 2 and lead[0] in ("The", "the")  # "The tenants were …"
+            common = lead and lead[0].lower() in NON_NAME_WORDS | DETERMINERS and not plural_the
+            if group and not common and not CUE_RE.search(group.group(1)):
+                found = self._as_written(group.group(1), lo)
         if found and found.entity and found.entity.kind != PERSON:
             self._add(Mention(lo, lo, found.entity, 1))
             return found
         return None
 
-    def _candidates(self, pos: int, wanted):
+    def _candidates(self, pos: int, wanted, sentences: int = SENTENCES_BACK):
         """Mentions before ``pos``, sentence by sentence backwards: in each, speakers, then
         the subject, then the others from the nearest."""
         first = self.sentence_of(pos)
-        for index in range(first, max(-1, first - SENTENCES_BACK), -1):
+        for index in range(first, max(-1, first - sentences), -1):
             mentions = [
                 m for m in self.by_sentence.get(index, []) if m.start < pos and wanted(m.entity)
             ]
@@ -735,8 +758,9 @@ class Cast:
     def _as_speaker(self, entity: Entity, described: str) -> Speaker:
         return Speaker(entity.name, described, entity.kind == PERSON, entity)
 
-    def _as_written(self, np: str) -> Speaker | None:
-        """An organisation or group as the story names it ("The union", "Officials")."""
+    def _as_written(self, np: str, pos: int = -1) -> Speaker | None:
+        """An organisation or group as the story names it ("The union", "Officials"), or
+        the organisation last named for "the company", "the firm"."""
         np = re.sub(r"^(?:data|figures|estimates|a report|a statement) (?:from|by) ", "", np)
         np = re.sub(r"['’]s\s.*$", "", np)  # "the bank's latest forecasts" speak for the bank
         toks = [t for t in np.lower().split() if t not in DETERMINERS]
@@ -746,6 +770,9 @@ class Cast:
             org = self._org_by_token.get(toks[0])
             if org:
                 return self._as_speaker(org, "")
+            if toks[0] in ORG_ANAPHORS and pos >= 0:
+                for mention in self._candidates(pos, lambda e: e.kind == ORGANISATION):
+                    return self._as_speaker(mention.entity, "")
         name = np[0].upper() + np[1:] if np.lower().startswith("the ") else np
         kind = ORGANISATION if any(t in ORG_WORDS for t in toks) else GROUP
         entity = self._entity(name, kind)
@@ -770,13 +797,20 @@ def _name_follows(text: str, names, i: int) -> bool:
     return i < len(names) and names[i][0][:1].isupper() and _joined(text, names[i - 1], names[i])
 
 
-def _has_role(entity: Entity, head: str, mods: set[str]) -> bool:
-    """Whether 'the <mods> <head>' can describe ``entity``."""
+def _role_score(entity: Entity, head: str, mods: set[str]) -> int:
+    """How well 'the <mods> <head>' describes ``entity``: 0 not at all; a modifier it has
+    ("Armenian") counts double, a nationality it contradicts rules it out."""
     if _AGE.match(head):
-        return bool(entity.age) and head.startswith(entity.age + "-")
-    if head in entity.roles:
-        return True
-    return head in GENERIC_PERSON_HEADS and bool(mods & entity.roles)
+        return int(bool(entity.age) and head.startswith(entity.age + "-"))
+    if mods & DEMONYMS and entity.roles & DEMONYMS and not mods & entity.roles:
+        return 0
+    score = 2 * len(mods & entity.roles) + (head in entity.roles)
+    return score if head in entity.roles or head in PERSON_HEADS else 0
+
+
+def _unproven_person(entity: Entity) -> bool:
+    """Two capitalised words and nothing more: no title, role, age or gender."""
+    return not (entity.roles or entity.age or entity.gender)
 
 
 def _agrees(entity: Entity, gender: str) -> bool:

@@ -71,6 +71,9 @@ __all__ = ["ExtractedQuote", "KnownName", "QuoteKind", "extract_quotes"]
 
 _MARK = re.compile('["“”]')
 _COMMA = re.compile(",")
+_LAST_CLAUSE = re.compile(
+    r".*\b(?:after|before|when|while|because|since|although|though|until|once|if)\s+", re.S
+)
 MASK = "\x00"  # stands in for quoted words, so the rules read only the reporter's own
 _NESTED = re.compile(r"(?:^|[\s,(:])[‘'][^‘’']{2,}[’'](?=[\s,.!?;:]|$)")
 _DOCUMENT_LEAD = re.compile(
@@ -337,6 +340,12 @@ def _subject_before(s: _Sentence, cue: _Cue) -> bool:
             continue  # "Trustee Marcus Hale, who voted against the ban, said"
         elif first.islower() and first.endswith("ing"):
             continue  # "Aleksander Rusu, speaking at a press conference, said"
+        if last:  # "Shares in X rose … after the company said": the clause after "after"
+            clause = _LAST_CLAUSE.search(raw)
+            if clause and clause.end() < len(raw):
+                start = start + clause.end()
+                raw = s.masked[start:end]
+                np = strip_np(raw)
         speaker = s.cast.speaker(start, end)
         if i > 0 and _is_apposition(np) and not (speaker and speaker.named):
             left = [s.cast.speaker(a, b) for a, b in chunks[:i]]

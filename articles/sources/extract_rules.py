@@ -319,6 +319,13 @@ ORG_CONTEXT_NOUNS = _forms(
     "shares stock board chairman chairwoman headquarters staff employees customers factory",
     "profits revenue spokesman spokeswoman spokesperson website",
 )
+# Heads of a description that stand for the organisation last named: "the company said".
+ORG_ANAPHORS = _forms(
+    "company firm group business organisation organization corporation maker operator",
+    "lender insurer retailer airline manufacturer producer supplier developer",
+)
+# Endings of nouns for trades, so "Geologist Erik Sund" opening a sentence is Erik Sund.
+TRADE_ENDINGS = ("ist", "master", "keeper", "maker", "ician", "ographer", "eer", "smith")
 # Role nouns that describe a person (besides TITLES): "Passenger Sabine Roth", "the runner".
 ROLE_NOUNS = _forms(
     "passenger resident student pupil teacher nurse farmer driver pilot worker owner witness",
