@@ -546,3 +546,35 @@ def test_paraphrase_and_according_to_are_their_own_kinds_never_direct():
 def test_a_parenthetical_according_to_attributes_the_whole_sentence():
     quote = only("Two ministers, according to an aide, have threatened to resign.")
     assert (quote.kind, quote.speaker) == (QuoteKind.ACCORDING_TO, "an aide")
+
+
+def test_a_nickname_in_quote_marks_stays_inside_the_name():
+    text = (
+        'Pilot Joan "Sparrow" Ellery landed in Darwin on Friday. She spoke to the Herald.\n'
+        "Q: Tired?\nA: Not yet.\nQ: What next?\nA: Sleep, then the Pacific."
+    )
+    assert {q.speaker for q in extract_quotes(text)} == {"Joan Ellery"}
+
+
+def test_self_named_groups_and_letters_after_a_name():
+    text = (
+        "A group calling itself Blackthorn posted a message on Telegram: “We did this.”\n"
+        "“The evidence points to a state,” said Ruth Okafor KC."
+    )
+    assert speakers(text) == {
+        "We did this": "Blackthorn",
+        "The evidence points to a state": "Ruth Okafor",
+    }
+
+
+def test_a_role_nobody_has_is_a_new_unnamed_person_not_the_main_one():
+    text = (
+        "Mayor Ines Vidal won a second term on Sunday. "
+        "According to the returning officer, turnout was 51 percent."
+    )
+    assert only(text).speaker == "the returning officer"
+
+
+def test_a_stop_after_am_or_inc_ends_the_sentence_before_a_capital():
+    text = "Leroy Banks conceded at 2 a.m. He said the result was “a fair one.”"
+    assert only(text).text == "a fair one"

@@ -32,6 +32,7 @@ from .extract_rules import (
     DEMONYMS,
     DETERMINERS,
     DOCUMENT_NOUNS,
+    EPITHETS,
     EVENT_WORDS,
     FEMININE,
     GENERIC_PERSON_HEADS,
@@ -45,8 +46,10 @@ from .extract_rules import (
     PLACE_PREPOSITIONS,
     PLACE_WORDS,
     PLATFORMS,
+    POST_NOMINALS,
     PREPOSITIONS,
     PUBLICATION_WORDS,
+    ROLE_ALIASES,
     ROLE_NOUNS,
     SUBJECT_PRONOUNS,
     TITLES,
@@ -74,6 +77,15 @@ _PARTICLES_BEFORE = re.compile(
     rf"(?<![\w’'-])((?:(?:{'|'.join(sorted(PARTICLES, key=len, reverse=True))}) +)+)$"
 )
 _SPACES_ONLY = re.compile(r"[ \t]+")
+_SELF_NAMED_LEAD = re.compile(
+    r"\s*((?:[Aa]n?|[Tt]he|[Oo]ne)\s+(?:[\w’'-]+\s+){1,3}?(?:calling (?:itself|themselves"
+    r"|himself|herself)|known as|called|named)\s+[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)"
+)
+_NICKNAME = re.compile(r" \x00{3,24} ")
+_SELF_NAMED = re.compile(  # "a group calling itself Nightjar", "a man known as Nico"
+    r"^(?P<who>.*?)\s+(?:calling (?:itself|themselves|himself|herself)|known as|called|named)"
+    r"\s+(?P<name>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)$"
+)
 _THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
 _ORG_TAIL = re.compile(r"\s+(?:of|for)(?:\s+the)?(?:\s+[A-Z][\w’'-]*)+")
 _POSSESSIVE = re.compile(r"(?:['’]s|s['’])$")
@@ -199,8 +211,12 @@ class Cast:
             name = text[start:end]
             bare = _LEADING_THE.sub("", name)
             if bare[:1].isupper():  # a proper name, not "the ministry"
-                name = "The " + bare if bare != name else bare
-                self._add(Mention(start, end, self._entity(name, ORGANISATION)))
+                possessive = _POSSESSIVE.search(bare)  # "The European Union's envoy"
+                if possessive:
+                    bare = bare[: possessive.start()]
+                name = "The " + bare if _LEADING_THE.match(text[start:end]) else bare
+                entity = self._entity(name, ORGANISATION)
+                self._add(Mention(start, end, entity, 3 if possessive else 2))
                 org_spans.append((start, end))
         in_org = _covered(org_spans)
         self._starts_set = set(self.starts)
@@ -265,7 +281,7 @@ class Cast:
         after it ("Chamber of Commerce of Westbrook")."""
         text, out, i = self.text, [], 0
         while i < len(names):
-            if names[i][0].casefold().strip(".'’") not in ORG_WORDS:
+            if _POSSESSIVE.sub("", names[i][0].casefold().strip(".'’")) not in ORG_WORDS:
                 i += 1
                 continue
             first = i
@@ -310,7 +326,10 @@ class Cast:
             last_word = pre.rsplit(None, 1)[-1] if pre.endswith(" ") and pre.strip() else ""
             particles = _PARTICLES_BEFORE.search(pre) if last_word in PARTICLES else None
             lead = start - len(pre) + particles.start(1) if particles else start
-            if current and not _SPACES_ONLY.fullmatch(text, prev_end, lead):
+            joined = _SPACES_ONLY.fullmatch(text, prev_end, lead) or (
+                len(current) <= 3 and _NICKNAME.fullmatch(text, prev_end, lead)
+            )  # 'Bea "Bunny" Harcourt': the quoted nickname is masked
+            if current and not joined:
                 close()
             if particles:  # "Pieter van der Berg", "van der Berg said"
                 pos = lead
@@ -350,8 +369,8 @@ class Cast:
         if titled:  # "Saudi Crown Prince Mohammed bin Salman": the name follows the title
             cut = titled[-1] + 1
         last = len(run)
-        while last > cut + 1 and names[last - 1] in PARTICLES:
-            last -= 1
+        while last > cut + 1 and (names[last - 1] in PARTICLES or names[last - 1] in POST_NOMINALS):
+            last -= 1  # "Fiona McLeod KC"
         return _Run(run[cut][1], run[last - 1][2], names[cut:last], before, names[:cut], possessive)
 
     def _kinds(self, runs: list[_Run]) -> dict[tuple[str, ...], str]:
@@ -469,9 +488,10 @@ class Cast:
         if fuller:
             return max(fuller, key=lambda e: e.mentions)
         entity = self.entities.get(key)
-        if entity is None or entity.kind != PERSON:
+        if entity is not None and entity.kind != PERSON:
+            return None  # "the Civic Party's candidate": named as an organisation elsewhere
+        if entity is None:
             entity = self._entity(" ".join(run.tokens), PERSON)
-            entity.kind = PERSON
             self.people.append(entity)
             for token in entity.key:
                 self._people_by_token.setdefault(token, []).append(entity)
@@ -506,6 +526,8 @@ class Cast:
         if word in DETERMINERS or len(word) < 2:
             return
         entity.roles.add(word)
+        if word in ROLE_ALIASES:  # "Lord Justice Harrington" is the judge
+            entity.roles.add(ROLE_ALIASES[word])
         gender = "f" if word in FEMININE else "m" if word in MASCULINE else ""
         if gender and (firm or not entity.firm_gender) and word not in SUBJECT_PRONOUNS:
             entity.gender, entity.firm_gender = gender, firm or entity.firm_gender
@@ -580,6 +602,12 @@ class Cast:
             return self.group_pronoun(low, offset)
         if low in SUBJECT_PRONOUNS or not looks_like_np(np):
             return None
+        named = _SELF_NAMED.match(np) if _names_itself(np) else None
+        if named:  # "A group calling itself Nightjar"
+            who = [t.casefold() for t in words(named.group("who"))]
+            kind = PERSON if who and who[-1] in PERSON_HEADS else ORGANISATION
+            entity = self._entity(named.group("name"), kind)
+            return self._as_speaker(entity, "")
         head_end = offset + len(_AFFILIATION.split(np, maxsplit=1)[0])
         inside = [m for m in self.between(offset, head_end) if m.rank != 0]
         people = [m for m in inside if m.entity.kind == PERSON and m.rank != 3]
@@ -613,12 +641,7 @@ class Cast:
         if not is_person and not head.endswith("er") and head not in self._all_roles():
             return False
         if toks[0] in ("a", "an", "one"):
-            if not is_person:
-                return False
-            name = phrase.strip(" ,")
-            entity = Entity(name, PERSON, ())
-            self._role(entity, head, firm=True)
-            return Speaker(entity.name, "", True, entity)
+            return self._unnamed(phrase) if is_person else False
         gender = "f" if head in FEMININE else "m" if head in MASCULINE else ""
         scored = [
             (_role_score(e, head, mods), -rank, e)
@@ -630,7 +653,9 @@ class Cast:
             return self._as_speaker(best[2], "")
         if not is_person:
             return False
-        # No role matches ("the Croatian", "the mother of two"): within a paragraph, the
+        if head not in EPITHETS and not _AGE.match(head):
+            return self._unnamed(phrase)  # "the returning officer": someone not yet met
+        # An epithet nobody has ("the Croatian", "the mother of two"): within a paragraph, the
         # person it is about; opening one, the person the story is about (the first it
         # introduced of those it still mentions).
         paragraph = self.text.rfind("\n", 0, pos) + 1
@@ -642,6 +667,12 @@ class Cast:
         if recent:
             return self._as_speaker(min(recent, key=lambda e: e.first), "")
         return None
+
+    def _unnamed(self, phrase: str) -> Speaker:
+        """A person the story does not name ("a crew member", "the returning officer")."""
+        entity = Entity(phrase.strip(" ,"), PERSON, ())
+        self._role(entity, words(phrase.lower())[-1], firm=True)
+        return Speaker(entity.name, "", True, entity)
 
     def pronoun(self, word: str, pos: int) -> Speaker | None:
         """he/she: the nearest person who agrees, speakers and subjects first."""
@@ -714,6 +745,13 @@ class Cast:
             found = self.description(head.group(1), lo)
             if isinstance(found, Speaker):
                 self._add(Mention(head.start(1), head.end(1), found.entity, 1))
+                return found
+        head_text = self.text[lo : min(hi, lo + 80)]
+        named = _SELF_NAMED_LEAD.match(self.text, lo, hi) if _names_itself(head_text) else None
+        if named:  # "A group calling itself Blackthorn posted …"
+            found = self.speaker(named.start(1), named.end(1))
+            if found and found.entity:
+                self._add(Mention(lo, lo, found.entity, 1))
                 return found
         lead = {w.casefold().strip(".,;:'’") for w in opening[:5]}
         org = _LEADING_ORG_RE.match(self.text, lo, hi) if lead & ORG_WORDS else None
@@ -806,6 +844,10 @@ def _role_score(entity: Entity, head: str, mods: set[str]) -> int:
         return 0
     score = 2 * len(mods & entity.roles) + (head in entity.roles)
     return score if head in entity.roles or head in PERSON_HEADS else 0
+
+
+def _names_itself(text: str) -> bool:
+    return "calling" in text or "known as" in text or "called" in text or "named" in text
 
 
 def _unproven_person(entity: Entity) -> bool:

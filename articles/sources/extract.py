@@ -71,6 +71,12 @@ __all__ = ["ExtractedQuote", "KnownName", "QuoteKind", "extract_quotes"]
 
 _MARK = re.compile('["“”]')
 _COMMA = re.compile(",")
+# The verb of a lead-in clause: a past tense, or a few common irregular verbs.
+_LEAD_VERB = re.compile(
+    r"\s(?:[a-z]{2,}ed|was|were|is|are|has|had|read|reads|wrote|writes|took|gave|made|put|went"
+    r"|came|spoke|sent|told|said|says|posts|began|kept|held|left|ran|sat|stood|broke)\b"
+)
+_CLOSING_ABBREVIATIONS = ("a.m", "p.m", " inc", " ltd", " corp", " jr", " sr", " etc")
 _LAST_CLAUSE = re.compile(
     r".*\b(?:after|before|when|while|because|since|although|though|until|once|if)\s+", re.S
 )
@@ -245,8 +251,9 @@ def _sentences(text: str, spans: list[_Span]) -> list[tuple[int, int]]:
             inside = next((s for s in local if s.open < stop < s.close), None)
             if inside and not (inside.closed and inside.close < end):
                 continue
-            if text[stop] == "." and ends_with_abbreviation(text[start:stop]):
-                continue
+            closing = text[max(start, stop - 4) : stop].lower().endswith(_CLOSING_ABBREVIATIONS)
+            if text[stop] == "." and ends_with_abbreviation(text[start:stop]) and not closing:
+                continue  # "Dr. Fiona Mackay", "J. Smith"; but "at 2 a.m. He said" ends here
             if m.group(1) and text[stop] in "?!" and _cue_follows(text, end):
                 continue
             out.append((start, stop + len(m.group().rstrip())))
@@ -575,8 +582,9 @@ def _colon_speaker(s: _Sentence, span: _Span) -> Speaker | None:
 
 
 def _lead_subject(s: _Sentence, lo: int, hi: int) -> Speaker | None:
-    """The subject of a lead-in clause: the first chunk that is not an opener ("Asked
-    about …,", "On Thursday,") names who speaks."""
+    """The subject of a lead-in clause: in the first chunk that is not an opener ("Asked
+    about …,", "On Thursday,"), the words before its verb ("A group calling itself
+    Blackthorn | posted a message on Telegram")."""
     pos = lo
     for chunk in re.split(r"(,)", s.masked[lo:hi]):
         if chunk == ",":
@@ -587,13 +595,9 @@ def _lead_subject(s: _Sentence, lo: int, hi: int) -> Speaker | None:
             r"[A-Z][a-z]+(?:ed|ing)", first
         )
         if chunk.strip() and not opener:
-            toks = chunk.split()
-            for n in range(min(len(toks), 8), 0, -1):
-                end = pos + len(chunk) - len(chunk.lstrip()) + len(" ".join(toks[:n]))
-                speaker = s.cast.speaker(pos, end)
-                if speaker and (speaker.is_person or n <= 3):
-                    return speaker
-            return None
+            verb = _LEAD_VERB.search(chunk)
+            end = pos + (verb.start() if verb else len(chunk))
+            return s.cast.speaker(pos, end)
         pos += len(chunk)
     return None
 

@@ -53,6 +53,9 @@ SPEECH_VERBS = _forms(
     "urge urges urged accuse accuses accused",
     "criticise criticises criticised criticize criticizes criticized",
     "condemn condemns condemned deny denies denied",
+    "blame blames blamed reveal reveals revealed joke jokes joked boast boasts boasted",
+    "mention mentions mentioned observe observes observed recommend recommends recommended",
+    "conclude concludes concluded",
 )
 # Verbs whose complement clause ("X warned that ...") is reported speech.
 CLAUSE_VERBS = _forms(
@@ -64,7 +67,7 @@ CLAUSE_VERBS = _forms(
     "predict predicts predicted suggest suggested declare declared stated assert asserted",
     "contend contended maintain maintained testify testified tweet tweeted",
     "promise promised pledge pledged vow vowed ruled ruling complained recalled deny denied",
-    "replied responded",
+    "replied responded revealed concluded observed mentioned",
 )
 # Verbs that take a clause without "that" ("She said larger trials would begin").
 BARE_CLAUSE_VERBS = _forms(
@@ -326,6 +329,15 @@ ORG_ANAPHORS = _forms(
 )
 # Endings of nouns for trades, so "Geologist Erik Sund" opening a sentence is Erik Sund.
 TRADE_ENDINGS = ("ist", "master", "keeper", "maker", "ician", "ographer", "eer", "smith")
+# Titles by the role a story may later call them by: "Lord Justice X" is "the judge".
+ROLE_ALIASES = {
+    "justice": "judge", "dr": "doctor", "prof": "professor", "gen": "general",
+    "sen": "senator", "rep": "representative", "gov": "governor", "det": "detective",
+    "insp": "inspector", "sgt": "sergeant", "capt": "captain", "col": "colonel",
+    "lt": "lieutenant", "supt": "superintendent", "cllr": "councillor", "rev": "reverend",
+    "chairman": "chair", "chairwoman": "chair", "spokesman": "spokesperson",
+    "spokeswoman": "spokesperson", "headmaster": "head", "headteacher": "head",
+}  # fmt: skip
 # Role nouns that describe a person (besides TITLES): "Passenger Sabine Roth", "the runner".
 ROLE_NOUNS = _forms(
     "passenger resident student pupil teacher nurse farmer driver pilot worker owner witness",
@@ -385,11 +397,20 @@ MASCULINE = _forms(
     "dutchman englishman father son husband brother grandfather uncle nephew widower",
     "boyfriend groom monk man boy dad",
 )
+# Descriptions of who someone is rather than what they do ("the Croatian", "the mother of
+# two"): a story uses them for a person it has already named.
+EPITHETS = DEMONYMS | _forms(
+    "man woman boy girl teenager youngster pensioner mother father son daughter wife husband",
+    "brother sister grandmother grandfather grandson granddaughter widow widower mum dad mom",
+    "parent veteran newcomer star",
+)
 # Heads of a description that name no role of their own: "the Egyptian leader".
 GENERIC_PERSON_HEADS = _forms(
     "leader official politician figure man woman person executive chief boss veteran",
     "spokesperson spokesman spokeswoman representative source",
 )
+# Letters after a name: "Fiona McLeod KC", "Ann Lee MP".
+POST_NOMINALS = _forms("KC QC MP MEP MSP MLA AM Jr Jr. Sr Sr. OBE MBE CBE KBE DBE PhD MD FRS")
 # Lowercase particles that belong to a surname: "Pieter van der Berg", "Mohammed bin Salman".
 PARTICLES = _forms(
     "de la le van von der den da das dos del della di du bin bint ibn ben al el ter ten zu",
