@@ -1,4 +1,5 @@
-"""The editors' CMS for sources and quotes: review suggestions, keep the registry clean."""
+"""The editors' CMS for sources: keep the registry clean (merge near-duplicates) and the
+sourcing report."""
 
 import io
 
@@ -8,58 +9,15 @@ from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from ..caching import bump_content_version
 from ..models import Quote, Source, Story
-from ..sources.suggest import merge_sources, suggest_quotes
-from .actions import BOTH_LOCATIONS
+from ..sources.duplicates import duplicate_pairs, similar_sources
+from ..sources.suggest import merge_sources
 from .reports import ReportFilterForm, sourcing_report, write_csv
-
-INLINE_WIDTHS = {"described_as": 16}
-SHORT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 48})}}
-
-
-class QuoteInline(admin.TabularInline):
-    """The story form's quotes: review suggestions, attribute and confirm them in place."""
-
-    model = Quote
-    extra = 0
-    fields = ("text", "speaker", "source", "described_as", "status")
-    readonly_fields = ("speaker",)
-    autocomplete_fields = ("source",)
-    formfield_overrides = SHORT_TEXT
-    classes = ("quotes-inline",)
-    verbose_name_plural = "quotes (run “Extract quotes” to suggest them from the text)"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("source")
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "source":
-            # Sources are edited on their own page; here the row stays narrow.
-            for action in ("add", "change", "delete", "view"):
-                setattr(field.widget, f"can_{action}_related", False)
-        elif db_field.name in INLINE_WIDTHS:
-            field.widget.attrs["size"] = INLINE_WIDTHS[db_field.name]
-        return field
-
-
-@admin.action(
-    description="Extract quotes (suggestions for review)",
-    permissions=["change"],
-    location=BOTH_LOCATIONS,
-)
-def extract_quotes(modeladmin, request, queryset):
-    """Suggest quotes from each story's text; running it again adds no duplicates."""
-    for story in queryset:
-        result = suggest_quotes(story)
-        modeladmin.message_user(request, f"“{story}”: {result.summary()}.", messages.SUCCESS)
 
 
 class SourceQuoteInline(admin.TabularInline):
@@ -95,11 +53,11 @@ class SourceAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     actions = ("merge_duplicates",)
     inlines = (SourceQuoteInline,)
-    readonly_fields = ("stories", "created", "modified")
+    readonly_fields = ("stories", "possible_duplicates", "created", "modified")
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
     change_list_template = "admin/articles/source/change_list.html"
     fieldsets = (
-        (None, {"fields": ("name", "slug", "kind", "aliases")}),
+        (None, {"fields": ("name", "slug", "kind", "pronoun", "aliases", "possible_duplicates")}),
         ("Public", {"fields": ("role", "affiliation", "description")}),
         (
             "Private",
@@ -127,8 +85,16 @@ class SourceAdmin(admin.ModelAdmin):
         )
 
     def get_urls(self):
-        report = self.admin_site.admin_view(self.report_view)
-        return [path("report/", report, name="articles_source_report"), *super().get_urls()]
+        view = self.admin_site.admin_view
+        return [
+            path("report/", view(self.report_view), name="articles_source_report"),
+            path("duplicates/", view(self.duplicates_view), name="articles_source_duplicates"),
+            *super().get_urls(),
+        ]
+
+    def save_model(self, request, obj, form, change):
+        obj.created_by_confirmation = False  # an editor has looked after it: it stays
+        super().save_model(request, obj, form, change)
 
     def view_on_site(self, source):
         """Only sources quoted in a published story have a public page."""
@@ -144,6 +110,34 @@ class SourceAdmin(admin.ModelAdmin):
     @admin.display(description="Stories", ordering="story_count")
     def story_count(self, source):
         return source.story_count
+
+    @admin.display(description="Possible duplicates")
+    def possible_duplicates(self, source):
+        if not source.pk:
+            return "—"
+        similar = similar_sources(source.name, exclude=[source])
+        if not similar:
+            return "None found."
+        changelist = reverse("admin:articles_source_changelist")
+        return format_html(
+            "<ul class='possible-duplicates'>{}</ul>",
+            format_html_join(
+                "",
+                "<li><a href='{}'>{}</a> ({} % alike) — "
+                "<a class='merge-link' href='{}?merge={},{}'>merge…</a></li>",
+                (
+                    (
+                        reverse("admin:articles_source_change", args=[s.source.pk]),
+                        s.source.name,
+                        s.score,
+                        changelist,
+                        source.pk,
+                        s.source.pk,
+                    )
+                    for s in similar
+                ),
+            ),
+        )
 
     @admin.display(description="Stories quoting this source")
     def stories(self, source):
@@ -237,76 +231,29 @@ class SourceAdmin(admin.ModelAdmin):
             },
         )
 
+    def changelist_view(self, request, extra_context=None):
+        """`?merge=3,7` (from a duplicate suggestion) goes straight to the merge screen."""
+        merge = request.GET.get("merge", "")
+        if merge:
+            pks = [int(pk) for pk in merge.split(",") if pk.isdigit()]
+            sources = Source.objects.filter(pk__in=pks)
+            if len(pks) >= 2 and sources.count() == len(set(pks)):
+                return self.merge_duplicates(request, self.get_queryset(request).filter(pk__in=pks))
+            self.message_user(request, "Those sources no longer exist.", messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        return super().changelist_view(request, extra_context)
 
-class SourceKindFilter(admin.SimpleListFilter):
-    title = "source kind"
-    parameter_name = "source_kind"
-
-    def lookups(self, request, model_admin):
-        return Source.Kind.choices
-
-    def queryset(self, request, queryset):
-        if self.value() in Source.Kind.values:
-            return queryset.filter(source__kind=self.value())
-        return queryset
-
-
-@admin.register(Quote)
-class QuoteAdmin(admin.ModelAdmin):
-    list_display = ("short_text", "status", "attributed_to", "story_headline", "kind")
-    list_filter = ("status", "kind", SourceKindFilter, "story__section")
-    list_select_related = ("source", "story")
-    search_fields = ("text", "speaker", "described_as", "source__name", "story__headline")
-    autocomplete_fields = ("story", "source")
-    actions = ("confirm", "reject", "back_to_suggested")
-    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
-    fields = (
-        "story", "text", "speaker", "source", "described_as", ("kind", "verbatim"), "cue",
-        "status", "position", ("start", "end"),
-    )  # fmt: skip
-
-    class Media:
-        css = {"all": ("articles/admin.css",)}
-
-    @admin.display(description="Quote", ordering="text")
-    def short_text(self, quote):
-        return quote.text if len(quote.text) <= 120 else quote.text[:117].rstrip() + "…"
-
-    @admin.display(description="Attributed to", ordering="source__name")
-    def attributed_to(self, quote):
-        if quote.source:
-            return quote.source.name
-        return format_html("{} <small>(no source yet)</small>", quote.speaker or "unknown")
-
-    @admin.display(description="Story", ordering="story__headline")
-    def story_headline(self, quote):
-        headline = quote.story.headline
-        return headline if len(headline) <= 40 else headline[:37].rstrip() + "…"
-
-    @admin.action(description="Confirm selected quotes", permissions=["change"])
-    def confirm(self, request, queryset):
-        without_source = queryset.filter(source__isnull=True).count()
-        count = queryset.filter(source__isnull=False).update(
-            status=Quote.Status.CONFIRMED, modified=timezone.now()
+    def duplicates_view(self, request):
+        """Pairs of sources that are probably the same person or organisation."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        return TemplateResponse(
+            request,
+            "admin/articles/source/duplicates.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Possible duplicate sources",
+                "opts": self.opts,
+                "pairs": duplicate_pairs(),
+            },
         )
-        bump_content_version()  # story and source pages show confirmed quotes
-        self.message_user(request, f"Confirmed {count} quote(s).", messages.SUCCESS)
-        if without_source:
-            self.message_user(
-                request,
-                f"{without_source} quote(s) have no source yet and were left as they were: "
-                "choose a source, then confirm.",
-                messages.WARNING,
-            )
-
-    @admin.action(description="Reject selected quotes", permissions=["change"])
-    def reject(self, request, queryset):
-        count = queryset.update(status=Quote.Status.REJECTED, modified=timezone.now())
-        bump_content_version()
-        self.message_user(request, f"Rejected {count} quote(s).", messages.SUCCESS)
-
-    @admin.action(description="Mark selected quotes as suggested again", permissions=["change"])
-    def back_to_suggested(self, request, queryset):
-        count = queryset.update(status=Quote.Status.SUGGESTED, modified=timezone.now())
-        bump_content_version()
-        self.message_user(request, f"{count} quote(s) are suggestions again.", messages.SUCCESS)

@@ -11,7 +11,7 @@ from ..editorial.workflow import PUBLISH_PERMISSION, PUBLISHER_STATUSES, change_
 from ..images import ACCEPT
 from ..models import Author, Byline, Section, Story, Tag
 from .actions import BOTH_LOCATIONS
-from .sources import QuoteInline, extract_quotes
+from .quotes import QuoteInline, extract_quotes
 from .workflow import ScheduleFilter, StoryWorkflowAdmin, StoryWorkflowForm
 
 

@@ -2,6 +2,7 @@
 
 from .appeals import Appeal, AppealCounter, AppealQuerySet, AppealVariant
 from .corrections import Correction, CorrectionQuerySet
+from .record import QuoteMatch, QuoteShingle
 from .revisions import Revision
 from .source_listing import SourceListing, SourceListingQuerySet
 from .sources import (
@@ -11,6 +12,7 @@ from .sources import (
     SourceQuerySet,
     confirmed_quotes_prefetch,
     quoted_sources,
+    unnamed_source_count,
 )
 from .stories import (
     BODY_EDITOR_EXTENSIONS,
@@ -43,6 +45,9 @@ __all__ = [
     "SourceQuerySet",
     "confirmed_quotes_prefetch",
     "quoted_sources",
+    "unnamed_source_count",
+    "QuoteMatch",
+    "QuoteShingle",
     "Correction",
     "CorrectionQuerySet",
     "Revision",

@@ -150,6 +150,10 @@ class Speaker:
     entity: Entity | None = field(default=None, compare=False)
 
     @property
+    def kind(self) -> str:
+        return self.entity.kind if self.entity else ("person" if self.is_person else "group")
+
+    @property
     def named(self) -> bool:
         """A person the story names (not "a midwife", "one resident")."""
         return self.is_person and bool(self.entity and self.entity.key)

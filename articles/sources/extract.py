@@ -119,6 +119,7 @@ class ExtractedQuote:
     start: int
     end: int
     form: str = "direct"  # how it was found: see the module docstring
+    speaker_kind: str = ""  # "person", "organisation" or "group", as the cast took them
 
 
 @dataclass
@@ -468,7 +469,7 @@ def _quote(
     text = s.text[start:end]
     if not form:
         form = "nested" if _NESTED.search(text) else str(kind)
-    return ExtractedQuote(text, who.name, who.described_as, kind, cue, start, end, form)
+    return ExtractedQuote(text, who.name, who.described_as, kind, cue, start, end, form, who.kind)
 
 
 def _quoted(

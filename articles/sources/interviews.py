@@ -94,7 +94,8 @@ def _block_answers(text, cast, paras, labelled):
                     start,
                     hi,
                     form,
-                )  # fmt: skip
+                    speaker.kind,
+                )
             )
     return answers, covered
 
