@@ -1,5 +1,5 @@
-"""The editors' CMS for sources: keep the registry clean (merge near-duplicates) and the
-sourcing report."""
+"""The editors' CMS for sources: keep the registry clean (merge near-duplicates), send a
+source the self-identification link, and the sourcing report."""
 
 import io
 
@@ -7,14 +7,17 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from ..models import Quote, Source, Story
+from ..models import ConsentRequest, Quote, SelfIdentification, Source, Story
+from ..sources.diversity import diversity_report
 from ..sources.duplicates import duplicate_pairs, similar_sources
 from ..sources.suggest import merge_sources
 from .reports import ReportFilterForm, sourcing_report, write_csv
@@ -53,7 +56,9 @@ class SourceAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     actions = ("merge_duplicates",)
     inlines = (SourceQuoteInline,)
-    readonly_fields = ("stories", "possible_duplicates", "created", "modified")
+    readonly_fields = (
+        "stories", "possible_duplicates", "self_identification_status", "created", "modified",
+    )  # fmt: skip
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
     change_list_template = "admin/articles/source/change_list.html"
     fieldsets = (
@@ -64,6 +69,14 @@ class SourceAdmin(admin.ModelAdmin):
             {
                 "fields": ("contact_notes",),
                 "description": "Only staff see this. It never reaches the public site or feeds.",
+            },
+        ),
+        (
+            "Self-identification",
+            {
+                "fields": ("self_identification_status",),
+                "description": "Asked only with the source's consent, through a private link. "
+                "Answers are kept apart from this record and never shown per person.",
             },
         ),
         ("Stories", {"fields": ("stories",)}),
@@ -89,6 +102,12 @@ class SourceAdmin(admin.ModelAdmin):
         return [
             path("report/", view(self.report_view), name="articles_source_report"),
             path("duplicates/", view(self.duplicates_view), name="articles_source_duplicates"),
+            path("<int:pk>/self-id-link/", view(self.link_view), name="articles_source_link"),
+            path(
+                "<int:pk>/self-id-delete/",
+                view(self.delete_answers_view),
+                name="articles_source_delete_answers",
+            ),
             *super().get_urls(),
         ]
 
@@ -138,6 +157,50 @@ class SourceAdmin(admin.ModelAdmin):
                 ),
             ),
         )
+
+    @admin.display(description="Self-identification")
+    def self_identification_status(self, source):
+        if not source.pk:
+            return "—"
+        answered = SelfIdentification.objects.filter(source=source).first()
+        links = list(source.consent_requests.all()[:5])
+        parts = []
+        if answered:
+            parts.append(
+                format_html(
+                    "Answered on {} with consent recorded. <a class='button' href='{}'>"
+                    "Delete the answers (on request)…</a>",
+                    f"{answered.consented_at:%-d %B %Y}",
+                    reverse("admin:articles_source_delete_answers", args=[source.pk]),
+                )
+            )
+        else:
+            parts.append("No answers.")
+        parts.append(
+            format_html(
+                "<a class='button' href='{}'>Create a private self-identification link…</a>",
+                reverse("admin:articles_source_link", args=[source.pk]),
+            )
+        )
+        if links:
+            parts.append(
+                format_html(
+                    "<ul class='consent-links'>{}</ul>",
+                    format_html_join(
+                        "",
+                        "<li>Link of {}: {}, expires {}</li>",
+                        (
+                            (
+                                f"{r.created:%-d %b %Y}",
+                                r.get_state_display(),
+                                f"{r.expires_at:%-d %b %Y}",
+                            )
+                            for r in links
+                        ),
+                    ),
+                )
+            )
+        return format_html_join("", "<p>{}</p>", ((part,) for part in parts))
 
     @admin.display(description="Stories quoting this source")
     def stories(self, source):
@@ -205,9 +268,10 @@ class SourceAdmin(admin.ModelAdmin):
         if not (self.has_view_permission(request) and request.user.has_perm("articles.view_quote")):
             raise PermissionDenied
         form = ReportFilterForm(request.GET)
-        rows, totals = [], None
+        rows, totals, diversity = [], None, None
         if form.is_valid():
             rows, totals = sourcing_report(form.stories())
+            diversity = diversity_report(form.stories())
             if request.GET.get("format") == "csv":
                 out = io.StringIO()
                 write_csv(rows, totals, out)
@@ -227,6 +291,7 @@ class SourceAdmin(admin.ModelAdmin):
                 "rows": rows,
                 "totals": totals,
                 "kinds": Source.Kind.choices,
+                "diversity": diversity,
                 "csv_query": query.urlencode(),
             },
         )
@@ -255,5 +320,62 @@ class SourceAdmin(admin.ModelAdmin):
                 "title": "Possible duplicate sources",
                 "opts": self.opts,
                 "pairs": duplicate_pairs(),
+            },
+        )
+
+    def link_view(self, request, pk):
+        """Create a private, expiring, single-use link to the self-identification form.
+        The link is shown once: only a hash of it is kept."""
+        source = get_object_or_404(Source, pk=pk)
+        if not self.has_change_permission(request, source):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Self-identification link for {source}",
+            "opts": self.opts,
+            "source": source,
+        }
+        if request.method == "POST":
+            with transaction.atomic():
+                now = timezone.now()
+                source.consent_requests.filter(used_at=None, revoked_at=None).update(revoked_at=now)
+                consent, token = ConsentRequest.issue(source, request.user)
+            context["link"] = request.build_absolute_uri(
+                reverse("articles:consent-form", args=[token])
+            )
+            context["consent"] = consent
+        return TemplateResponse(request, "admin/articles/source/self_id_link.html", context)
+
+    def delete_answers_view(self, request, pk):
+        """Delete a source's self-identification on their request (asks first)."""
+        source = get_object_or_404(Source, pk=pk)
+        if not self.has_change_permission(request, source):
+            raise PermissionDenied
+        answered = SelfIdentification.objects.filter(source=source).first()
+        change_url = reverse("admin:articles_source_change", args=[source.pk])
+        if request.method == "POST":
+            if answered is not None:
+                with transaction.atomic():
+                    if answered.request_id:
+                        ConsentRequest.objects.filter(pk=answered.request_id).update(
+                            answers_deleted_at=timezone.now()
+                        )
+                    answered.delete()
+                self.message_user(
+                    request, f"The self-identification answers of {source} were deleted."
+                )
+            else:
+                self.message_user(request, f"{source} has no answers to delete.", messages.INFO)
+            return HttpResponseRedirect(change_url)
+        return TemplateResponse(
+            request,
+            "admin/articles/source/self_id_delete.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Delete the self-identification of {source}",
+                "opts": self.opts,
+                "source": source,
+                "answered": answered,
+                "change_url": change_url,
             },
         )

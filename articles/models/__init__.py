@@ -2,6 +2,14 @@
 
 from .appeals import Appeal, AppealCounter, AppealQuerySet, AppealVariant
 from .corrections import Correction, CorrectionQuerySet
+from .diversity import (
+    ConsentRequest,
+    SelfIdAnswer,
+    SelfIdCategory,
+    SelfIdentification,
+    SelfIdOption,
+    SelfIdSurvey,
+)
 from .record import QuoteMatch, QuoteShingle
 from .revisions import Revision
 from .source_listing import SourceListing, SourceListingQuerySet
@@ -48,6 +56,12 @@ __all__ = [
     "unnamed_source_count",
     "QuoteMatch",
     "QuoteShingle",
+    "ConsentRequest",
+    "SelfIdAnswer",
+    "SelfIdCategory",
+    "SelfIdentification",
+    "SelfIdOption",
+    "SelfIdSurvey",
     "Correction",
     "CorrectionQuerySet",
     "Revision",
