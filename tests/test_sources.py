@@ -258,7 +258,7 @@ def test_story_page_shows_confirmed_quotes_only_with_links_to_sources(client):
     make_quote(story, suggested, status=Quote.Status.SUGGESTED)
     make_quote(story, rejected, status=Quote.Status.REJECTED)
     html = client.get(story.get_absolute_url()).text
-    assert "Quoted in this story" in html
+    assert "Sources in this story" in html
     assert f'href="{confirmed.get_absolute_url()}">Anna Field</a>' in html
     assert "Central bank governor" in html
     assert "Mark Stone" not in html and "Olga Reed" not in html
@@ -267,7 +267,7 @@ def test_story_page_shows_confirmed_quotes_only_with_links_to_sources(client):
 def test_story_page_without_confirmed_quotes_has_no_quoted_block(client):
     story = make_story()
     make_quote(story, make_source(), status=Quote.Status.SUGGESTED)
-    assert "Quoted in this story" not in client.get(story.get_absolute_url()).text
+    assert "Sources in this story" not in client.get(story.get_absolute_url()).text
 
 
 def test_source_page_lists_published_stories_newest_first_with_their_quotes(client):
@@ -394,6 +394,36 @@ def test_private_contact_notes_appear_on_no_public_page(client):
     visited = " ".join(seen)
     assert seed.get_absolute_url() in visited and "/sources/yury-ushakov/" in visited
     assert "/sections/" in visited and "/tags/" in visited and "/authors/" in visited
+
+
+def test_sources_box_lists_named_people_and_organisations_and_counts_the_unnamed(client):
+    story = make_story()
+    field = make_source(name="Anna Field", role="central bank governor")
+    ministry = make_source(name="The Finance Ministry", kind=Source.Kind.ORGANISATION)
+    make_quote(story, field)
+    make_quote(story, field, text="And again.")
+    make_quote(story, ministry)
+    for speaker in ("a senior official", "a senior official", "one trader"):
+        make_quote(story, None, speaker=speaker, unnamed=True, status=Quote.Status.CONFIRMED)
+    make_quote(story, None, speaker="a banker", unnamed=True, status=Quote.Status.SUGGESTED)
+    html = client.get(story.get_absolute_url()).text
+    start = html.index('class="sources-box"')
+    box = html[start : html.index("</aside>", start)]
+    assert f'href="{field.get_absolute_url()}">Anna Field</a>' in box
+    assert f'href="{ministry.get_absolute_url()}">The Finance Ministry</a>' in box
+    assert "2 quotes" in box and "Central bank governor" in box
+    assert "And 2 unnamed sources" in box
+    assert "senior official" not in html and "trader" not in html
+
+
+def test_sources_box_links_the_unnamed_sources_policy_when_it_is_set(client):
+    from articles.models import PublisherPolicies
+
+    PublisherPolicies.objects.create(unnamed_sources_policy="https://news.example/unnamed/")
+    story = make_story()
+    make_quote(story, None, speaker="an aide", unnamed=True, status=Quote.Status.CONFIRMED)
+    html = client.get(story.get_absolute_url()).text
+    assert "1 unnamed source" in html and 'href="https://news.example/unnamed/"' in html
 
 
 def test_a_quote_from_an_unnamed_source_can_never_name_a_source():

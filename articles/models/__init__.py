@@ -10,6 +10,7 @@ from .diversity import (
     SelfIdOption,
     SelfIdSurvey,
 )
+from .publisher import PublisherPolicies
 from .record import QuoteMatch, QuoteShingle
 from .revisions import Revision
 from .source_listing import SourceListing, SourceListingQuerySet
@@ -62,6 +63,7 @@ __all__ = [
     "SelfIdentification",
     "SelfIdOption",
     "SelfIdSurvey",
+    "PublisherPolicies",
     "Correction",
     "CorrectionQuerySet",
     "Revision",
