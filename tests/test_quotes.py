@@ -578,3 +578,20 @@ def test_a_role_nobody_has_is_a_new_unnamed_person_not_the_main_one():
 def test_a_stop_after_am_or_inc_ends_the_sentence_before_a_capital():
     text = "Leroy Banks conceded at 2 a.m. He said the result was “a fair one.”"
     assert only(text).text == "a fair one"
+
+
+def test_the_extractor_is_pure_python_without_django():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys; from articles.sources.extract import extract_quotes; "
+        "extract_quotes('“Yes,” said Ann Lee.'); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
+    )
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

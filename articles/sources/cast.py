@@ -26,74 +26,58 @@ from bisect import bisect_right, insort
 from dataclasses import dataclass, field
 
 from .extract_rules import (
-    ABBREVIATIONS,
     COLLECTIVE_NOUNS,
     CUE_RE,
     DEMONYMS,
     DETERMINERS,
     DOCUMENT_NOUNS,
     EPITHETS,
-    EVENT_WORDS,
     FEMININE,
     GENERIC_PERSON_HEADS,
-    HYPHEN_PARTICLES,
     MASCULINE,
     NON_NAME_WORDS,
     ORG_ANAPHORS,
-    ORG_CONTEXT_NOUNS,
     ORG_WORDS,
     PARTICLES,
     PLACE_PREPOSITIONS,
-    PLACE_WORDS,
-    PLATFORMS,
-    POST_NOMINALS,
     PREPOSITIONS,
-    PUBLICATION_WORDS,
     ROLE_ALIASES,
     ROLE_NOUNS,
     SUBJECT_PRONOUNS,
     TITLES,
-    TRADE_ENDINGS,
-    VESSEL_NOUNS,
-    WORK_NOUNS,
     looks_like_np,
     strip_np,
     words,
 )
+from .names import (
+    LEADING_THE,
+    ORGANISATION,
+    PERSON,
+    POSSESSIVE,
+    UNKNOWN,
+    Names,
+    Run,
+    contains,
+    covered,
+    name_key,
+)
 
-PERSON, ORGANISATION, GROUP = "person", "organisation", "group"
-UNKNOWN = "unknown"
+GROUP = "group"
 NEVER_SPEAK = frozenset({"place", "vessel", "publication", "platform", "event", "work"})
 SENTENCES_BACK = 8  # how far back a pronoun looks for its person
 PERSON_HEADS = ROLE_NOUNS | TITLES | DEMONYMS | GENERIC_PERSON_HEADS
-_DESCRIPTORS = TITLES | ROLE_NOUNS | DEMONYMS | NON_NAME_WORDS | DETERMINERS | {"one"}
-_TOKEN_CHARS = r"[^\s,;:()\x00\"“”—–\[\]]"
-# Words that may be part of a name: capitalised, a particle, or a hyphenated prefix.
-_NAMEISH = re.compile(
-    rf"(?<!{_TOKEN_CHARS})(?:['‘’]*[A-ZÀ-ÖØ-Þ\u0100-\u024f\u0370-\u03ff\u0400-\u042f]"
-    rf"|[a-z]{{2,4}}-(?=[A-Z])){_TOKEN_CHARS}*"
-)
-_PARTICLES_BEFORE = re.compile(
-    rf"(?<![\w’'-])((?:(?:{'|'.join(sorted(PARTICLES, key=len, reverse=True))}) +)+)$"
-)
-_SPACES_ONLY = re.compile(r"[ \t]+")
 _SELF_NAMED_LEAD = re.compile(
     r"\s*((?:[Aa]n?|[Tt]he|[Oo]ne)\s+(?:[\w’'-]+\s+){1,3}?(?:calling (?:itself|themselves"
     r"|himself|herself)|known as|called|named)\s+[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)"
 )
-_NICKNAME = re.compile(r" \x00{3,24} ")
 _SELF_NAMED = re.compile(  # "a group calling itself Nightjar", "a man known as Nico"
     r"^(?P<who>.*?)\s+(?:calling (?:itself|themselves|himself|herself)|known as|called|named)"
     r"\s+(?P<name>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)$"
 )
-_THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
-_ORG_TAIL = re.compile(r"\s+(?:of|for)(?:\s+the)?(?:\s+[A-Z][\w’'-]*)+")
-_POSSESSIVE = re.compile(r"(?:['’]s|s['’])$")
 _AGE = re.compile(r"\d{1,3}-year-old$")
 _AFFILIATION = re.compile(r"\s+(?:of|at|from|with|in|for)\s+")
 _RELATIVE = re.compile(r",?\s+(?:who|which|whose|that)\s+.*$", re.S)
 _ORG_ALT = "|".join(sorted(ORG_WORDS, key=len, reverse=True))
-_DATELINE = re.compile(r"[A-ZÀ-Þ .'-]{3,}(?:, [A-Z][\w. ]+)? [—–-] ")
 _DESCRIBED_SUBJECT = re.compile(  # "The king spoke …", "The mother of two said …"
     r"\s*((?:the|his|her|their|its)\s+(?:[\w’'-]+\s+){0,4}?[\w’'-]+)"
     r"(?=\s+(?:[a-z]+ed|[a-z]+s|was|is|has|had|will|would|spoke|said|told|wrote)\b)",
@@ -109,8 +93,6 @@ _LEADING_TIME = re.compile(  # "On Friday the trust …", "Last week the council
     r"|october|november|december)(?:\s+(?:morning|afternoon|evening|night))?,?\s+",
     re.IGNORECASE,
 )
-_LEADING_THE = re.compile(r"^(?:the|The) +")
-_TITLE_AFTER = re.compile(r" ((?:[a-z]+ ){1,2})([A-Z])")
 _ROLE_BEFORE = re.compile(r"(?:^|[,.]\s+|\b(?:and|said|told)\s+)([^,.\x00]{2,60}),\s*$")
 _AGE_AFTER = re.compile(r",\s*(\d{1,3}),")
 _ROLE_AFTER = re.compile(r",\s*((?:the|a|an|his|her|their|its)\s[^,.\x00]{2,60})[,.]")
@@ -167,22 +149,6 @@ class Mention:
     rank: int = 2  # 0 the speaker extraction settled on, 1 the subject, 2 other, 3 possessor
 
 
-@dataclass
-class _Run:
-    """Adjacent capitalised words: leading descriptors ("Deputy Minister"), then the name."""
-
-    start: int
-    end: int
-    tokens: list[str]
-    before: list[str]
-    descriptors: list[str]
-    possessive: bool
-
-
-def name_key(text: str) -> tuple[str, ...]:
-    return tuple(w.casefold().strip(".") for w in text.split())
-
-
 class Cast:
     def __init__(self, masked: str, sentence_starts: list[int], known=()) -> None:
         self.text = masked
@@ -202,31 +168,30 @@ class Cast:
         self.people_mentioned: list[Entity] = []
         self._speakers: dict[tuple[int, int], Speaker | None] = {}
         self._mention_starts: list[int] = []
-        self._common: dict[str, bool] = {}
+        self.names = Names(masked, sentence_starts, self.known)
+        self.names.person_known = self._person_known
         self._build()
 
     # ------------------------------------------------------------------ building
 
     def _build(self) -> None:
-        text = self.text
-        names = [(m.group(), m.start(), m.end()) for m in _NAMEISH.finditer(text)]
+        text, names = self.text, self.names
         org_spans = []
-        for start, end in self._org_names(names):
+        for start, end in names.org_names():
             name = text[start:end]
-            bare = _LEADING_THE.sub("", name)
+            bare = LEADING_THE.sub("", name)
             if bare[:1].isupper():  # a proper name, not "the ministry"
-                possessive = _POSSESSIVE.search(bare)  # "The European Union's envoy"
+                possessive = POSSESSIVE.search(bare)  # "The European Union's envoy"
                 if possessive:
                     bare = bare[: possessive.start()]
-                name = "The " + bare if _LEADING_THE.match(text[start:end]) else bare
+                name = "The " + bare if LEADING_THE.match(text[start:end]) else bare
                 entity = self._entity(name, ORGANISATION)
                 self._add(Mention(start, end, entity, 3 if possessive else 2))
                 org_spans.append((start, end))
-        in_org = _covered(org_spans)
-        self._starts_set = set(self.starts)
-        runs = [run for run in self._runs(names) if not in_org(run.start)]
+        in_org = covered(org_spans)
+        runs = [run for run in names.runs() if not in_org(run.start)]
         longer = [run for run in runs if len(run.tokens) > 1]
-        kinds = self._kinds(longer)
+        kinds = names.kinds(longer)
         # Full names first, so a surname alone ("Solheim", "Al-Masri") finds its person.
         for run in (
             sorted(longer, key=lambda r: -len(r.tokens))
@@ -234,11 +199,11 @@ class Cast:
             + [run for run in runs if len(run.tokens) == 1]
         ):
             if run is None:  # the single words' kinds can now see who the full names are
-                kinds = self._kinds([run for run in runs if len(run.tokens) == 1])
+                kinds = names.kinds([run for run in runs if len(run.tokens) == 1])
                 continue
             key = tuple(w.casefold() for w in run.tokens)
             kind = kinds[key]
-            if len(key) == 1 and run.start in self._starts_set and self._common_word(key[0]):
+            if len(key) == 1 and run.start in names.starts and names.common_word(key[0]):
                 continue  # "Care home owners …": a common word that opens the sentence
             if kind == UNKNOWN and self._person_known(list(key)):
                 kind = PERSON  # "Solheim" after "Ingrid Solheim"
@@ -262,212 +227,14 @@ class Cast:
                 first.rank = 1
         self._gender_from_possessives()
 
-    def _common_word(self, word: str) -> bool:
-        """Whether the story also uses ``word`` in lower case (so "Care" opening a
-        sentence is the word care, not a name)."""
-        if word in _DESCRIPTORS:
-            return True
-        if word in self._common:
-            return self._common[word]
-        text, i = self.text, self.text.find(word)
-        self._common[word] = False
-        while i >= 0:
-            before, after = text[i - 1 : i] if i else " ", text[i + len(word) : i + len(word) + 1]
-            if not (before.isalnum() or before in "’'-" or after.isalnum() or after in "’'-"):
-                self._common[word] = True
-                return True
-            i = text.find(word, i + 1)
-        return False
-
-    def _org_names(self, names):
-        """Spans of organisations' names: capitalised words up to a capitalised
-        organisation word ("Transport Workers' Union", "the Kremlin"), and "of/for (the) X"
-        after it ("Chamber of Commerce of Westbrook")."""
-        text, out, i = self.text, [], 0
-        while i < len(names):
-            if _POSSESSIVE.sub("", names[i][0].casefold().strip(".'’")) not in ORG_WORDS:
-                i += 1
-                continue
-            first = i
-            while first > 0 and _joined(text, names[first - 1], names[first]):
-                first -= 1
-            start = names[first][1]
-            the = _THE_BEFORE.search(text, max(0, start - 4), start)
-            if the and names[first][0] not in ("The", "the"):
-                start = the.start()
-            end = names[i][2]
-            tail = _ORG_TAIL.match(text, end)
-            if tail and not names[i][0].endswith("."):
-                end = tail.end()
-            out.append((start, end))
-            while i < len(names) and names[i][1] < end:
-                i += 1
-        return out
-
-    def _runs(self, names) -> list[_Run]:
-        """Runs of adjacent capitalised words (and particles before a surname)."""
-        text = self.text
-        runs: list[_Run] = []
-        current: list[tuple[str, int, int]] = []
-
-        def close(possessive=False):
-            if current:
-                start = current[0][1]
-                before = [w.strip(".,'’") for w in words(text[max(0, start - 32) : start].lower())]
-                runs.append(self._make_run(current, possessive, before[-3:]))
-                current.clear()
-
-        prev_end = -1
-        for tok, start, end in names:
-            bare = tok.strip("'‘’")
-            if not bare:
-                close()
-                continue
-            if not bare[0].isupper() and bare.split("-")[0] not in HYPHEN_PARTICLES:
-                close()
-                continue
-            pre = text[max(0, start - 24) : start]
-            last_word = pre.rsplit(None, 1)[-1] if pre.endswith(" ") and pre.strip() else ""
-            particles = _PARTICLES_BEFORE.search(pre) if last_word in PARTICLES else None
-            lead = start - len(pre) + particles.start(1) if particles else start
-            joined = _SPACES_ONLY.fullmatch(text, prev_end, lead) or (
-                len(current) <= 3 and _NICKNAME.fullmatch(text, prev_end, lead)
-            )  # 'Bea "Bunny" Harcourt': the quoted nickname is masked
-            if current and not joined:
-                close()
-            if particles:  # "Pieter van der Berg", "van der Berg said"
-                pos = lead
-                for word in particles.group(1).split():
-                    pos = text.index(word, pos)
-                    current.append((word, pos, pos + len(word)))
-                    pos += len(word)
-            prev_end = end
-            if _POSSESSIVE.search(bare):
-                cut = 2 if bare[-2:] in ("'s", "’s") else 1
-                current.append((bare[:-cut], start, end - cut))
-                close(possessive=True)
-                continue
-            stop = bare[-1] in ".!?" and not _abbreviation(bare)
-            word = bare.rstrip(".!?") if stop else bare
-            if word:
-                current.append((word, start, start + len(word)))
-            if stop:
-                close()
-        close()
-        return runs
-
-    def _make_run(self, run, possessive: bool, before: list[str]) -> _Run:
-        names = [t for t, _, _ in run]
-        cut = 0
-        while cut < len(names) - 1 and _descriptor(names[cut]):
-            cut += 1
-        if cut == 0 and len(names) >= 3 and run[0][1] in self._starts_set:
-            # "Geologist Erik Sund …": a common noun capitalised only because it opens the
-            # sentence (the story uses it in lower case, or it ends like a trade's name)
-            first = names[0].casefold()
-            if first.endswith(TRADE_ENDINGS) or self._common_word(first):
-                cut = 1
-        titled = [
-            i for i in range(cut, len(names) - 1) if names[i].casefold().rstrip(".") in TITLES
-        ]
-        if titled:  # "Saudi Crown Prince Mohammed bin Salman": the name follows the title
-            cut = titled[-1] + 1
-        last = len(run)
-        while last > cut + 1 and (names[last - 1] in PARTICLES or names[last - 1] in POST_NOMINALS):
-            last -= 1  # "Fiona McLeod KC"
-        return _Run(run[cut][1], run[last - 1][2], names[cut:last], before, names[:cut], possessive)
-
-    def _kinds(self, runs: list[_Run]) -> dict[tuple[str, ...], str]:
-        """One kind per name, from the evidence of all its mentions: a title or role before
-        it makes a person; else any sign of a place, vessel, publication, event, work or
-        organisation wins over the default (two capitalised words are a person)."""
-        votes: dict[tuple[str, ...], list[tuple[str, bool]]] = {}
-        for run in runs:
-            key = tuple(w.casefold() for w in run.tokens)
-            votes.setdefault(key, []).append((self._kind(run), bool(run.descriptors)))
-        out = {}
-        for key, found in votes.items():
-            kinds = [kind for kind, _ in found]
-            if any(kind == PERSON and titled for kind, titled in found) and "place" not in kinds:
-                out[key] = PERSON
-            elif other := [k for k in kinds if k not in (PERSON, UNKNOWN)]:
-                out[key] = max(set(other), key=other.count)
-            else:
-                out[key] = PERSON if PERSON in kinds else UNKNOWN
-        return out
-
-    def _kind(self, run: _Run) -> str:
-        """What a run names, from its words, the words before it and the registry."""
-        low = [w.casefold() for w in run.tokens]
-        known = self.known.get(tuple(low))
-        if known:
-            return PERSON if known.kind == PERSON else ORGANISATION
-        before = run.before
-        described = [
-            d for d in (w.casefold().rstrip(".") for w in run.descriptors)
-            if d in TITLES or d in ROLE_NOUNS or d in DEMONYMS
-        ]  # fmt: skip
-        lowset = set(low)
-        if len(low) == 1 and (low[0] in DEMONYMS or low[0] in ROLE_NOUNS or low[0] in TITLES):
-            return UNKNOWN  # "The Egyptian leader", "A Saudi official"
-        if any(d in TITLES or d in ROLE_NOUNS for d in described):
-            return PERSON  # "Councillor Ellen Park", "Judge Pieter van der Berg"
-        if lowset & PUBLICATION_WORDS:
-            return "publication"
-        if before[-1:] == ["on"] and low[0] in PLATFORMS or low == ["x"]:
-            return "platform"
-        if lowset & EVENT_WORDS:
-            return "event"
-        if lowset & PLACE_WORDS:
-            return "place"
-        if before and (before[-1] in VESSEL_NOUNS or before[-2:-1] and before[-2] in VESSEL_NOUNS):
-            return "vessel"
-        if before and before[-1] in WORK_NOUNS:
-            return "work"
-        told = before[-1:] == ["told"] or before[-2:] in (["interview", "with"], ["speaking", "to"])
-        if told and not self._person_known(low):
-            return "publication"  # "she told Fiskeribladet"
-        if self._before_a_title(run):
-            return ORGANISATION  # "Harlow Rovers coach Bianca Ferri"
-        following = words(self.text[run.end : run.end + 20].lower())[:1] if run.possessive else []
-        if following and following[0] in ORG_CONTEXT_NOUNS or before[-2:] in (
-            ["shares", "in"], ["shares", "of"],
-        ):  # fmt: skip
-            return ORGANISATION  # "Calder's shares", "shares in Calder"
-        placed = before[-1:] and before[-1] in PLACE_PREPOSITIONS and before[-2:-1] != ["according"]
-        # "to"/"from" before two names is as often a person ("a letter from Ann Lee")
-        short = placed and (len(low) == 1 or before[-1] not in ("to", "from"))
-        if short and not self._person_known(low):
-            return "place"  # "in Tromsø", "near Svalbard"
-        if self._dateline(run):
-            return "place"
-        if lowset & NON_NAME_WORDS:
-            return UNKNOWN
-        if len(low) >= 2 or described or self._person_known(low):
-            return PERSON
-        return UNKNOWN
-
     def _person_known(self, low: list[str]) -> bool:
         part = tuple(low)
-        return any(_contains(e.key, part) for e in self._people_by_token.get(low[0], ())) or any(
-            _contains(key, part) for key in self._known_by_token.get(low[0], ())
+        return any(contains(e.key, part) for e in self._people_by_token.get(low[0], ())) or any(
+            contains(key, part) for key in self._known_by_token.get(low[0], ())
         )
 
-    def _before_a_title(self, run: _Run) -> bool:
-        after = self.text[run.end : run.end + 40]
-        m = _TITLE_AFTER.match(after)
-        return bool(m) and m.group(1).split()[-1] in TITLES and not run.possessive
-
-    def _dateline(self, run: _Run) -> bool:
-        """'TROMSØ, Norway —': a place in capitals at the start of a paragraph."""
-        line_start = self.text.rfind("\n", 0, run.start) + 1
-        if run.start - line_start > 40:
-            return False
-        m = _DATELINE.match(self.text, line_start, line_start + 60)
-        return bool(m) and run.start < m.end()
-
     def _entity(self, name: str, kind: str) -> Entity:
-        key = name_key(_LEADING_THE.sub("", name))
+        key = name_key(LEADING_THE.sub("", name))
         entity = self.entities.get(key)
         if entity is None:
             entity = self.entities[key] = Entity(name, kind, key)
@@ -479,7 +246,7 @@ class Cast:
                 entity.gender, entity.firm_gender = ("f" if known.pronoun == "she" else "m"), True
         return entity
 
-    def _person(self, run: _Run) -> Entity | None:
+    def _person(self, run: Run) -> Entity | None:
         key = tuple(w.casefold() for w in run.tokens)
         if not any(w not in PARTICLES for w in key):
             return None
@@ -487,7 +254,7 @@ class Cast:
         fuller = [
             e
             for e in self._people_by_token.get(key[0], ())
-            if e.key != key and _contains(e.key, key)
+            if e.key != key and contains(e.key, key)
         ]
         if fuller:
             return max(fuller, key=lambda e: e.mentions)
@@ -501,7 +268,7 @@ class Cast:
                 self._people_by_token.setdefault(token, []).append(entity)
         return entity
 
-    def _learn(self, entity: Entity, run: _Run) -> None:
+    def _learn(self, entity: Entity, run: Run) -> None:
         """Roles, age and gender the text gives around one mention of a person."""
         for word in run.descriptors:
             self._role(entity, word, firm=True)
@@ -825,20 +592,6 @@ def _start(mention: Mention) -> int:
     return mention.start
 
 
-def _joined(text: str, left, right) -> bool:
-    """Whether two words are separated by spaces only (no other word, comma, quote or stop)."""
-    return bool(_SPACES_ONLY.fullmatch(text, left[2], right[1])) and not left[0].endswith(
-        (".", "!", "?")
-    )
-
-
-def _name_follows(text: str, names, i: int) -> bool:
-    """Whether a capitalised word follows, after any further particles ("van der Berg")."""
-    while i < len(names) and names[i][0] in PARTICLES:
-        i += 1
-    return i < len(names) and names[i][0][:1].isupper() and _joined(text, names[i - 1], names[i])
-
-
 def _role_score(entity: Entity, head: str, mods: set[str]) -> int:
     """How well 'the <mods> <head>' describes ``entity``: 0 not at all; a modifier it has
     ("Armenian") counts double, a nationality it contradicts rules it out."""
@@ -863,38 +616,9 @@ def _agrees(entity: Entity, gender: str) -> bool:
     return not gender or entity.gender in ("", gender)
 
 
-def _contains(full: tuple[str, ...], part: tuple[str, ...]) -> bool:
-    """Whether ``part`` is a run of ``full``'s words, ignoring case and particles' case."""
-    n = len(part)
-    if not n or n > len(full):
-        return False
-    return any(full[i : i + n] == part for i in range(len(full) - n + 1))
-
-
-def _covered(spans: list[tuple[int, int]]):
-    """A test of whether a position falls inside one of the (sorted, disjoint) ``spans``."""
-    starts = [start for start, _ in spans]
-
-    def inside(pos: int) -> bool:
-        i = bisect_right(starts, pos) - 1
-        return i >= 0 and pos < spans[i][1]
-
-    return inside
-
-
-def _descriptor(word: str) -> bool:
-    low = word.casefold().rstrip(".")
-    return low in _DESCRIPTORS
-
-
-def _abbreviation(word: str) -> bool:
-    low = word.casefold().rstrip(".")
-    return low in ABBREVIATIONS or (len(low) == 1 and low.isalpha())
-
-
 def _is_role_phrase(phrase: str) -> bool:
     toks = phrase.split()
     if not toks or len(toks) > 8 or not looks_like_np(phrase):
         return False
     first = toks[0].casefold()
-    return first in DETERMINERS or bool(_POSSESSIVE.search(first)) or toks[0].islower()
+    return first in DETERMINERS or bool(POSSESSIVE.search(first)) or toks[0].islower()

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from .sentences import paragraphs
+
 if TYPE_CHECKING:
     from .cast import Cast
 
@@ -28,7 +30,6 @@ _REPORTERS = {"reporter", "correspondent", "editor", "interviewer", "journalist"
 
 def interview_answers(text: str, cast: Cast):
     """(answers as ExtractedQuote, [(start, end), …] of the paragraphs Q&As cover)."""
-    from .extract import paragraphs
 
     paras = [(lo, hi) for lo, hi in paragraphs(text) if hi > lo]
     labelled = []
