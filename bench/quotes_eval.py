@@ -259,17 +259,20 @@ def five_thousand_words(stories: list[Story]) -> str:
     return "\n".join(out)
 
 
-def time_extraction(text: str, runs: int = 15) -> tuple[float, float]:
-    """(fastest, median) wall time of one extraction, in milliseconds. The fastest run is
-    the figure to compare with the budget: on a shared machine the others measure the
-    neighbours too (as ``timeit`` advises)."""
+def time_extraction(text: str, runs: int = 15) -> tuple[float, float, float]:
+    """(CPU, fastest wall, median wall) time of one extraction, in milliseconds.
+
+    The budget is checked against the CPU time of the fastest run: extraction is single
+    threaded, so that is its cost, while wall time on a shared machine also counts the time
+    spent waiting for a core (on our 2-core machine shared by three, twice the CPU time)."""
     extract_quotes(text)  # warm up regular expression caches
-    times = []
+    cpu, wall = [], []
     for _ in range(runs):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         extract_quotes(text)
-        times.append(1000 * (time.perf_counter() - started))
-    return min(times), statistics.median(times)
+        cpu.append(1000 * (time.process_time() - started_cpu))
+        wall.append(1000 * (time.perf_counter() - started))
+    return min(cpu), min(wall), statistics.median(wall)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -294,11 +297,11 @@ def main(argv: list[str] | None = None) -> int:
     print_table("Per speaker difficulty", [(tag, tags[tag]) for tag in TAGS if tag in tags])
 
     text = five_thousand_words(ours)
-    elapsed, median = time_extraction(text)
+    elapsed, fastest, median = time_extraction(text)
     print(
         f"\n5,000-word story ({len(text.split())} words, {len(extract_quotes(text))} quotes): "
-        f"{elapsed:.1f} ms per extraction, fastest of 15 (median {median:.1f} ms); "
-        f"budget {TIME_BUDGET_MS:.0f} ms"
+        f"{elapsed:.1f} ms CPU per extraction, fastest of 15 (wall {fastest:.1f} ms, median "
+        f"{median:.1f} ms on this machine); budget {TIME_BUDGET_MS:.0f} ms"
     )
     if args.verbose:
         print(f"\nAt overlap {THRESHOLD}:")
