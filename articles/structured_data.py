@@ -1,7 +1,9 @@
 """schema.org structured data for story pages (JSON-LD), built as plain dicts.
 
 `news_article` is the one place the NewsArticle object is assembled; extend it here. It reads
-only what the story page already prefetched (bylines, tags, corrections), so it adds no query.
+only what the story page already prefetched (bylines, tags, corrections) and the publisher's
+policies (cached), so it adds no query. The policies are the Trust Project's indicators: the
+publisher is a NewsMediaOrganization carrying them, and the article its publishingPrinciples.
 """
 
 import json
@@ -10,6 +12,17 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+from .models import PublisherPolicies
+
+# schema.org property -> PublisherPolicies field, as the Trust Project names them.
+POLICIES = {
+    "publishingPrinciples": "publishing_principles",
+    "correctionsPolicy": "corrections_policy",
+    "unnamedSourcesPolicy": "unnamed_sources_policy",
+    "diversityPolicy": "diversity_policy",
+    "ethicsPolicy": "ethics_policy",
+}
 
 # The characters that could end or confuse a <script> element, as JSON escapes.
 _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -35,8 +48,10 @@ def news_article(story, request):
             }
             for byline in story.bylines.all()
         ],
-        "publisher": {"@type": "Organization", "name": settings.SITE_NAME},
+        "publisher": publisher(request),
     }
+    if "publishingPrinciples" in data["publisher"]:
+        data["publishingPrinciples"] = data["publisher"]["publishingPrinciples"]
     if image := lead_image(story, request):
         data["image"] = image
     keywords = [tag.name for tag in story.tags.all()]
@@ -53,6 +68,20 @@ def news_article(story, request):
     ]
     if corrections:
         data["correction"] = corrections
+    return data
+
+
+def publisher(request):
+    """The publisher as a NewsMediaOrganization, with the policy links set in the admin."""
+    policies = PublisherPolicies.current()
+    data = {
+        "@type": "NewsMediaOrganization",
+        "name": settings.SITE_NAME,
+        "url": request.build_absolute_uri("/"),
+    }
+    for name, field in POLICIES.items():
+        if url := getattr(policies, field):
+            data[name] = url
     return data
 
 

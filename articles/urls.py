@@ -3,6 +3,7 @@ from django.urls import path, register_converter
 from . import feeds, views
 from .appeals.events import appeal_events, appeal_token
 from .caching import public_page
+from .sources import consent
 
 
 class TwoDigits:
@@ -38,4 +39,6 @@ urlpatterns = [
     path("appeals/events/", appeal_events, name="appeal-events"),
     path("appeals/token/", appeal_token, name="appeal-token"),
     path("sources/<slug:slug>/", views.source_detail, name="source-detail"),
+    path("consent/done/", consent.consent_thanks, name="consent-thanks"),
+    path("consent/<path:token>/", consent.consent_form, name="consent-form"),
 ]

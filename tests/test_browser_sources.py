@@ -23,7 +23,7 @@ def test_story_page_shows_who_is_quoted_and_links_to_them(live_server, page, dev
     story = load_demo()[0]
     page.set_viewport_size({"width": WIDTHS[device], "height": 800})
     page.goto(live_server.url + story.get_absolute_url())
-    quoted = page.locator(".quoted__name")
+    quoted = page.locator(".sources-box__name")
     assert quoted.all_inner_texts() == ["Vladimir Putin", "Yury Ushakov"]
     assert horizontal_overflow(page) <= 0
     screenshot(page, f"story-quoted-{device}")

@@ -88,13 +88,14 @@ def test_headline_from_is_cut_to_the_field_length():
     assert headline_from("“It works,” she said. Then more.") == "“It works,” she said"
 
 
-def test_new_people_become_new_sources(tmp_path):
+def test_new_people_are_suggested_not_made_sources(tmp_path):
     make_section()
     file = tmp_path / "story.txt"
     file.write_text("“We found water,” said Maria Lind, who led the survey.\n")
     output = run(file)
-    assert Source.objects.get().name == "Maria Lind"
-    assert "new sources: Maria Lind" in output
+    assert not Source.objects.exists()
+    assert "not in the registry yet (a source is created when an editor confirms): " in output
+    assert "Maria Lind" in output
     assert "appeal: none in the file" in output
 
 

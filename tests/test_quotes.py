@@ -354,3 +354,244 @@ def test_extracted_quote_is_frozen_and_kind_is_a_string():
     with pytest.raises(dataclasses.FrozenInstanceError):
         quote.speaker = "someone else"  # type: ignore[misc]
     assert quote.kind == "direct"
+
+
+# --------------------------------------------------------------------------- who can speak
+
+
+def test_a_pronoun_skips_seas_ships_and_publications_named_after_the_speaker():
+    text = (
+        "Marine biologist Ruth Amundsen returned to Hammerfest on Friday after a month aboard "
+        "the research vessel Kittiwake in the Norwegian Sea.\n"
+        "“The ice edge has moved north faster than we feared,” she told Polar Weekly."
+    )
+    assert only(text).speaker == "Ruth Amundsen"
+
+
+def test_a_club_before_a_coachs_title_is_not_the_speaker():
+    text = (
+        "Dunmore Athletic coach Selma Ortiz praised her defence after the 1-0 win.\n"
+        "“We suffered, but we stayed together,” she said."
+    )
+    assert only(text).speaker == "Selma Ortiz"
+    assert only("Dunmore Athletic coach Selma Ortiz said the draw was “fair.”").speaker == (
+        "Selma Ortiz"
+    )
+
+
+def test_she_resolves_past_a_nearer_man_to_the_woman_the_text_shows():
+    text = (
+        "Mayor Helen Brandt defended her budget on Monday.\n"
+        "Councillor Tom Ruiz said his group would vote against it. "
+        "“It cuts libraries to pay for parking,” he said.\n"
+        "“Every library stays open,” she said."
+    )
+    found = speakers(text)
+    assert found["It cuts libraries to pay for parking"] == "Tom Ruiz"
+    assert found["Every library stays open"] == "Helen Brandt"
+
+
+def test_mr_and_ms_show_gender_without_a_pronoun_first():
+    text = (
+        "Ms Anaya Reddy and Mr Jonas Pike sat on the committee. "
+        "Pike spoke first. Reddy disagreed.\n"
+        "“The figures are wrong,” she said."
+    )
+    assert only(text).speaker == "Anaya Reddy"
+
+
+def test_a_title_or_family_role_links_back_to_the_person_introduced_with_it():
+    text = (
+        "Governor Lena Marsh signed the bill on Tuesday. Her daughter, Ivy Marsh, a nurse, "
+        "stood beside her.\n"
+        "“This is for the night shift,” the governor said.\n"
+        "“Mum listened,” her daughter said."
+    )
+    assert speakers(text) == {
+        "This is for the night shift": "Lena Marsh",
+        "Mum listened": "Ivy Marsh",
+    }
+
+
+def test_name_particles_and_hyphenated_prefixes_stay_with_the_name():
+    text = (
+        "Judge Anouk van den Broek opened the hearing. Prosecutor Tariq al-Hakim spoke next.\n"
+        "“The evidence is thin,” van den Broek said.\n"
+        "“It is more than enough,” Al-Hakim replied."
+    )
+    assert speakers(text) == {
+        "The evidence is thin": "Anouk van den Broek",
+        "It is more than enough": "Tariq al-Hakim",
+    }
+
+
+def test_a_collective_speaker_is_never_he_or_she():
+    text = (
+        "Winger Paulo Reis was banned for three matches. The disciplinary panel said the "
+        "tackle had been reckless.\n"
+        "“I never meant to hurt anyone,” he said."
+    )
+    assert speakers(text)["I never meant to hurt anyone"] == "Paulo Reis"
+
+
+def test_an_organisations_quote_does_not_run_on_into_the_next_paragraph():
+    text = "“We will appeal,” the league said in a statement.\n“The ban is far too long.”"
+    assert [q.speaker for q in extract_quotes(text)] == ["The league"]
+
+
+def test_the_registry_says_who_is_a_person_and_how_they_are_referred_to():
+    from articles.sources.extract import KnownName
+
+    text = "Kestrel met Orla Finch on Monday.\n“We have a deal,” she said."
+    known = [
+        KnownName("Kestrel", kind="organisation"),
+        KnownName("Orla Finch", kind="person", pronoun="she"),
+    ]
+    assert extract_quotes(text, known)[0].speaker == "Orla Finch"
+
+
+# --------------------------------------------------------------------------- the other forms
+
+
+def test_colon_lead_ins_without_a_speech_verb_are_quotes():
+    text = (
+        "The head teacher, Colm Devlin, answered: “We are not closing the library.”\n"
+        "Parent Sadia Khan posted on X: “Ten minutes to discuss forty years of reading.”\n"
+        "On Friday the trust issued a statement. It read: “No decision has been taken.”"
+    )
+    quotes = extract_quotes(text)
+    assert [(q.speaker, q.form, q.kind) for q in quotes] == [
+        ("Colm Devlin", "colon", "direct"),
+        ("Sadia Khan", "colon", "direct"),
+        ("The trust", "colon", "direct"),
+    ]
+
+
+def test_a_quote_after_a_lead_in_paragraph_and_continued_over_paragraphs():
+    text = (
+        "Its skipper, Arne Dahl, read a short statement on the quay:\n"
+        "“We followed the chart we were given.\n"
+        "“We will cooperate with the inquiry.”\n"
+        "The inquiry opens in May."
+    )
+    quotes = extract_quotes(text)
+    assert [(q.text, q.speaker, q.form) for q in quotes] == [
+        ("We followed the chart we were given", "Arne Dahl", "colon"),
+        ("We will cooperate with the inquiry", "Arne Dahl", "multi_paragraph"),
+    ]
+
+
+def test_q_and_a_answers_go_to_the_interviewee_and_questions_are_never_quotes():
+    text = (
+        "Beekeeper Marta Lind has kept hives on the cathedral roof for ten years. "
+        "She spoke to our reporter, Sam Ode.\n"
+        "Q: Why the roof?\n"
+        "A: Fewer pesticides up there, and the bees like the view.\n"
+        "Q: Do they sting the choir?\n"
+        "A: Never once.\n"
+        "It helps that the choir practises indoors.\n"
+        "Q: What next?\n"
+        "A: The town hall, if the mayor agrees."
+    )
+    quotes = extract_quotes(text)
+    assert {q.speaker for q in quotes} == {"Marta Lind"}
+    assert [q.form for q in quotes] == ["qa", "qa", "multi_paragraph", "qa"]
+    assert not any(q.text.endswith("?") for q in quotes)
+
+
+def test_q_and_a_labelled_with_names_gives_each_answer_to_its_speaker():
+    text = (
+        "The Gazette asked the two candidates, Ruth Ames and Paul Dunne, about the bypass.\n"
+        "Gazette: Will you build it?\n"
+        "Ames: Yes, and sooner than anyone thinks.\n"
+        "Dunne: No. It would cut the town in two.\n"
+        "Gazette: Who pays?\n"
+        "Ames: The county, mostly."
+    )
+    assert speakers(text) == {
+        "Yes, and sooner than anyone thinks.": "Ruth Ames",
+        "No. It would cut the town in two.": "Paul Dunne",
+        "The county, mostly.": "Ruth Ames",
+    }
+
+
+def test_interrupted_and_nested_quotes_are_marked_as_such():
+    text = (
+        "“The bridge,” said engineer Omar Haddad, “will carry trams by June.”\n"
+        "“My father told me, ‘Never trust a cheap bolt,’ and I never have,” Haddad added."
+    )
+    quotes = extract_quotes(text)
+    assert [(q.form, q.speaker) for q in quotes] == [
+        ("interrupted", "Omar Haddad"),
+        ("interrupted", "Omar Haddad"),
+        ("nested", "Omar Haddad"),
+    ]
+
+
+def test_paraphrase_and_according_to_are_their_own_kinds_never_direct():
+    text = (
+        "Officials said the talks had been useful. "
+        "According to the port authority, exports rose by a tenth. "
+        "Exports to Asia doubled, the port authority said."
+    )
+    quotes = extract_quotes(text)
+    assert [(q.kind, q.form) for q in quotes] == [
+        (QuoteKind.PARAPHRASE, "paraphrase"),
+        (QuoteKind.ACCORDING_TO, "according_to"),
+        (QuoteKind.PARAPHRASE, "paraphrase"),
+    ]
+    assert quotes[0].speaker == "Officials"
+
+
+def test_a_parenthetical_according_to_attributes_the_whole_sentence():
+    quote = only("Two ministers, according to an aide, have threatened to resign.")
+    assert (quote.kind, quote.speaker) == (QuoteKind.ACCORDING_TO, "an aide")
+
+
+def test_a_nickname_in_quote_marks_stays_inside_the_name():
+    text = (
+        'Pilot Joan "Sparrow" Ellery landed in Darwin on Friday. She spoke to the Herald.\n'
+        "Q: Tired?\nA: Not yet.\nQ: What next?\nA: Sleep, then the Pacific."
+    )
+    assert {q.speaker for q in extract_quotes(text)} == {"Joan Ellery"}
+
+
+def test_self_named_groups_and_letters_after_a_name():
+    text = (
+        "A group calling itself Blackthorn posted a message on Telegram: “We did this.”\n"
+        "“The evidence points to a state,” said Ruth Okafor KC."
+    )
+    assert speakers(text) == {
+        "We did this": "Blackthorn",
+        "The evidence points to a state": "Ruth Okafor",
+    }
+
+
+def test_a_role_nobody_has_is_a_new_unnamed_person_not_the_main_one():
+    text = (
+        "Mayor Ines Vidal won a second term on Sunday. "
+        "According to the returning officer, turnout was 51 percent."
+    )
+    assert only(text).speaker == "the returning officer"
+
+
+def test_a_stop_after_am_or_inc_ends_the_sentence_before_a_capital():
+    text = "Leroy Banks conceded at 2 a.m. He said the result was “a fair one.”"
+    assert only(text).text == "a fair one"
+
+
+def test_the_extractor_is_pure_python_without_django():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys; from articles.sources.extract import extract_quotes; "
+        "extract_quotes('“Yes,” said Ann Lee.'); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
+    )
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

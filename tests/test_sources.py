@@ -12,6 +12,7 @@ from django.utils import timezone
 from articles.demo import load_demo
 from articles.html import paragraphs_to_html
 from articles.models import Quote, Source, Story
+from articles.sources import confirm
 from articles.sources.suggest import merge_sources, suggest_quotes
 from tests.conftest import make_author, make_section, make_story
 
@@ -126,7 +127,8 @@ def test_seed_story_quotes_are_suggested_with_registry_sources():
     result = suggest_quotes(seed)
     quotes = list(seed.quotes.select_related("source"))
     assert len(result.created) == len(quotes) >= 7
-    assert result.new_sources == []
+    assert result.new_names == []
+    assert Source.objects.count() == 2
     for speaker, words in SEED_QUOTES:
         assert has_quote(quotes, speaker, words), (speaker, words)
     assert not any(q.source.name == "Vladimir Putin" and "friends" in q.text for q in quotes)
@@ -147,8 +149,7 @@ def test_quoted_words_and_paraphrases_are_told_apart_for_readers(client):
     suggest_quotes(story)
     paraphrase = story.quotes.get()
     assert paraphrase.kind == Quote.Kind.PARAPHRASE and not paraphrase.verbatim
-    paraphrase.status = Quote.Status.CONFIRMED
-    paraphrase.save()
+    confirm.confirm(paraphrase, new_name=paraphrase.speaker)
     html = client.get(paraphrase.source.get_absolute_url()).text
     assert "Paraphrased, not their exact words" in html
     assert "“the bank would raise rates" not in html
@@ -195,19 +196,25 @@ def test_quotes_typed_in_by_an_editor_survive_extraction():
     assert list(story.quotes.all()) == [typed]
 
 
-def test_new_speakers_become_sources_and_unnamed_groups_do_not():
+def test_new_speakers_become_sources_only_when_an_editor_confirms_them():
     story = story_with_text(
         "“Fires start earlier every year,” said Maria Lind, a climatologist.",
         "“We are overwhelmed,” the Ministry of Emergencies said in a statement.",
     )
     result = suggest_quotes(story)
-    names = {source.name: source.kind for source in result.new_sources}
-    assert names.get("Maria Lind") == Source.Kind.PERSON
-    organisations = [name for name, kind in names.items() if kind == Source.Kind.ORGANISATION]
-    assert any("Ministry" in name for name in organisations)
-    lind = Source.objects.get(name="Maria Lind")
+    assert Source.objects.count() == 0
+    assert set(result.new_names) == {"Maria Lind", "The Ministry of Emergencies"}
+    lind_quote, ministry_quote = story.quotes.order_by("position")
+    confirm.confirm(lind_quote, new_name=lind_quote.speaker)
+    confirm.confirm(ministry_quote, new_name=ministry_quote.speaker)
+    names = {source.name: source.kind for source in Source.objects.all()}
+    assert names == {
+        "Maria Lind": Source.Kind.PERSON,
+        "The Ministry of Emergencies": Source.Kind.ORGANISATION,
+    }
+    assert Source.objects.get(name="Maria Lind").role == "a climatologist"
     again = story_with_text("“It is worse than we thought,” Lind said.")
-    assert suggest_quotes(again).created[0].source == lind
+    assert suggest_quotes(again).created[0].source.name == "Maria Lind"
 
 
 def test_generic_group_speakers_get_no_source():
@@ -251,7 +258,7 @@ def test_story_page_shows_confirmed_quotes_only_with_links_to_sources(client):
     make_quote(story, suggested, status=Quote.Status.SUGGESTED)
     make_quote(story, rejected, status=Quote.Status.REJECTED)
     html = client.get(story.get_absolute_url()).text
-    assert "Quoted in this story" in html
+    assert "Sources in this story" in html
     assert f'href="{confirmed.get_absolute_url()}">Anna Field</a>' in html
     assert "Central bank governor" in html
     assert "Mark Stone" not in html and "Olga Reed" not in html
@@ -260,7 +267,7 @@ def test_story_page_shows_confirmed_quotes_only_with_links_to_sources(client):
 def test_story_page_without_confirmed_quotes_has_no_quoted_block(client):
     story = make_story()
     make_quote(story, make_source(), status=Quote.Status.SUGGESTED)
-    assert "Quoted in this story" not in client.get(story.get_absolute_url()).text
+    assert "Sources in this story" not in client.get(story.get_absolute_url()).text
 
 
 def test_source_page_lists_published_stories_newest_first_with_their_quotes(client):
@@ -387,3 +394,41 @@ def test_private_contact_notes_appear_on_no_public_page(client):
     visited = " ".join(seen)
     assert seed.get_absolute_url() in visited and "/sources/yury-ushakov/" in visited
     assert "/sections/" in visited and "/tags/" in visited and "/authors/" in visited
+
+
+def test_sources_box_lists_named_people_and_organisations_and_counts_the_unnamed(client):
+    story = make_story()
+    field = make_source(name="Anna Field", role="central bank governor")
+    ministry = make_source(name="The Finance Ministry", kind=Source.Kind.ORGANISATION)
+    make_quote(story, field)
+    make_quote(story, field, text="And again.")
+    make_quote(story, ministry)
+    for speaker in ("a senior official", "a senior official", "one trader"):
+        make_quote(story, None, speaker=speaker, unnamed=True, status=Quote.Status.CONFIRMED)
+    make_quote(story, None, speaker="a banker", unnamed=True, status=Quote.Status.SUGGESTED)
+    html = client.get(story.get_absolute_url()).text
+    start = html.index('class="sources-box"')
+    box = html[start : html.index("</aside>", start)]
+    assert f'href="{field.get_absolute_url()}">Anna Field</a>' in box
+    assert f'href="{ministry.get_absolute_url()}">The Finance Ministry</a>' in box
+    assert "2 quotes" in box and "Central bank governor" in box
+    assert "And 2 unnamed sources" in box
+    assert "senior official" not in html and "trader" not in html
+
+
+def test_sources_box_links_the_unnamed_sources_policy_when_it_is_set(client):
+    from articles.models import PublisherPolicies
+
+    PublisherPolicies.objects.create(unnamed_sources_policy="https://news.example/unnamed/")
+    story = make_story()
+    make_quote(story, None, speaker="an aide", unnamed=True, status=Quote.Status.CONFIRMED)
+    html = client.get(story.get_absolute_url()).text
+    assert "1 unnamed source" in html and 'href="https://news.example/unnamed/"' in html
+
+
+def test_a_quote_from_an_unnamed_source_can_never_name_a_source():
+    story = make_story()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_quote(story, make_source(), unnamed=True)
+    unnamed = make_quote(story, None, unnamed=True, status=Quote.Status.CONFIRMED)
+    assert unnamed.source is None

@@ -47,13 +47,15 @@ def test_extract_quotes_on_the_story_form_suggests_without_duplicating(editor_cl
     response = extract_on_change_form(editor_client, story)
     assert response.status_code == 200
     assert "2 new suggestions" in response.text
-    assert "new sources: Elvira Nabiullina" in response.text
+    assert "not in the registry yet (a source is created when you confirm): Elvira" in (
+        response.text
+    )
     assert story.quotes.count() == 2
-    assert set(story.quotes.values_list("source__name", flat=True)) == {"Elvira Nabiullina"}
+    assert set(story.quotes.values_list("speaker", flat=True)) == {"Elvira Nabiullina"}
     again = extract_on_change_form(editor_client, story)
     assert "0 new suggestions; 2 already recorded" in again.text
     assert story.quotes.count() == 2
-    assert Source.objects.count() == 1
+    assert Source.objects.count() == 0
     # The suggestions are listed in the inline for review.
     html = editor_client.get(f"/admin/articles/story/{story.pk}/change/").text
     assert "Inflation is too high" in html
@@ -116,7 +118,7 @@ def test_confirming_in_the_inline_without_a_source_is_refused(editor_client):
         },
     )
     assert response.status_code == 200
-    assert "A confirmed quote needs a source." in response.text
+    assert "Choose a source before confirming, or use “Review”" in response.text
     suggestion.refresh_from_db()
     assert suggestion.status == Quote.Status.SUGGESTED
 

@@ -49,7 +49,7 @@ def test_news_article_json_ld_carries_what_search_engines_need(client, story):
     assert [a["name"] for a in data["author"]] == ["Anna Petrova", "Olga Smirnova"]
     assert all(a["@type"] == "Person" for a in data["author"])
     assert data["author"][0]["url"] == "http://testserver/authors/anna-petrova/"
-    assert data["publisher"]["@type"] == "Organization" and data["publisher"]["name"]
+    assert data["publisher"]["@type"] == "NewsMediaOrganization" and data["publisher"]["name"]
     assert data["url"].endswith(story.get_absolute_url())
 
 
@@ -79,3 +79,41 @@ def test_staff_preview_has_no_canonical_or_structured_data(editor_client, story)
 
     html = editor_client.get(reverse("articles:story-preview", args=[story.pk])).text
     assert 'rel="canonical"' not in html and "application/ld+json" not in html
+
+
+def test_trust_project_policies_set_in_the_admin_are_in_the_json_ld(editor_client, client, story):
+    data = json_ld(client.get(story.get_absolute_url()).text)
+    assert data["publisher"] == {
+        "@type": "NewsMediaOrganization",
+        "name": data["publisher"]["name"],
+        "url": "http://testserver/",
+    }
+    assert "publishingPrinciples" not in data  # none set yet: nothing empty is published
+    response = editor_client.post(
+        "/admin/articles/publisherpolicies/add/",
+        {
+            "publishing_principles": "https://news.example/standards/",
+            "corrections_policy": "https://news.example/corrections-policy/",
+            "unnamed_sources_policy": "https://news.example/unnamed-sources/",
+            "diversity_policy": "https://news.example/diversity/",
+            "ethics_policy": "https://news.example/ethics/",
+        },
+    )
+    assert response.status_code == 302
+    data = json_ld(client.get(story.get_absolute_url()).text)
+    publisher = data["publisher"]
+    assert publisher["@type"] == "NewsMediaOrganization"
+    assert publisher["publishingPrinciples"] == "https://news.example/standards/"
+    assert publisher["correctionsPolicy"] == "https://news.example/corrections-policy/"
+    assert publisher["unnamedSourcesPolicy"] == "https://news.example/unnamed-sources/"
+    assert publisher["diversityPolicy"] == "https://news.example/diversity/"
+    assert publisher["ethicsPolicy"] == "https://news.example/ethics/"
+    assert data["publishingPrinciples"] == "https://news.example/standards/"
+    assert editor_client.get("/admin/articles/publisherpolicies/add/").status_code == 403
+
+
+def test_a_policy_link_must_be_a_url(editor_client):
+    response = editor_client.post(
+        "/admin/articles/publisherpolicies/add/", {"ethics_policy": "javascript:alert(1)"}
+    )
+    assert response.status_code == 200 and "Enter a valid URL." in response.text

@@ -1,4 +1,5 @@
-"""The editors' CMS for sources and quotes: review suggestions, keep the registry clean."""
+"""The editors' CMS for sources: keep the registry clean (merge near-duplicates), send a
+source the self-identification link, and the sourcing report."""
 
 import io
 
@@ -6,86 +7,21 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from ..caching import invalidation
-from ..editorial.workflow import editable, may_edit, openable
-from ..models import Quote, Source, Story
-from ..sources.suggest import merge_sources, suggest_quotes
-from .actions import BOTH_LOCATIONS
+from ..editorial.workflow import openable
+from ..models import ConsentRequest, Quote, SelfIdentification, Source, Story
+from ..sources.diversity import diversity_report
+from ..sources.duplicates import duplicate_pairs, similar_sources
+from ..sources.suggest import merge_sources
 from .reports import ReportFilterForm, sourcing_report, write_csv
-
-INLINE_WIDTHS = {"described_as": 16}
-SHORT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 48})}}
-
-
-def _may_edit(request, story):
-    return story is None or may_edit(request.user, story)
-
-
-class QuoteInline(admin.TabularInline):
-    """The story form's quotes: review suggestions, attribute and confirm them in place."""
-
-    model = Quote
-    extra = 0
-    fields = ("text", "speaker", "source", "described_as", "status")
-    readonly_fields = ("speaker",)
-    autocomplete_fields = ("source",)
-    formfield_overrides = SHORT_TEXT
-    classes = ("quotes-inline",)
-    verbose_name_plural = "quotes (run “Extract quotes” to suggest them from the text)"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("source")
-
-    # `story` is the story being edited: its quotes change only with the story.
-    def has_add_permission(self, request, story=None):
-        return super().has_add_permission(request, story) and _may_edit(request, story)
-
-    def has_change_permission(self, request, story=None):
-        return super().has_change_permission(request, story) and _may_edit(request, story)
-
-    def has_delete_permission(self, request, story=None):
-        return super().has_delete_permission(request, story) and _may_edit(request, story)
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "source":
-            # Sources are edited on their own page; here the row stays narrow.
-            for action in ("add", "change", "delete", "view"):
-                setattr(field.widget, f"can_{action}_related", False)
-        elif db_field.name in INLINE_WIDTHS:
-            field.widget.attrs["size"] = INLINE_WIDTHS[db_field.name]
-        return field
-
-
-@admin.action(
-    description="Extract quotes (suggestions for review)",
-    permissions=["change"],
-    location=BOTH_LOCATIONS,
-)
-def extract_quotes(modeladmin, request, queryset):
-    """Suggest quotes from each story's text; running it again adds no duplicates."""
-    stories = list(queryset)
-    refused = [story for story in stories if not may_edit(request.user, story)]
-    if refused:
-        names = ", ".join(f"“{story}”" for story in refused)
-        modeladmin.message_user(
-            request,
-            f"You can only extract quotes from stories you may edit; not from {names}. "
-            "Nothing was extracted.",
-            messages.ERROR,
-        )
-        return
-    for story in stories:
-        result = suggest_quotes(story)
-        modeladmin.message_user(request, f"“{story}”: {result.summary()}.", messages.SUCCESS)
 
 
 class SourceQuoteInline(admin.TabularInline):
@@ -125,17 +61,27 @@ class SourceAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     actions = ("merge_duplicates",)
     inlines = (SourceQuoteInline,)
-    readonly_fields = ("stories", "created", "modified")
+    readonly_fields = (
+        "stories", "possible_duplicates", "self_identification_status", "created", "modified",
+    )  # fmt: skip
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
     change_list_template = "admin/articles/source/change_list.html"
     fieldsets = (
-        (None, {"fields": ("name", "slug", "kind", "aliases")}),
+        (None, {"fields": ("name", "slug", "kind", "pronoun", "aliases", "possible_duplicates")}),
         ("Public", {"fields": ("role", "affiliation", "description")}),
         (
             "Private",
             {
                 "fields": ("contact_notes",),
                 "description": "Only staff see this. It never reaches the public site or feeds.",
+            },
+        ),
+        (
+            "Self-identification",
+            {
+                "fields": ("self_identification_status",),
+                "description": "Asked only with the source's consent, through a private link. "
+                "Answers are kept apart from this record and never shown per person.",
             },
         ),
         ("Stories", {"fields": ("stories",)}),
@@ -167,8 +113,22 @@ class SourceAdmin(admin.ModelAdmin):
         return self.has_change_permission(request) and self.has_delete_permission(request)
 
     def get_urls(self):
-        report = self.admin_site.admin_view(self.report_view)
-        return [path("report/", report, name="articles_source_report"), *super().get_urls()]
+        view = self.admin_site.admin_view
+        return [
+            path("report/", view(self.report_view), name="articles_source_report"),
+            path("duplicates/", view(self.duplicates_view), name="articles_source_duplicates"),
+            path("<int:pk>/self-id-link/", view(self.link_view), name="articles_source_link"),
+            path(
+                "<int:pk>/self-id-delete/",
+                view(self.delete_answers_view),
+                name="articles_source_delete_answers",
+            ),
+            *super().get_urls(),
+        ]
+
+    def save_model(self, request, obj, form, change):
+        obj.created_by_confirmation = False  # an editor has looked after it: it stays
+        super().save_model(request, obj, form, change)
 
     def view_on_site(self, source):
         """Only sources quoted in a published story have a public page."""
@@ -184,6 +144,78 @@ class SourceAdmin(admin.ModelAdmin):
     @admin.display(description="Stories", ordering="story_count")
     def story_count(self, source):
         return source.story_count
+
+    @admin.display(description="Possible duplicates")
+    def possible_duplicates(self, source):
+        if not source.pk:
+            return "—"
+        similar = similar_sources(source.name, exclude=[source])
+        if not similar:
+            return "None found."
+        changelist = reverse("admin:articles_source_changelist")
+        return format_html(
+            "<ul class='possible-duplicates'>{}</ul>",
+            format_html_join(
+                "",
+                "<li><a href='{}'>{}</a> ({} % alike) — "
+                "<a class='merge-link' href='{}?merge={},{}'>merge…</a></li>",
+                (
+                    (
+                        reverse("admin:articles_source_change", args=[s.source.pk]),
+                        s.source.name,
+                        s.score,
+                        changelist,
+                        source.pk,
+                        s.source.pk,
+                    )
+                    for s in similar
+                ),
+            ),
+        )
+
+    @admin.display(description="Self-identification")
+    def self_identification_status(self, source):
+        if not source.pk:
+            return "—"
+        answered = SelfIdentification.objects.filter(source=source).first()
+        links = list(source.consent_requests.all()[:5])
+        parts = []
+        if answered:
+            parts.append(
+                format_html(
+                    "Answered on {} with consent recorded. <a class='button' href='{}'>"
+                    "Delete the answers (on request)…</a>",
+                    f"{answered.consented_at:%-d %B %Y}",
+                    reverse("admin:articles_source_delete_answers", args=[source.pk]),
+                )
+            )
+        else:
+            parts.append("No answers.")
+        parts.append(
+            format_html(
+                "<a class='button' href='{}'>Create a private self-identification link…</a>",
+                reverse("admin:articles_source_link", args=[source.pk]),
+            )
+        )
+        if links:
+            parts.append(
+                format_html(
+                    "<ul class='consent-links'>{}</ul>",
+                    format_html_join(
+                        "",
+                        "<li>Link of {}: {}, expires {}</li>",
+                        (
+                            (
+                                f"{r.created:%-d %b %Y}",
+                                r.get_state_display(),
+                                f"{r.expires_at:%-d %b %Y}",
+                            )
+                            for r in links
+                        ),
+                    ),
+                )
+            )
+        return format_html_join("", "<p>{}</p>", ((part,) for part in parts))
 
     @admin.display(description="Stories quoting this source")
     def stories(self, source):
@@ -257,9 +289,10 @@ class SourceAdmin(admin.ModelAdmin):
         if not (self.has_view_permission(request) and request.user.has_perm("articles.view_quote")):
             raise PermissionDenied
         form = ReportFilterForm(request.GET)
-        rows, totals = [], None
+        rows, totals, diversity = [], None, None
         if form.is_valid():
             rows, totals = sourcing_report(form.stories())
+            diversity = diversity_report(form.stories())
             if request.GET.get("format") == "csv":
                 out = io.StringIO()
                 write_csv(rows, totals, out)
@@ -279,137 +312,91 @@ class SourceAdmin(admin.ModelAdmin):
                 "rows": rows,
                 "totals": totals,
                 "kinds": Source.Kind.choices,
+                "diversity": diversity,
                 "csv_query": query.urlencode(),
             },
         )
 
+    def changelist_view(self, request, extra_context=None):
+        """`?merge=3,7` (from a duplicate suggestion) goes straight to the merge screen."""
+        merge = request.GET.get("merge", "")
+        if merge:
+            pks = [int(pk) for pk in merge.split(",") if pk.isdigit()]
+            sources = Source.objects.filter(pk__in=pks)
+            if len(pks) >= 2 and sources.count() == len(set(pks)):
+                return self.merge_duplicates(request, self.get_queryset(request).filter(pk__in=pks))
+            self.message_user(request, "Those sources no longer exist.", messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        return super().changelist_view(request, extra_context)
 
-class SourceKindFilter(admin.SimpleListFilter):
-    title = "source kind"
-    parameter_name = "source_kind"
-
-    def lookups(self, request, model_admin):
-        return Source.Kind.choices
-
-    def queryset(self, request, queryset):
-        if self.value() in Source.Kind.values:
-            return queryset.filter(source__kind=self.value())
-        return queryset
-
-
-class QuoteForm(forms.ModelForm):
-    user = None  # set per request by QuoteAdmin.get_form
-
-    def clean_story(self):
-        story = self.cleaned_data["story"]
-        if not may_edit(self.user, story):
-            raise forms.ValidationError(
-                "You can only add quotes to stories you may edit (your own drafts); an editor "
-                "can add this one."
-            )
-        return story
-
-
-@admin.register(Quote)
-class QuoteAdmin(admin.ModelAdmin):
-    """Quotes across stories. Everyone sees the quotes of the stories they may open; only the
-    people who may change a story change its quotes (reporters: their own drafts)."""
-
-    form = QuoteForm
-    list_display = ("short_text", "status", "attributed_to", "story_headline", "kind")
-    list_filter = ("status", "kind", SourceKindFilter, "story__section")
-    list_select_related = ("source", "story")
-    search_fields = ("text", "speaker", "described_as", "source__name", "story__headline")
-    autocomplete_fields = ("story", "source")
-    actions = ("confirm", "reject", "back_to_suggested")
-    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
-    fields = (
-        "story", "text", "speaker", "source", "described_as", ("kind", "verbatim"), "cue",
-        "status", "position", ("start", "end"),
-    )  # fmt: skip
-
-    class Media:
-        css = {"all": ("articles/admin.css",)}
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(openable(request.user, "story__"))
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        form.user = request.user
-        return form
-
-    def has_change_permission(self, request, quote=None):
-        return super().has_change_permission(request, quote) and (
-            quote is None or may_edit(request.user, quote.story)
+    def duplicates_view(self, request):
+        """Pairs of sources that are probably the same person or organisation."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        return TemplateResponse(
+            request,
+            "admin/articles/source/duplicates.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Possible duplicate sources",
+                "opts": self.opts,
+                "pairs": duplicate_pairs(),
+            },
         )
 
-    def has_delete_permission(self, request, quote=None):
-        return super().has_delete_permission(request, quote) and (
-            quote is None or may_edit(request.user, quote.story)
+    def link_view(self, request, pk):
+        """Create a private, expiring, single-use link to the self-identification form.
+        The link is shown once: only a hash of it is kept."""
+        source = get_object_or_404(Source, pk=pk)
+        if not self.has_change_permission(request, source):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Self-identification link for {source}",
+            "opts": self.opts,
+            "source": source,
+        }
+        if request.method == "POST":
+            with transaction.atomic():
+                now = timezone.now()
+                source.consent_requests.filter(used_at=None, revoked_at=None).update(revoked_at=now)
+                consent, token = ConsentRequest.issue(source, request.user)
+            context["link"] = request.build_absolute_uri(
+                reverse("articles:consent-form", args=[token])
+            )
+            context["consent"] = consent
+        return TemplateResponse(request, "admin/articles/source/self_id_link.html", context)
+
+    def delete_answers_view(self, request, pk):
+        """Delete a source's self-identification on their request (asks first)."""
+        source = get_object_or_404(Source, pk=pk)
+        if not self.has_change_permission(request, source):
+            raise PermissionDenied
+        answered = SelfIdentification.objects.filter(source=source).first()
+        change_url = reverse("admin:articles_source_change", args=[source.pk])
+        if request.method == "POST":
+            if answered is not None:
+                with transaction.atomic():
+                    if answered.request_id:
+                        ConsentRequest.objects.filter(pk=answered.request_id).update(
+                            answers_deleted_at=timezone.now()
+                        )
+                    answered.delete()
+                self.message_user(
+                    request, f"The self-identification answers of {source} were deleted."
+                )
+            else:
+                self.message_user(request, f"{source} has no answers to delete.", messages.INFO)
+            return HttpResponseRedirect(change_url)
+        return TemplateResponse(
+            request,
+            "admin/articles/source/self_id_delete.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Delete the self-identification of {source}",
+                "opts": self.opts,
+                "source": source,
+                "answered": answered,
+                "change_url": change_url,
+            },
         )
-
-    def refuse_other_stories(self, request, quotes):
-        """True (with a message) if any of `quotes` is on a story the user may not change."""
-        others = quotes.count() - quotes.filter(editable(request.user, "story__")).count()
-        if others:
-            self.message_user(
-                request,
-                f"You can only change quotes on stories you may edit: {others} of the selected "
-                "quotes are on other stories. Nothing was changed.",
-                messages.ERROR,
-            )
-        return bool(others)
-
-    @admin.display(description="Quote", ordering="text")
-    def short_text(self, quote):
-        return quote.text if len(quote.text) <= 120 else quote.text[:117].rstrip() + "…"
-
-    @admin.display(description="Attributed to", ordering="source__name")
-    def attributed_to(self, quote):
-        if quote.source:
-            return quote.source.name
-        return format_html("{} <small>(no source yet)</small>", quote.speaker or "unknown")
-
-    @admin.display(description="Story", ordering="story__headline")
-    def story_headline(self, quote):
-        headline = quote.story.headline
-        return headline if len(headline) <= 40 else headline[:37].rstrip() + "…"
-
-    @admin.action(description="Confirm selected quotes", permissions=["change"])
-    def confirm(self, request, queryset):
-        if self.refuse_other_stories(request, queryset):
-            return
-        without_source = queryset.filter(source__isnull=True).count()
-        count = set_status(queryset.filter(source__isnull=False), Quote.Status.CONFIRMED)
-        self.message_user(request, f"Confirmed {count} quote(s).", messages.SUCCESS)
-        if without_source:
-            self.message_user(
-                request,
-                f"{without_source} quote(s) have no source yet and were left as they were: "
-                "choose a source, then confirm.",
-                messages.WARNING,
-            )
-
-    @admin.action(description="Reject selected quotes", permissions=["change"])
-    def reject(self, request, queryset):
-        if self.refuse_other_stories(request, queryset):
-            return
-        count = set_status(queryset, Quote.Status.REJECTED)
-        self.message_user(request, f"Rejected {count} quote(s).", messages.SUCCESS)
-
-    @admin.action(description="Mark selected quotes as suggested again", permissions=["change"])
-    def back_to_suggested(self, request, queryset):
-        if self.refuse_other_stories(request, queryset):
-            return
-        count = set_status(queryset, Quote.Status.SUGGESTED)
-        self.message_user(request, f"{count} quote(s) are suggestions again.", messages.SUCCESS)
-
-
-def set_status(quotes, status):
-    """Set the status of `quotes` in one UPDATE; what readers see of them follows."""
-    before = list(quotes.values(*invalidation.QUOTE_FIELDS))
-    count = quotes.update(status=status, modified=timezone.now())
-    for state in before:
-        invalidation.quote_changed(state, state | {"status": status})
-    return count

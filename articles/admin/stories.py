@@ -16,7 +16,7 @@ from ..images import ACCEPT
 from ..listing import search
 from ..models import Author, Byline, Section, Story, Tag
 from .actions import BOTH_LOCATIONS
-from .sources import QuoteInline, extract_quotes
+from .quotes import QuoteInline, extract_quotes
 from .workflow import ScheduleFilter, StoryWorkflowAdmin, StoryWorkflowForm
 
 

@@ -45,7 +45,7 @@ STORY_FIELDS = (
 )  # fmt: skip
 SCHEDULE_FIELDS = ("status", "published_at", "withdraw_at")
 QUOTE_FIELDS = ("status", "source_id", "story_id", "text", "kind", "verbatim", "described_as",
-                "position")  # fmt: skip
+                "position", "unnamed")  # fmt: skip
 APPEAL_FIELDS = ("status", "starts_at", "ends_at")
 
 

@@ -26,6 +26,9 @@ ROLES = {
         "articles.*_story", "articles.*_byline", "articles.*_section", "articles.*_tag",
         "articles.*_author", "articles.*_source", "articles.*_quote",
         "articles.view_revision", "articles.view_transition", "articles.*_correction",
+        # Self-identification: the form's questions and the links sent (never the answers).
+        "articles.*_consentrequest", "articles.*_selfidcategory", "articles.*_selfidoption",
+        "articles.view_selfidsurvey", "articles.change_selfidsurvey",
     ),
     # Donation appeals, their variants and counters; sections and tags only to target them.
     APPEALS: ("articles.*_appeal*", "articles.view_section", "articles.view_tag"),

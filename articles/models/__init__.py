@@ -2,6 +2,16 @@
 
 from .appeals import Appeal, AppealCounter, AppealCounterQuerySet, AppealQuerySet, AppealVariant
 from .corrections import Correction, CorrectionQuerySet
+from .diversity import (
+    ConsentRequest,
+    SelfIdAnswer,
+    SelfIdCategory,
+    SelfIdentification,
+    SelfIdOption,
+    SelfIdSurvey,
+)
+from .publisher import PublisherPolicies
+from .record import QuoteMatch, QuoteShingle
 from .revisions import Revision
 from .source_listing import SourceListing, SourceListingQuerySet
 from .sources import (
@@ -11,6 +21,7 @@ from .sources import (
     SourceQuerySet,
     confirmed_quotes_prefetch,
     quoted_sources,
+    unnamed_source_count,
 )
 from .stories import (
     BODY_EDITOR_EXTENSIONS,
@@ -46,6 +57,16 @@ __all__ = [
     "SourceQuerySet",
     "confirmed_quotes_prefetch",
     "quoted_sources",
+    "unnamed_source_count",
+    "QuoteMatch",
+    "QuoteShingle",
+    "ConsentRequest",
+    "SelfIdAnswer",
+    "SelfIdCategory",
+    "SelfIdentification",
+    "SelfIdOption",
+    "SelfIdSurvey",
+    "PublisherPolicies",
     "Correction",
     "CorrectionQuerySet",
     "Revision",

@@ -8,6 +8,7 @@ from django.template.defaultfilters import pluralize
 from django.utils.text import slugify
 
 from .. import links
+from ..sources.spelling import sound_key
 from .stories import Story
 
 _SPACES = re.compile(r"\s+")
@@ -17,6 +18,12 @@ def name_key(name: str) -> str:
     """A name as matching compares it: case, spacing, apostrophes and a leading "The" ignored."""
     key = _SPACES.sub(" ", name.replace("’", "'").replace("‘", "'")).strip().casefold()
     return key.removeprefix("the ")
+
+
+def sound_keys(names) -> str:
+    """Names as they sound, one per line between newlines (see sources.spelling)."""
+    keys = dict.fromkeys(sound_key(n) for n in names)
+    return "\n" + "".join(f"{key}\n" for key in keys if key)
 
 
 def protect_confirmed_quotes(collector, field, sub_objs, using):
@@ -87,6 +94,11 @@ class Source(models.Model):
         ORGANISATION = "organisation", "Organisation"
         DOCUMENT = "document", "Document"
 
+    class Pronoun(models.TextChoices):
+        HE = "he", "he"
+        SHE = "she", "she"
+        THEY = "they", "they"
+
     name = models.CharField(
         max_length=200, help_text="The fullest name, as readers know it: “Yury Ushakov”."
     )
@@ -99,6 +111,14 @@ class Source(models.Model):
         help_text="One name per line: other spellings (“Yuri Ushakov”), a surname used alone.",
     )
     kind = models.CharField(max_length=12, choices=Kind, default=Kind.PERSON)
+    pronoun = models.CharField(
+        "referred to as",
+        max_length=4,
+        choices=Pronoun,
+        blank=True,
+        help_text="How stories refer to them, as they asked; helps quote extraction follow "
+        "“she said” after their name. Leave empty if you do not know: it is never guessed.",
+    )
     role = models.CharField(
         "current role",
         max_length=200,
@@ -122,6 +142,18 @@ class Source(models.Model):
         default="",
         help_text="Name and aliases as name matching compares them, one per line.",
     )
+    sound_keys = models.TextField(
+        editable=False,
+        default="",
+        help_text="Name and aliases as they sound (transliterations folded), one per line, "
+        "for duplicate suggestions.",
+    )
+    created_by_confirmation = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Created when an editor confirmed a quote to a new name, and not edited "
+        "since: rejecting that quote removes it again.",
+    )
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
 
@@ -135,8 +167,10 @@ class Source(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        keys = dict.fromkeys(name_key(n) for n in [self.name, *self.alias_list()])
+        names = [self.name, *self.alias_list()]
+        keys = dict.fromkeys(name_key(n) for n in names)
         self.match_names = "\n" + "".join(f"{key}\n" for key in keys if key)
+        self.sound_keys = sound_keys(names)
         if not self.slug:
             self.slug = self._free_slug()
         super().save(*args, **kwargs)
@@ -166,7 +200,8 @@ class Source(models.Model):
 
 class QuoteQuerySet(models.QuerySet):
     def confirmed(self):
-        """What readers may see: quotes an editor confirmed (which always have a source)."""
+        """What readers may see: quotes an editor confirmed (each has a source, or is marked
+        as from an unnamed source and has none)."""
         return self.filter(status=Quote.Status.CONFIRMED)
 
 
@@ -206,6 +241,18 @@ class Quote(models.Model):
         help_text="How this story describes the source: “Putin's foreign policy aide”.",
     )
     kind = models.CharField(max_length=12, choices=Kind, default=Kind.DIRECT)
+    speaker_kind = models.CharField(
+        max_length=12,
+        blank=True,
+        help_text="What extraction took the speaker for (person, organisation or group): the "
+        "kind a new source gets when this quote is confirmed to a new name.",
+    )
+    unnamed = models.BooleanField(
+        "unnamed source",
+        default=False,
+        help_text="The story does not name who said this: readers see only that an unnamed "
+        "source was used, never a name or a page.",
+    )
     verbatim = models.BooleanField(
         "exact words",
         default=True,
@@ -233,9 +280,16 @@ class Quote(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status="confirmed") | Q(source__isnull=False),
+                condition=~Q(status="confirmed") | Q(source__isnull=False) | Q(unnamed=True),
                 name="quote_confirmed_has_source",
-                violation_error_message="A confirmed quote needs a source.",
+                violation_error_message="A confirmed quote needs a source (or to be marked as "
+                "from an unnamed source).",
+            ),
+            models.CheckConstraint(
+                condition=Q(unnamed=False) | Q(source__isnull=True),
+                name="quote_unnamed_has_no_source",
+                violation_error_message="A quote from an unnamed source cannot name a source: "
+                "readers could find it through the source's page.",
             ),
             models.CheckConstraint(
                 condition=Q(start__isnull=True)
@@ -247,7 +301,7 @@ class Quote(models.Model):
         ]
 
     def __str__(self):
-        who = self.source or self.speaker or "unknown speaker"
+        who = self.source or ("unnamed source" if self.unnamed else self.speaker) or "unknown"
         words = self.text if len(self.text) <= 60 else self.text[:57].rstrip() + "…"
         return f"{who}: “{words}”"
 
@@ -259,8 +313,15 @@ def confirmed_quotes_prefetch():
 
 
 def quoted_sources(quotes):
-    """[(source, [quote, …]), …] in the order each source is first quoted."""
+    """[(source, [quote, …]), …] in the order each source is first quoted; quotes from
+    unnamed sources are left out (readers only see how many there were)."""
     grouped = {}
     for quote in quotes:
-        grouped.setdefault(quote.source, []).append(quote)
+        if quote.source is not None and not quote.unnamed:
+            grouped.setdefault(quote.source, []).append(quote)
     return list(grouped.items())
+
+
+def unnamed_source_count(quotes):
+    """How many unnamed sources the quotes come from: one per distinct description."""
+    return len({name_key(q.described_as or q.speaker or str(q.pk)) for q in quotes if q.unnamed})

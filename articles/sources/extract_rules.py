@@ -1,16 +1,15 @@
 """Word lists and name handling for ``articles.sources.extract`` (standard library only).
 
-The first half is data: speech verbs, titles, organisation words, and small tests on
-phrases. The speech verb list follows the spirit of the Gender Gap Tracker's
-``rules/quote_verb_list.txt`` but is our own. The second half turns a subject phrase
-("Putin's foreign policy aide Yury Ushakov", "he", "the ministry") into a speaker, using a
-per-story registry of the names the story has used.
+Data first: speech verbs, titles, the words that tell what a name names (organisations,
+places, vessels, publications, events, works), gendered words, then small tests on phrases.
+The speech verb list follows the spirit of the Gender Gap Tracker's
+``rules/quote_verb_list.txt`` but is our own. ``articles.sources.cast`` turns names and
+subject phrases into speakers with these lists.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 
 def _forms(*groups: str) -> frozenset[str]:
@@ -54,6 +53,9 @@ SPEECH_VERBS = _forms(
     "urge urges urged accuse accuses accused",
     "criticise criticises criticised criticize criticizes criticized",
     "condemn condemns condemned deny denies denied",
+    "blame blames blamed reveal reveals revealed joke jokes joked boast boasts boasted",
+    "mention mentions mentioned observe observes observed recommend recommends recommended",
+    "conclude concludes concluded",
 )
 # Verbs whose complement clause ("X warned that ...") is reported speech.
 CLAUSE_VERBS = _forms(
@@ -65,12 +67,14 @@ CLAUSE_VERBS = _forms(
     "predict predicts predicted suggest suggested declare declared stated assert asserted",
     "contend contended maintain maintained testify testified tweet tweeted",
     "promise promised pledge pledged vow vowed ruled ruling complained recalled deny denied",
-    "replied responded",
+    "replied responded revealed concluded observed mentioned",
 )
 # Verbs that take a clause without "that" ("She said larger trials would begin").
 BARE_CLAUSE_VERBS = _forms(
     "say says said add adds added warn warns warned argue argues argued insist insists",
-    "insisted claim claims claimed predict predicted write writes wrote",
+    "insisted claim claims claimed predict predicted write writes wrote admit admits admitted",
+    "concede concedes conceded acknowledge acknowledged confirm confirmed stress stressed",
+    "promise promised vow vowed suggest suggested complain complained",
 )
 TELL_VERBS = _forms("tell tells told")
 # Verbs that can come before their subject: '"…," said Teresa Vance'.
@@ -82,6 +86,24 @@ CUE_RE = re.compile(
     + r")(?![\w\-])",
     re.IGNORECASE,
 )
+_CUE_FORMS = (
+    SPEECH_VERBS | {w.capitalize() for w in SPEECH_VERBS} | {w.upper() for w in SPEECH_VERBS}
+)
+_WORD_RE = re.compile(r"(?<![\w\-’'])[A-Za-z]+(?![\w\-])")
+_ACCORDING_TO = re.compile(r"\s+to(?![\w\-])", re.IGNORECASE)
+
+
+def find_cues(text: str, lo: int, hi: int):
+    """(start, end, word) of each speech verb or "according to" in ``text[lo:hi]``: what
+    ``CUE_RE.finditer`` finds, word by word (a regex of 200 alternatives is slow on a long
+    story)."""
+    for m in _WORD_RE.finditer(text, lo, hi):
+        word = m.group()
+        if word in _CUE_FORMS:
+            yield m.start(), m.end(), word.lower()
+        elif word in ("according", "According") and (to := _ACCORDING_TO.match(text, m.end(), hi)):
+            yield m.start(), to.end(), "according to"
+
 
 # Words that start an adverbial rather than a reported clause after a verb ("said in …").
 PREPOSITIONS = _forms(
@@ -121,6 +143,9 @@ ORG_WORDS = _forms(
     "holdings logistics securities capital partners airlines airways motors energy mobile",
     "telecom media rail railways systems technologies labs pharmaceuticals insurance",
     "times post news gazette courier journal tribune herald united town city fc nations",
+    "semiconductor semiconductors pharma foods steel electric chemicals mining petroleum oil",
+    "shipping lines software robotics therapeutics automotive aerospace industries",
+    "enterprises ventures solutions transport brewery studios bancorp plc ag sa gmbh",
 )
 # Capitalised words that are never part of a person's name.
 NON_NAME_WORDS = _forms(
@@ -138,7 +163,8 @@ ABBREVIATIONS = _forms(
 # Marks of a verb phrase: a chunk containing one of these is a clause, not a subject.
 _CLAUSE_MARKERS = _forms(
     "is are was were has have had be been being will would can could should may might must",
-    "do does did",
+    "do does did cannot can't won't don't doesn't didn't isn't aren't wasn't weren't",
+    "shouldn't couldn't wouldn't hasn't haven't",
 )
 _CONJUNCTIONS = _forms("and but or so then while as though although because if when yet")
 _TRAILING_ADVERBS = _forms(
@@ -152,13 +178,13 @@ _TIME_TAIL = re.compile(
     r"January|February|March|April|May|June|July|August|September|October|November|December)"
     r"(?:\s+\w+)?$"
 )
-# Nearby words that show a quote is a label, title or slogan rather than speech.
-_TERM_BEFORE = re.compile(
-    r"(?:so-called|\bword|\bwords|\bterm|\bphrase|\blabel|\btitle|\btitled|\bentitled|\bdubbed"
-    r"|\bnicknamed|\bbranded|\bknown as|\bnamed|\bhashtag|\bslogan|\bheadline|\bmotto)"
-    r"\s*(?:of\s+)?$",
-    re.IGNORECASE,
-)
+_TIME_WORD = re.compile(r"\b(?:on|last|this|next|late|early|earlier|later)\s", re.IGNORECASE)
+# Words just before a quote that show it is a label, title or slogan rather than speech
+# ("the so-called", "the word", "known as", "a phrase of").
+_TERM_STEMS = (
+    "so-called", "word", "term", "phrase", "label", "title", "entitled", "dubbed",
+    "nicknamed", "branded", "named", "hashtag", "slogan", "headline", "motto",
+)  # fmt: skip
 _SIGN_NOUNS = _forms(
     "sign signs banner banners placard placards poster posters graffiti t-shirt t-shirts",
     "billboard billboards sticker stickers slogan slogans",
@@ -169,12 +195,16 @@ _SMALL_WORDS = _forms("a an the of and or to in on for at by with is")
 def ends_with_abbreviation(text: str) -> bool:
     """True when ``text`` ends with "Dr", "St", "U.S" or an initial, so a following full
     stop does not end the sentence."""
-    token = re.split(r"\s", text.rstrip("."))[-1].lstrip('"“(').lower()
+    token = text.rstrip(".").rsplit(None, 1)[-1:] or [""]
+    token = token[0].lstrip('"“(').lower()
     return token in ABBREVIATIONS or (len(token) == 1 and token.isalpha())
 
 
+_WORDS = re.compile(r"[\w’'-]+")
+
+
 def words(text: str) -> list[str]:
-    return re.findall(r"[\w’'-]+", text)
+    return _WORDS.findall(text)
 
 
 def is_non_speech_quote(inner: str, before: str, after: str) -> bool:
@@ -183,21 +213,25 @@ def is_non_speech_quote(inner: str, before: str, after: str) -> bool:
     content = [t for t in toks if t.lower() not in _SMALL_WORDS]
     if 2 <= len(toks) <= 8 and content and all(t[0].isupper() or t[0].isdigit() for t in content):
         return True  # "The Salt Orchard", "Cars Pay Taxes Too": Title Case is a name
-    if _TERM_BEFORE.search(before.rstrip(" ,:")):
+    last = [w.lower() for w in words(before[-60:])[-6:]]
+    term = last[:-1] if last[-1:] == ["of"] else last
+    if term and (term[-1].startswith(_TERM_STEMS) or term[-2:] == ["known", "as"]):
         return True
-    near = [w.lower() for w in words(before)[-6:] + words(after)[:6]]
+    near = last + [w.lower() for w in words(after[:60])[:6]]
     return any(w in _SIGN_NOUNS for w in near)
 
 
 def strip_np(np: str) -> str:
     """Trim a subject chunk down to its noun phrase: leading conjunctions and trailing
     adverbials ("Putin also", "Vladimir Putin on Wednesday") go."""
-    np = re.sub(r"\s+", " ", np).strip(" ,;:")
-    while np.split() and np.split()[0].lower() in _CONJUNCTIONS:
-        np = np.split(" ", 1)[1] if " " in np else ""
+    toks = np.split()
+    while toks and toks[0].lower() in _CONJUNCTIONS:
+        toks.pop(0)
+    np = " ".join(toks).strip(" ,;:")
     while True:
         before = np
-        np = _TIME_TAIL.sub("", np).strip(" ,")
+        if _TIME_WORD.search(np):
+            np = _TIME_TAIL.sub("", np).strip(" ,")
         parts = np.rsplit(" ", 1)
         if len(parts) == 2 and parts[1].lower() in _TRAILING_ADVERBS:
             np = parts[0]
@@ -220,193 +254,167 @@ def has_finite_verb(text: str) -> bool:
     """Rough test that a clause has a verb: an auxiliary, a word in -ed, or a word in -s
     just after he/she/it ("it now expects")."""
     toks = [t.lower() for t in words(text)[:10]]
-    if any(t in _CLAUSE_MARKERS or re.fullmatch(r"[a-z]{3,}ed", t) for t in toks[1:]):
+    if any(t in _CLAUSE_MARKERS or (len(t) > 4 and t.endswith("ed")) for t in toks[1:]):
         return True
     after_pronoun = {i + k for i, t in enumerate(toks) if t in {"he", "she", "it"} for k in (1, 2)}
-    return any(toks[i].endswith("s") for i in after_pronoun if i < len(toks))
+    if any(toks[i].endswith("s") for i in after_pronoun if i < len(toks)):
+        return True
+    # "they argue", "we need": any word right after a plural or first-person pronoun
+    return any(t in {"they", "we", "i", "you"} and i + 1 < len(toks) for i, t in enumerate(toks))
 
 
-# --------------------------------------------------------------------------- names
+# --------------------------------------------------------------------------- what names name
 
-_ORG_ALT = "|".join(sorted(ORG_WORDS, key=len, reverse=True))
-_ORG_NAME_RE = re.compile(  # "Transport Workers' Union", "Central Bank of Morland"
-    rf"(?:[A-Z](?:[\w’'&-]*|[a-z]{{0,2}}\.) +)*(?i:{_ORG_ALT})\b"
-    r"(?: +(?:of|for)(?: +the)?(?: +[A-Z][\w’'-]*)+)?"
+# Words inside a name that make it a place: "Barents Sea", "Lake Maren", "Bridge Street".
+PLACE_WORDS = _forms(
+    "sea ocean strait gulf bay lake river valley mountain mountains mount island islands isle",
+    "archipelago peninsula coast desert forest province county region district street road",
+    "avenue square lane bridge park harbour harbor airport station glacier fjord canal falls",
+    "hills heights village borough quarter estuary channel reef cape",
 )
-_LEADING_ORG_RE = re.compile(  # "The foreign ministry of Valdoria summoned …"
-    rf"(?:[\w’'-]+\s+){{0,3}}?(?i:{_ORG_ALT})\b(?:\s+of(?:\s+the)?(?:\s+[A-Z][\w’'-]*)+)?"
+# Prepositions after which a name is a place ("in Tromsø", "near Svalbard").
+PLACE_PREPOSITIONS = _forms(
+    "in at near across off outside inside around towards toward into onto from to through",
+    "via throughout within beyond across along",
 )
-_LEADING_GROUP_RE = re.compile(r"(?:[A-Z][a-z]+ )?[A-Za-z][a-z]+s(?= [a-z])")  # "Residents …"
-_PARTICLES = _forms("de la van von der den da del di du le bin al")
-_AFFILIATION = re.compile(r"\s+(?:of|at|from|with|in|for)\s+")
-
-
-@dataclass(frozen=True)
-class Speaker:
-    name: str
-    described_as: str = ""
-    is_person: bool = False
-
-
-class NameRegistry:
-    """Names used in one story: surname -> fullest name (so "Ushakov", or "Ushakov" before
-    "Yury Ushakov" appears, gives "Yury Ushakov"), organisation word -> organisation, the
-    words before each person's first mention, and the last person and group mentioned, for
-    he/she and it/they."""
-
-    def __init__(self, masked: str) -> None:
-        self.people: dict[str, str] = {}
-        self.roles: dict[str, str] = {}
-        self.orgs: dict[str, str] = {}
-        self.last_person: Speaker | None = None
-        self.last_group: Speaker | None = None
-        for run in cap_runs(masked):
-            name = name_from_run(run)
-            if name and len(name.split()) >= 2 and len(name) > len(self.people.get(run[-1], "")):
-                self.people[run[-1]] = name
-                pos = masked.find(name)
-                role = re.search(r"(?:[\w’'-]+ ){1,4}$", masked[max(0, pos - 60) : pos])
-                self.roles[name] = role.group().lower() if role else ""
-        for m in _ORG_NAME_RE.finditer(masked):
-            if m.group()[0].isupper():  # a proper name, not "the ministry"
-                self.add_org(m.group())
-
-    def add_org(self, name: str) -> None:
-        toks = name.split()
-        while toks and toks[0].lower() in DETERMINERS:
-            toks = toks[1:]
-        if len(toks) < 2:  # "the council" names nothing new
-            return
-        full = name if name.lower().startswith("the ") else " ".join(toks)  # keep "The"
-        for tok in toks:
-            if tok.lower() in ORG_WORDS:
-                self.orgs.setdefault(tok.lower(), full)
-        if toks[0][0].isupper():
-            self.orgs.setdefault(toks[0].lower(), full)
-
-    def person(self, tokens: list[str]) -> str | None:
-        full = self.people.get(tokens[-1])
-        if full and set(tokens) <= set(full.split()):
-            return full
-        return " ".join(tokens) if len(tokens) >= 2 else None
-
-    def described(self, word: str) -> Speaker | None:
-        """The person the story described with ``word`` ("the minister" -> Richard Dale)."""
-        found = [n for n, role in self.roles.items() if word.lower() in role.split()]
-        if self.last_person and self.last_person.name in found:
-            return self.last_person
-        return Speaker(found[-1], is_person=True) if found else None
-
-    def remember(self, speaker: Speaker | None) -> None:
-        if speaker is None:
-            return
-        head = (_AFFILIATION.split(speaker.name)[0].split() or [""])[-1]
-        unnamed = head.isalpha() and head.islower() and not head.endswith("s")
-        if speaker.is_person or (unnamed and head not in ORG_WORDS):
-            self.last_person = speaker  # a person, or "the judge" / "a police spokeswoman"
-        else:
-            self.last_group = speaker
-            self.add_org(speaker.name)
-
-
-def cap_runs(text: str) -> list[list[str]]:
-    """Runs of adjacent capitalised words ("Lucía de la Fuente" counts as one). Punctuation
-    ends a run, and a possessive ("Putin's") is never part of a name."""
-    runs: list[list[str]] = [[]]
-    prev_end = 0
-    tokens = list(re.finditer(r"[^\s,;:()\x00\"“”]+", text))
-    for i, m in enumerate(tokens):
-        tok, gap = m.group(), text[prev_end : m.start()]
-        prev_end = m.end()
-        if gap.strip():
-            runs.append([])
-        if tok in _PARTICLES and runs[-1] and _name_follows(tokens, i):
-            runs[-1].append(tok)
-            continue
-        if not tok[0].isupper() or re.search(r"['’]s?$", tok):
-            runs.append([])
-            continue
-        bare = tok if ends_with_abbreviation(tok) else tok.rstrip(".!?")
-        runs[-1].append(bare)
-        if bare != tok:
-            runs.append([])
-    runs = [run for run in runs if any(t not in _PARTICLES for t in run)]
-    return [run[: max(i for i, t in enumerate(run) if t not in _PARTICLES) + 1] for run in runs]
-
-
-def _name_follows(tokens: list[re.Match], i: int) -> bool:
-    following = next((t.group() for t in tokens[i:] if t.group() not in _PARTICLES), "")
-    return following[:1].isupper()
-
-
-def _untitled(run: list[str]) -> list[str]:
-    """The tokens after the last title: 'Russian President Vladimir Putin' -> Vladimir Putin."""
-    titled = [i for i, tok in enumerate(run) if tok.lower().rstrip(".") in TITLES]
-    return run[titled[-1] + 1 :] if titled else run
-
-
-def name_from_run(run: list[str]) -> str | None:
-    """A person's name in a capitalised run, or None for organisations and places."""
-    toks = _untitled(run)
-    while toks and toks[0].lower() in DETERMINERS | NON_NAME_WORDS:
-        toks = toks[1:]
-    if not toks or any(t.lower() in ORG_WORDS | NON_NAME_WORDS for t in toks):
-        return None
-    return " ".join(toks)
-
-
-def resolve_speaker(np: str, reg: NameRegistry) -> Speaker | None:
-    """Turn a subject phrase into a speaker: a pronoun, a (titled) name with the words
-    around it as its description, a described person ("the minister"), or else the
-    organisation or group as written."""
-    np = strip_np(np)
-    low = np.lower()
-    if low in PERSON_PRONOUNS:
-        return reg.last_person
-    if low in GROUP_PRONOUNS:
-        return reg.last_group
-    if not looks_like_np(np) or low in SUBJECT_PRONOUNS:
-        return None
-    for run in reversed(cap_runs(_AFFILIATION.split(np, maxsplit=1)[0])):
-        name = name_from_run(run)
-        full = reg.person(name.split()) if name else None
-        if name and not full and len(_untitled(run)) < len(run):
-            full = name  # "Mr. Lee": a title makes a lone surname a person
-        if name and full:
-            described = re.sub(r"\s+", " ", np.replace(name, "", 1)).strip(" ,")
-            return Speaker(full, described, is_person=True)
-    anaphor = re.fullmatch(r"the ([\w’'-]+)", np, re.IGNORECASE)
-    if anaphor and anaphor.group(1).lower() not in ORG_WORDS | reg.orgs.keys():
-        # "the minister said", "the 23-year-old said", "the Croatian said"
-        word = anaphor.group(1)
-        by_role = reg.described(word)
-        if by_role or re.fullmatch(r"\d+-year-old", word) or word[0].isupper():
-            return by_role or reg.last_person
-    np = re.sub(r"^(?:data|figures|estimates|a report|a statement) (?:from|by) ", "", np)
-    np = re.sub(r"['’]s\s.*$", "", np)  # "the bank's latest forecasts" speak for the bank
-    toks = [t for t in np.lower().split() if t not in DETERMINERS]
-    if not toks or not re.search(r"[^\W\d_]", np):
-        return None
-    name = (reg.orgs.get(toks[0]) if len(toks) == 1 else None) or np
-    return Speaker(name[0].upper() + name[1:] if name.lower().startswith("the ") else name)
-
-
-def sentence_subject(head: str, reg: NameRegistry) -> Speaker | None:
-    """A person, organisation or group named at the start of a sentence ("Okafor
-    dismissed …", "The foreign ministry of Valdoria summoned …", "Residents formed …")."""
-    for run in cap_runs(head):
-        name = name_from_run(run)
-        full = reg.person(name.split()) if name else None
-        if full:
-            return Speaker(full, is_person=True)
-    group = _LEADING_GROUP_RE.match(head)
-    if (
-        group
-        and not CUE_RE.search(group.group())
-        and group.group().split()[0].lower() not in (NON_NAME_WORDS | DETERMINERS)
-    ):
-        return Speaker(group.group())
-    org = _LEADING_ORG_RE.match(head)
-    if not org or not looks_like_np(org.group()) or CUE_RE.search(org.group()):
-        return None
-    return None if org.group().split()[0].lower() in SUBJECT_PRONOUNS else Speaker(org.group())
+# Nouns before a name that make it a vessel: "the trawler Nordkapp", "the ferry Aurora".
+VESSEL_NOUNS = _forms(
+    "ship vessel trawler ferry yacht tanker freighter boat submarine frigate destroyer",
+    "carrier liner barge tug icebreaker schooner cutter dinghy lifeboat steamer warship",
+)
+# Words inside a name that make it a publication, broadcaster or news agency.
+PUBLICATION_WORDS = _forms(
+    "times post news gazette courier journal tribune herald echo mirror express chronicle",
+    "telegraph guardian observer independent daily weekly monthly magazine radio tv",
+    "television broadcasting review press bulletin standard examiner reuters afp bloomberg",
+    "interfax tass xinhua bbc cnn npr ap ria kyodo yonhap politico axios",
+)
+# Places where people post: "posted on X", "wrote on Facebook". Never speakers.
+PLATFORMS = _forms(
+    "x twitter facebook instagram telegram tiktok youtube linkedin threads bluesky whatsapp",
+    "weibo wechat reddit substack truth",
+)
+# Words inside a name that make it an event: "the Rotterdam Marathon", "the Olympics".
+EVENT_WORDS = _forms(
+    "olympics olympic games championship championships cup open marathon festival summit",
+    "conference expo biennale prix tour final finals awards prize derby grand slam week",
+)
+# Nouns before a title that make it a work: "the memoir Running Through Walls".
+WORK_NOUNS = _forms(
+    "film book novel memoir album song play series documentary opera musical painting poem",
+    "report study show podcast exhibition",
+)
+# Nouns of documents that "read" or "say" for their author: "The statement read: …".
+DOCUMENT_NOUNS = _forms(
+    "statement letter post message memo note email e-mail tweet filing draft report text",
+    "release document ruling verdict judgment judgement communique communiqué notice",
+)
+# Lowercase collective nouns: an organisation or group speaks, never "he" or "she".
+COLLECTIVE_NOUNS = _forms(
+    "panel jury tribunal team side squad family crowd audience inquiry review board league",
+    "club committee council government cabinet court federation union company firm ministry",
+    "department agency police army navy parliament senate congress commission regulator",
+    "organisers organizers group couple delegation coalition campaign charity trust",
+    "authority authorities statement opposition administration office spokespeople",
+)
+# Nouns after a possessive name that show it names an organisation: "Calder's shares".
+ORG_CONTEXT_NOUNS = _forms(
+    "shares stock board chairman chairwoman headquarters staff employees customers factory",
+    "profits revenue spokesman spokeswoman spokesperson website",
+)
+# Heads of a description that stand for the organisation last named: "the company said".
+ORG_ANAPHORS = _forms(
+    "company firm group business organisation organization corporation maker operator",
+    "lender insurer retailer airline manufacturer producer supplier developer",
+)
+# Endings of nouns for trades, so "Geologist Erik Sund" opening a sentence is Erik Sund.
+TRADE_ENDINGS = ("ist", "master", "keeper", "maker", "ician", "ographer", "eer", "smith")
+# Titles by the role a story may later call them by: "Lord Justice X" is "the judge".
+ROLE_ALIASES = {
+    "justice": "judge", "dr": "doctor", "prof": "professor", "gen": "general",
+    "sen": "senator", "rep": "representative", "gov": "governor", "det": "detective",
+    "insp": "inspector", "sgt": "sergeant", "capt": "captain", "col": "colonel",
+    "lt": "lieutenant", "supt": "superintendent", "cllr": "councillor", "rev": "reverend",
+    "chairman": "chair", "chairwoman": "chair", "spokesman": "spokesperson",
+    "spokeswoman": "spokesperson", "headmaster": "head", "headteacher": "head",
+}  # fmt: skip
+# Role nouns that describe a person (besides TITLES): "Passenger Sabine Roth", "the runner".
+ROLE_NOUNS = _forms(
+    "passenger resident student pupil teacher nurse farmer driver pilot worker owner witness",
+    "survivor victim fan voter runner player striker defender midfielder goalkeeper singer",
+    "actor actress artist writer poet producer chef baker activist campaigner protester",
+    "executive official diplomat negotiator prosecutor defendant plaintiff suspect officer",
+    "glaciologist historian physicist biologist climatologist doctor surgeon midwife",
+    "paramedic firefighter soldier veteran refugee migrant tourist shopkeeper shopper",
+    "parent mother father son daughter husband wife brother sister grandmother grandfather",
+    "aunt uncle niece nephew cousin widow widower girlfriend boyfriend partner child man",
+    "woman boy girl teenager neighbour neighbor friend colleague counterpart rival skater",
+    "swimmer cyclist boxer athlete coach captain manager host presenter journalist reporter",
+    "correspondent interviewer curator architect designer entrepreneur investor banker",
+    "lawmaker legislator politician candidate incumbent leader chief head spokesperson",
+    "crew member winger forward centre-back full-back fly-half scrum-half quarterback pitcher",
+    "footballer cricketer golfer sprinter jockey trainer referee umpire fisherman fisher",
+    "miner steelworker docker trucker courier postman postwoman constable sailor marine",
+    "astronaut lecturer headteacher principal graduate intern apprentice volunteer organiser",
+    "organizer blogger comedian musician guitarist drummer rapper dancer painter sculptor",
+    "photographer filmmaker playwright broadcaster commentator pundit trader shareholder",
+    "landlord landlady tenant homeowner grocer butcher brewer winemaker restaurateur",
+    "hotelier developer surveyor planner accountant pharmacist plumber electrician carpenter",
+    "builder mechanic cleaner cashier waiter barista caretaker librarian clerk receptionist",
+    "technician programmer consultant solicitor barrister dentist vet veterinarian therapist",
+    "psychologist psychiatrist carer nanny priest pastor vicar beekeeper gardener shepherd",
+    "rancher nurse-midwife climber mountaineer diver skier rower cyclist sprinter lifeguard",
+    "ranger warden inspector guard chaplain monk nun",
+)
+# Demonyms, so "Italian Renato Canova" is Renato Canova, described as Italian.
+DEMONYMS = _forms(
+    "afghan albanian algerian american argentine argentinian armenian australian austrian",
+    "azerbaijani bangladeshi belarusian belgian bolivian bosnian brazilian british briton",
+    "bulgarian burmese cambodian cameroonian canadian chilean chinese colombian congolese",
+    "croatian cuban cypriot czech danish dutch dutchman dutchwoman ecuadorian egyptian",
+    "emirati english eritrean estonian ethiopian filipino finnish french frenchman",
+    "frenchwoman georgian german ghanaian greek guatemalan haitian honduran hungarian",
+    "icelandic indian indonesian iranian iraqi irish israeli italian ivorian jamaican",
+    "japanese jordanian kazakh kenyan korean kosovan kurdish kuwaiti kyrgyz latvian",
+    "lebanese liberian libyan lithuanian malaysian malian maltese mexican moldovan",
+    "mongolian montenegrin moroccan mozambican namibian nepalese nigerian nigerien",
+    "norwegian pakistani palestinian panamanian paraguayan peruvian polish portuguese",
+    "qatari romanian russian rwandan saudi scottish senegalese serbian singaporean slovak",
+    "slovenian somali african spanish sudanese swedish swiss syrian taiwanese tajik",
+    "tanzanian thai tunisian turkish turkmen ugandan ukrainian uruguayan uzbek venezuelan",
+    "vietnamese welsh yemeni zambian zimbabwean european asian arab latin",
+)
+# Words that show a person's gender in the text itself (never a first name).
+FEMININE = _forms(
+    "ms mrs miss dame lady queen princess duchess baroness countess empress madam madame",
+    "she her hers herself spokeswoman chairwoman businesswoman congresswoman policewoman",
+    "sportswoman frenchwoman dutchwoman englishwoman actress waitress mother daughter wife",
+    "sister grandmother aunt niece widow girlfriend bride nun woman girl mum mom",
+)
+MASCULINE = _forms(
+    "mr sir lord king prince duke earl baron emperor sultan sheikh monsieur he him his",
+    "himself spokesman chairman businessman congressman policeman sportsman frenchman",
+    "dutchman englishman father son husband brother grandfather uncle nephew widower",
+    "boyfriend groom monk man boy dad",
+)
+# Descriptions of who someone is rather than what they do ("the Croatian", "the mother of
+# two"): a story uses them for a person it has already named.
+EPITHETS = DEMONYMS | _forms(
+    "man woman boy girl teenager youngster pensioner mother father son daughter wife husband",
+    "brother sister grandmother grandfather grandson granddaughter widow widower mum dad mom",
+    "parent veteran newcomer star",
+)
+# Heads of a description that name no role of their own: "the Egyptian leader".
+GENERIC_PERSON_HEADS = _forms(
+    "leader official politician figure man woman person executive chief boss veteran",
+    "spokesperson spokesman spokeswoman representative source",
+)
+# Letters after a name: "Fiona McLeod KC", "Ann Lee MP".
+POST_NOMINALS = _forms("KC QC MP MEP MSP MLA AM Jr Jr. Sr Sr. OBE MBE CBE KBE DBE PhD MD FRS")
+# Lowercase particles that belong to a surname: "Pieter van der Berg", "Mohammed bin Salman".
+PARTICLES = _forms(
+    "de la le van von der den da das dos del della di du bin bint ibn ben al el ter ten zu",
+    "af abu",
+)
+# Prefixes joined to a surname by a hyphen: "al-Masri", "el-Sisi".
+HYPHEN_PARTICLES = _forms("al el ad as ash at az ar an abu ibn bin ben")

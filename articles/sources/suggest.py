@@ -2,18 +2,25 @@
 
 `suggest_quotes(story)` can run any number of times: a quote already recorded (whatever its
 status) is updated in place, never added twice, and a rejected suggestion stays rejected.
-Speakers are matched against the source registry by name, alias or surname; a named speaker
-the registry does not know becomes a new source.
+Speakers are matched against the source registry by name, alias or surname. Suggesting never
+creates a source: a speaker the registry does not know stays a name on the suggestion, and
+becomes a source only when an editor confirms the quote to it (`confirm.confirm`).
 """
 
+import re
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 
 from django.db import transaction
+from django.db.models import Q
 
 from ..models import Quote, Source
 from ..models.sources import name_key
-from .extract import extract_quotes
+from .extract import KnownName, extract_quotes
 from .extract_rules import ORG_WORDS
+
+KNOWN_NAMES_MAX = 300  # registry sources handed to extraction for one story
 
 # Unnamed groups the extractor may report as speakers: they are not sources.
 GENERIC_SPEAKERS = {
@@ -32,7 +39,7 @@ class SourcingResult:
     created: list[Quote] = field(default_factory=list)
     updated: list[Quote] = field(default_factory=list)
     removed: int = 0
-    new_sources: list[Source] = field(default_factory=list)
+    new_names: list[str] = field(default_factory=list)  # sources once an editor confirms
     unmatched_speakers: list[str] = field(default_factory=list)
 
     def summary(self):
@@ -43,8 +50,11 @@ class SourcingResult:
             parts.append(
                 f"{self.removed} outdated suggestion{'' if self.removed == 1 else 's'} removed"
             )
-        if self.new_sources:
-            parts.append("new sources: " + ", ".join(s.name for s in self.new_sources))
+        if self.new_names:
+            parts.append(
+                "not in the registry yet (a source is created when you confirm): "
+                + ", ".join(self.new_names)
+            )
         if self.unmatched_speakers:
             parts.append("choose a source for: " + ", ".join(self.unmatched_speakers))
         return "; ".join(parts)
@@ -70,18 +80,30 @@ def guess_kind(speaker: str) -> str:
     return Source.Kind.PERSON
 
 
-def source_for_speaker(speaker: str, described_as: str, result: SourcingResult):
-    """The registry's source for `speaker`, a new one if nobody matches, None if unsure."""
+def source_for_speaker(speaker: str, result: SourcingResult):
+    """The registry's source for `speaker`, or None: nobody matches (the name is noted as a
+    source-to-be) or several could (the editor chooses)."""
     candidates = Source.objects.candidates(speaker)
     if len(candidates) == 1:
         return candidates[0]
-    if candidates or not is_named(speaker):
-        if speaker not in result.unmatched_speakers:
-            result.unmatched_speakers.append(speaker)
-        return None
-    source = Source.objects.create(name=speaker, kind=guess_kind(speaker), role=described_as[:200])
-    result.new_sources.append(source)
-    return source
+    names = result.unmatched_speakers if candidates or not is_named(speaker) else result.new_names
+    if speaker not in names:
+        names.append(speaker)
+    return None
+
+
+def known_names(text: str) -> list[KnownName]:
+    """Registry sources whose name or alias shares a capitalised word with `text`, as the
+    extractor reads them (kinds, aliases and pronouns help it tell who speaks)."""
+    words = {w.casefold() for w in re.findall(r"\b[A-Z][\w’'-]{2,}", text)} - {"the"}
+    if not words:
+        return []
+    shares = reduce(or_, (Q(match_names__contains=w) for w in sorted(words)[:200]))
+    sources = Source.objects.filter(shares).only("name", "kind", "aliases", "pronoun")
+    return [
+        KnownName(s.name, s.kind, tuple(s.alias_list()), s.pronoun)
+        for s in sources[:KNOWN_NAMES_MAX]
+    ]
 
 
 @transaction.atomic
@@ -92,7 +114,7 @@ def suggest_quotes(story, text: str | None = None) -> SourcingResult:
     recorded = {}
     for quote in story.quotes.select_for_update().order_by("pk"):
         recorded.setdefault(quote.text.strip(), []).append(quote)
-    for position, found in enumerate(extract_quotes(text)):
+    for position, found in enumerate(extract_quotes(text, known_names(text))):
         same_text = recorded.get(found.text.strip(), [])
         if same_text:
             # The same words again: refresh where they are, keep the editor's decisions.
@@ -101,7 +123,7 @@ def suggest_quotes(story, text: str | None = None) -> SourcingResult:
             quote.start, quote.end, quote.position = found.start, found.end, position
             fields = ["start", "end", "position", "modified"]
             if quote.status == Quote.Status.SUGGESTED and quote.source_id is None:
-                quote.source = source_for_speaker(found.speaker, found.described_as, result)
+                quote.source = source_for_speaker(found.speaker, result)
                 fields.append("source")
             quote.save(update_fields=fields)
             result.updated.append(quote)
@@ -109,9 +131,10 @@ def suggest_quotes(story, text: str | None = None) -> SourcingResult:
         result.created.append(
             Quote.objects.create(
                 story=story,
-                source=source_for_speaker(found.speaker, found.described_as, result),
+                source=source_for_speaker(found.speaker, result),
                 text=found.text,
                 speaker=found.speaker[:200],
+                speaker_kind=found.speaker_kind,
                 described_as=found.described_as[:300],
                 kind=str(found.kind),
                 verbatim=is_verbatim(text, found),

@@ -228,11 +228,12 @@ class Command(BaseCommand):
         write(f"  quotes suggested for review: {len(sourcing.created)}")
         for quote in sourcing.created:
             source = quote.source.name if quote.source else "no source yet"
-            new = " (new source)" if quote.source in sourcing.new_sources else ""
-            write(f"    - {quote.speaker} → {source}{new}: “{quote.text}”")
-        if sourcing.new_sources:
-            names = ", ".join(source.name for source in sourcing.new_sources)
-            write(f"  new sources: {names}")
+            write(f"    - {quote.speaker} → {source}: “{quote.text}”")
+        if sourcing.new_names:
+            names = ", ".join(sourcing.new_names)
+            write(
+                f"  not in the registry yet (a source is created when an editor confirms): {names}"
+            )
         if sourcing.unmatched_speakers:
             write(f"  choose a source in the admin for: {', '.join(sourcing.unmatched_speakers)}")
         if appeal is not None:
