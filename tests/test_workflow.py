@@ -157,7 +157,8 @@ def test_publish_action_on_the_story_page_is_for_editors_only(client, reporter, 
     assert story.is_public and story.transitions.get().user == desk_editor
 
 
-def test_reporter_cannot_publish_through_the_editable_list_column(reporter_client, own_draft):
+def test_the_story_list_has_no_editable_status_column(desk_client, reporter_client, own_draft):
+    """Status changes on the list go through actions, which ask for a note where one is needed."""
     data = {
         "form-TOTAL_FORMS": "1",
         "form-INITIAL_FORMS": "1",
@@ -165,11 +166,11 @@ def test_reporter_cannot_publish_through_the_editable_list_column(reporter_clien
         "form-0-status": "published",
         "_save": "Save",
     }
-    response = reporter_client.post(CHANGELIST, data)
-    assert response.status_code == 200
-    assert "Only editors with the publish permission" in response.text
+    for client in (reporter_client, desk_client):
+        assert client.post(CHANGELIST, data).status_code == 200
     own_draft.refresh_from_db()
     assert own_draft.status == Story.Status.DRAFT
+    assert 'name="form-0-status"' not in desk_client.get(CHANGELIST).text
 
 
 def test_reporter_cannot_schedule_with_a_crafted_post(reporter_client, own_draft):
@@ -278,6 +279,90 @@ def test_reporter_submits_for_review_and_an_editor_sends_it_back(
     assert "Workflow history" in page.text
 
 
+def in_review(reporter, **overrides):
+    story = draft(created_by=reporter, status=Story.Status.IN_REVIEW, **overrides)
+    Transition.objects.create(story=story, user=reporter, from_status="draft", to_status="review")
+    return story
+
+
+def test_sending_back_with_the_status_field_needs_a_note_too(client, reporter, desk_editor):
+    story = in_review(reporter)
+    client.force_login(desk_editor)
+    page = client.get(change_url(story))
+    refused = client.post(change_url(story), admin_form_data(page, status="draft"))
+    assert refused.status_code == 200
+    assert "Say what needs doing" in refused.text
+    assert refused.context["adminform"].form["status"].value() == "draft"  # kept as chosen
+    story.refresh_from_db()
+    assert story.status == Story.Status.IN_REVIEW and story.transitions.count() == 1
+
+    data = admin_form_data(page, status="draft", workflow_note="Call the council back.")
+    response = client.post(change_url(story), data, follow=True)
+    assert "was sent back to Rita with your note" in response.text
+    story.refresh_from_db()
+    assert story.status == Story.Status.DRAFT
+    assert story.transitions.first().note == "Call the council back."
+    client.force_login(reporter)
+    notice = client.get(change_url(story)).text
+    assert "Sent back" in notice and "Call the council back." in notice
+
+
+def test_unpublishing_to_draft_is_a_send_back_and_needs_a_note(desk_client):
+    story = make_story(authors=[make_author()])
+    page = desk_client.get(change_url(story))
+    refused = desk_client.post(change_url(story), admin_form_data(page, status="draft"))
+    assert "Say what needs doing" in refused.text
+    story.refresh_from_db()
+    assert story.is_public
+
+
+def test_a_note_saved_later_without_a_status_change_is_kept_and_the_reporter_sees_it(
+    client, reporter, desk_editor
+):
+    story = in_review(reporter)
+    client.force_login(desk_editor)
+    page = client.get(change_url(story))
+    client.post(change_url(story), admin_form_data(page, _send_back="1", workflow_note="Cut it."))
+    page = client.get(change_url(story))
+    data = admin_form_data(page, workflow_note="And find a second source.")
+    assert client.post(change_url(story), data).status_code == 302
+    assert [t.note for t in story.transitions.all()][:2] == ["And find a second source.", "Cut it."]
+    client.force_login(reporter)
+    html = client.get(change_url(story)).text
+    assert "Sent back" in html and "Cut it." in html and "And find a second source." in html
+
+
+def test_sending_back_from_the_list_asks_for_a_note_and_skips_stories_not_in_review(
+    desk_client, reporter
+):
+    waiting, live = in_review(reporter, headline="Waiting"), make_story(headline="Live one")
+    chosen = {"action": "send_back", "index": "0", "_selected_action": [waiting.pk, live.pk]}
+    page = desk_client.post(CHANGELIST, chosen)
+    assert page.status_code == 200 and "What needs doing" in page.text
+    assert "Left as they are (not in review): “Live one”" in page.text
+    refused = desk_client.post(CHANGELIST, {**chosen, "confirm": "Send back", "note": " "})
+    assert "Say what needs doing" in refused.text
+    waiting.refresh_from_db()
+    assert waiting.status == Story.Status.IN_REVIEW
+
+    response = desk_client.post(
+        CHANGELIST, {**chosen, "confirm": "Send back", "note": "Needs a photo."}, follow=True
+    )
+    assert "“Waiting” was sent back to Rita with your note." in response.text
+    waiting.refresh_from_db()
+    live.refresh_from_db()
+    assert waiting.status == Story.Status.DRAFT and live.is_public
+    assert waiting.transitions.first().note == "Needs a photo."
+
+
+def test_reporters_cannot_send_back_from_the_list(reporter_client, reporter):
+    story = in_review(reporter)
+    data = {"action": "send_back", "_selected_action": [story.pk], "confirm": "1", "note": "x"}
+    reporter_client.post(CHANGELIST, data)
+    story.refresh_from_db()
+    assert story.status == Story.Status.IN_REVIEW
+
+
 def test_review_queue_is_for_editors_only(reporter_client):
     assert reporter_client.get(reverse("admin:articles_story_review")).status_code == 403
 
@@ -314,7 +399,7 @@ def test_editor_publishes_from_the_form_and_it_is_recorded(desk_client, desk_edi
     )
 
 
-def test_editor_publishes_and_withdraws_with_actions_and_the_list_column(desk_client):
+def test_editor_publishes_withdraws_and_republishes_with_list_actions(desk_client):
     story = make_story(status=Story.Status.DRAFT, published_at=None)
     desk_client.post(CHANGELIST, {"action": "publish", "_selected_action": [story.pk]})
     story.refresh_from_db()
@@ -322,14 +407,7 @@ def test_editor_publishes_and_withdraws_with_actions_and_the_list_column(desk_cl
     desk_client.post(CHANGELIST, {"action": "withdraw", "_selected_action": [story.pk]})
     story.refresh_from_db()
     assert story.status == Story.Status.WITHDRAWN
-    data = {
-        "form-TOTAL_FORMS": "1",
-        "form-INITIAL_FORMS": "1",
-        "form-0-id": story.pk,
-        "form-0-status": "published",
-        "_save": "Save",
-    }
-    assert desk_client.post(CHANGELIST, data).status_code == 302
+    desk_client.post(CHANGELIST, {"action": "publish", "_selected_action": [story.pk]})
     story.refresh_from_db()
     assert story.is_public
     assert [t.to_status for t in story.transitions.order_by("created", "pk")] == [

@@ -15,6 +15,7 @@ from ..editorial.workflow import (
 from ..images import ACCEPT
 from ..models import Author, Byline, Section, Story, Tag
 from .actions import BOTH_LOCATIONS
+from .confirmations import confirm_move
 from .sources import QuoteInline, extract_quotes
 from .workflow import ScheduleFilter, StoryWorkflowAdmin, StoryWorkflowForm
 
@@ -99,7 +100,6 @@ class StoryAdminForm(StoryWorkflowForm):
 class StoryAdmin(StoryWorkflowAdmin):
     form = StoryAdminForm
     list_display = ("headline", "status", "schedule", "section", "byline_names")
-    list_editable = ("status",)
     list_filter = ("status", ScheduleFilter, "section", "tags")
     list_select_related = ("section",)
     search_fields = ("headline", "standfirst", "slug", "bylines__author__name")
@@ -107,7 +107,7 @@ class StoryAdmin(StoryWorkflowAdmin):
     prepopulated_fields = {"slug": ("headline",)}
     autocomplete_fields = ("section", "tags")
     inlines = (BylineInline, QuoteInline)
-    actions = ("publish", "withdraw", extract_quotes)
+    actions = ("publish", "send_back", "withdraw", extract_quotes)
     readonly_fields = ("created", "created_by", "modified", "version", "image_preview")
 
     class Media:
@@ -170,6 +170,10 @@ class StoryAdmin(StoryWorkflowAdmin):
     def publish(self, request, queryset):
         count = change_status(queryset, Story.Status.PUBLISHED, request.user)
         self.message_user(request, f"Published {count} {pluralize_story(count)}.", messages.SUCCESS)
+
+    @admin.action(description="Send back to the reporter…", permissions=["publish"])
+    def send_back(self, request, queryset):
+        return confirm_move(self, request, queryset, Story.Status.DRAFT)
 
     @admin.action(
         description="Withdraw from the site", permissions=["publish"], location=BOTH_LOCATIONS

@@ -2,8 +2,8 @@
 
 `StoryWorkflowForm` and `StoryWorkflowAdmin` are the workflow half of the story form and admin
 (admin/stories.py builds on them). Every path that can change a story goes through the same
-rules: the change form, the list's actions and editable column, and crafted POSTs, because the
-checks live in the forms and permission methods, not in which buttons are shown.
+rules: the change form, the list's actions and crafted POSTs, because the checks live in the
+forms and permission methods, not in which buttons are shown.
 """
 
 from django import forms
@@ -20,11 +20,12 @@ from django.views.decorators.http import require_POST
 
 from ..editorial.revisions import ensure_baseline
 from ..editorial.workflow import (
-    PUBLISHER_STATUSES,
+    NOTE_NEEDED,
     can_publish,
     display_name,
     is_own_story,
     may_edit,
+    needs_note,
     record_save,
     reporters,
 )
@@ -49,8 +50,8 @@ class StoryWorkflowForm(forms.ModelForm):
         label="Note for the history",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Kept with the status change: what to fix when sending a story back, "
-        "what to look at when submitting it.",
+        help_text="Kept in the story's history. Needed when sending a story back (what to "
+        "fix: the reporter sees it); useful when submitting (what to look at).",
     )
 
     # Set per request by StoryWorkflowAdmin.get_form.
@@ -88,9 +89,10 @@ class StoryWorkflowForm(forms.ModelForm):
                 raise forms.ValidationError("Only editors can send a story back.")
             if self.original_status != Story.Status.IN_REVIEW:
                 raise forms.ValidationError("Only a story in review can be sent back.")
-            if not cleaned.get("workflow_note", "").strip():
-                self.add_error("workflow_note", "Say what needs doing before it can be published.")
             cleaned["status"] = Story.Status.DRAFT
+        status, note = cleaned.get("status"), cleaned.get("workflow_note", "")
+        if needs_note(self.original_status, status) and not note.strip():
+            self.add_error("workflow_note", NOTE_NEEDED[status])
 
     def _check_version(self, cleaned):
         """Refuse a save based on an older version than the one in the database.
@@ -147,28 +149,6 @@ class StoryWorkflowForm(forms.ModelForm):
         }
 
 
-class StoryListForm(forms.ModelForm):
-    """The changelist's editable column: the same publish and ownership rules as the form."""
-
-    can_publish = False
-    user = None
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.original_status = self.instance.status if self.instance.pk else ""
-
-    def clean(self):
-        cleaned = super().clean()
-        if not self.has_changed():
-            return cleaned
-        if not may_edit(self.user, self.instance):
-            raise forms.ValidationError("You can only change your own drafts.")
-        status = cleaned.get("status")
-        if status in PUBLISHER_STATUSES and not self.can_publish:
-            raise forms.ValidationError("Only editors with the publish permission can publish.")
-        return cleaned
-
-
 class TransitionInline(admin.TabularInline):
     """The story's review history, newest first: read-only, written by the workflow itself."""
 
@@ -193,6 +173,20 @@ class TransitionInline(admin.TabularInline):
     @admin.display(description="Who")
     def who(self, obj):
         return obj.by or "—"
+
+
+def sent_back_message(story):
+    names = get_text_list([display_name(user) for user in reporters(story)], "and")
+    return f"“{story}” was sent back to {names or 'its reporter'} with your note."
+
+
+def workflow_notes(story):
+    """The change form's notices: the last status change, and notes saved since without one."""
+    history = list(story.transitions.select_related("user")[:20])
+    moves = [t for t in history if t.from_status != t.to_status]
+    last_move = moves[0] if moves else None
+    later = history[: history.index(last_move)] if last_move else history
+    return {"last_transition": last_move, "later_notes": [t for t in reversed(later) if t.note]}
 
 
 class ScheduleFilter(admin.SimpleListFilter):
@@ -266,13 +260,6 @@ class StoryWorkflowAdmin(StoryRevisionPages, ChangeFormActionsAdmin):
                     form.base_fields[name].help_text = "Set by an editor when publishing."
         return form
 
-    def get_changelist_form(self, request, **kwargs):
-        kwargs.setdefault("form", StoryListForm)
-        form = super().get_changelist_form(request, **kwargs)
-        form.can_publish = can_publish(request.user)
-        form.user = request.user
-        return form
-
     def get_inlines(self, request, obj):
         inlines = list(super().get_inlines(request, obj))
         if obj is not None:
@@ -282,6 +269,7 @@ class StoryWorkflowAdmin(StoryRevisionPages, ChangeFormActionsAdmin):
     # --- Saving: version, revision, transition, corrections ---
 
     def save_model(self, request, obj, form, change):
+        obj.moved_from = form.original_status  # for the message after saving
         if change:
             ensure_baseline(obj.pk)
         else:
@@ -329,13 +317,11 @@ class StoryWorkflowAdmin(StoryRevisionPages, ChangeFormActionsAdmin):
             )
             return self.response_post_save_change(request, obj)
         if SEND_BACK in request.POST:
-            names = get_text_list([display_name(user) for user in reporters(obj)], "and")
-            self.message_user(
-                request,
-                f"“{obj}” was sent back to {names or 'its reporter'} with your note.",
-                messages.SUCCESS,
-            )
+            self.message_user(request, sent_back_message(obj), messages.SUCCESS)
             return HttpResponseRedirect(reverse("admin:articles_story_review"))
+        if obj.status == Story.Status.DRAFT and obj.moved_from not in ("", Story.Status.DRAFT):
+            # Sent back with the Status field: the same news, then the usual next page.
+            self.message_user(request, sent_back_message(obj), messages.SUCCESS)
         return None
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -351,7 +337,7 @@ class StoryWorkflowAdmin(StoryRevisionPages, ChangeFormActionsAdmin):
                 "presence_url": reverse("admin:articles_story_presence", args=[story.pk]),
                 "heartbeat_seconds": presence.HEARTBEAT_SECONDS,
                 "revision_count": story.revisions.count(),
-                "last_transition": story.transitions.select_related("user").first(),
+                **workflow_notes(story),
                 "can_submit": story.status == Story.Status.DRAFT and may_edit(request.user, story),
                 "can_send_back": story.status == Story.Status.IN_REVIEW
                 and can_publish(request.user),

@@ -47,8 +47,25 @@ def may_edit(user, story):
     return story.status == Story.Status.DRAFT and is_own_story(user, story)
 
 
+def needs_note(from_status, to_status):
+    """Does this move need a note? Sending a story back (to draft from anything else) tells the
+    reporter what to do; withdrawing says why. One rule for the form, the list and the buttons."""
+    if to_status == Story.Status.WITHDRAWN:
+        return from_status != Story.Status.WITHDRAWN
+    return to_status == Story.Status.DRAFT and from_status not in ("", Story.Status.DRAFT)
+
+
+NOTE_NEEDED = {
+    Story.Status.DRAFT: "Say what needs doing before it can be published: the reporter sees "
+    "this note.",
+    Story.Status.WITHDRAWN: "Say why the story is withdrawn: the note is kept in its history.",
+}
+
+
 def record_transition(story, user, from_status, to_status, note=""):
-    if from_status == to_status:
+    """Keep a status change with its note, or a note on its own (a save that changes no status
+    but says something: "Also check the headline"), in the story's workflow history."""
+    if from_status == to_status and not note.strip():
         return None
     return Transition.objects.create(
         story=story,
