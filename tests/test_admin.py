@@ -137,7 +137,11 @@ def test_publish_and_withdraw_actions(editor_client):
     editor_client.post(url, {"action": "publish", "_selected_action": [draft.pk]})
     draft.refresh_from_db()
     assert draft.is_public
-    editor_client.post(url, {"action": "withdraw", "_selected_action": [draft.pk]})
+    withdraw = {"action": "withdraw", "_selected_action": [draft.pk]}
+    editor_client.post(url, withdraw)  # the confirmation page: nothing happens yet
+    draft.refresh_from_db()
+    assert draft.is_public
+    editor_client.post(url, {**withdraw, "confirm": "Withdraw", "note": "Legal asked."})
     draft.refresh_from_db()
     assert draft.status == Story.Status.WITHDRAWN and not draft.is_public
 

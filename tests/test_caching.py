@@ -86,10 +86,10 @@ def test_withdrawing_a_story_is_never_hidden_by_the_page_cache(editor_client, cl
     assert "Soon withdrawn" in client.get("/").text
     editor_client.post(
         reverse("admin:articles_story_changelist"),
-        {"action": "withdraw", "_selected_action": [story.pk]},
+        {"action": "withdraw", "_selected_action": [story.pk], "confirm": "1", "note": "Legal."},
     )
     assert Story.objects.get(pk=story.pk).status == Story.Status.WITHDRAWN
-    assert client.get(story.get_absolute_url()).status_code == 404
+    assert client.get(story.get_absolute_url()).status_code == 410
     assert "Soon withdrawn" not in client.get("/").text
 
 

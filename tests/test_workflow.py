@@ -404,7 +404,8 @@ def test_editor_publishes_withdraws_and_republishes_with_list_actions(desk_clien
     desk_client.post(CHANGELIST, {"action": "publish", "_selected_action": [story.pk]})
     story.refresh_from_db()
     assert story.is_public and story.version == 2
-    desk_client.post(CHANGELIST, {"action": "withdraw", "_selected_action": [story.pk]})
+    withdraw = {"action": "withdraw", "_selected_action": [story.pk], "confirm": "Withdraw"}
+    desk_client.post(CHANGELIST, {**withdraw, "note": "Wrong figures."})
     story.refresh_from_db()
     assert story.status == Story.Status.WITHDRAWN
     desk_client.post(CHANGELIST, {"action": "publish", "_selected_action": [story.pk]})
@@ -482,7 +483,7 @@ def test_scheduled_withdrawal_takes_a_story_off_the_site_with_no_job(client):
     assert leaving.is_public and not leaving.is_scheduled
     assert not gone.is_public and gone.is_expired and not gone.is_scheduled
     assert client.get(leaving.get_absolute_url()).status_code == 200
-    assert client.get(gone.get_absolute_url()).status_code == 404
+    assert client.get(gone.get_absolute_url()).status_code == 410
 
 
 def test_future_story_is_scheduled_until_its_time(client):
@@ -506,3 +507,73 @@ def test_publish_action_after_a_search_across_bylines(desk_client):
     )
     story.refresh_from_db()
     assert story.is_public
+
+
+# --- Withdrawing: a confirmation and a reason ---
+
+
+def test_the_status_field_cannot_withdraw_a_story(desk_client):
+    story = make_story(authors=[make_author()])
+    page = desk_client.get(change_url(story))
+    choices = [value for value, _ in page.context["adminform"].form.fields["status"].choices]
+    assert "withdrawn" not in choices and 'name="_withdraw"' in page.text
+    data = admin_form_data(page, status="withdrawn", workflow_note="Crafted.")
+    assert "Select a valid choice" in desk_client.post(change_url(story), data).text
+    story.refresh_from_db()
+    assert story.is_public
+
+
+def test_the_withdraw_button_keeps_the_edits_then_asks_for_the_reason(desk_client):
+    story = make_story(headline="Before", authors=[make_author()])
+    page = desk_client.get(change_url(story))
+    data = admin_form_data(page, headline="After", _withdraw="1")
+    response = desk_client.post(change_url(story), data)
+    withdraw_url = reverse("admin:articles_story_withdraw", args=[story.pk])
+    assert response.status_code == 302 and response["Location"] == withdraw_url
+    story.refresh_from_db()
+    assert story.headline == "After" and story.is_public
+    page = desk_client.get(withdraw_url)
+    assert "Why it is withdrawn" in page.text and "live on the site" in page.text
+    refused = desk_client.post(withdraw_url, {"confirm": "Withdraw", "note": ""})
+    assert "Say why the story is withdrawn" in refused.text
+    story.refresh_from_db()
+    assert story.is_public
+    confirmed = {"confirm": "Withdraw", "note": "Legal.", "show_note": "on"}
+    done = desk_client.post(withdraw_url, confirmed)
+    assert done["Location"] == change_url(story)
+    story.refresh_from_db()
+    assert story.status == Story.Status.WITHDRAWN
+    withdrawal = story.transitions.first()
+    assert (withdrawal.note, withdrawal.shown_to_readers) == ("Legal.", True)
+
+
+def test_reporters_cannot_open_the_withdraw_page(reporter_client, reporter):
+    story = make_story(created_by=reporter)
+    url = reverse("admin:articles_story_withdraw", args=[story.pk])
+    assert reporter_client.get(url).status_code == 403
+    assert reporter_client.post(url, {"confirm": "1", "note": "x"}).status_code == 403
+    story.refresh_from_db()
+    assert story.is_public
+
+
+def test_withdrawing_from_the_story_page_action_menu_asks_for_the_reason_too(desk_client):
+    story = make_story()
+    action = {"CHANGE_FORM-action": "withdraw", "_selected_action": [story.pk]}
+    page = desk_client.post(change_url(story), action)
+    assert page.status_code == 200 and "Why it is withdrawn" in page.text
+    story.refresh_from_db()
+    assert story.is_public
+    desk_client.post(change_url(story), {**action, "confirm": "Withdraw", "note": "Duplicate."})
+    story.refresh_from_db()
+    assert story.status == Story.Status.WITHDRAWN
+    assert not story.transitions.first().shown_to_readers
+
+
+def test_change_status_refuses_a_move_that_needs_a_note_without_one(desk_editor):
+    from articles.editorial.workflow import change_status
+
+    story = make_story()
+    with pytest.raises(ValueError, match="Say why"):
+        change_status(Story.objects.filter(pk=story.pk), Story.Status.WITHDRAWN, desk_editor)
+    story.refresh_from_db()
+    assert story.is_public and not story.transitions.exists()

@@ -1,9 +1,10 @@
 """The page between choosing a status change that needs a note and making it.
 
-Sending stories back from the list asks for what needs doing (the reporter reads it), and only
-then moves them, through `change_status` like every other list action. The page re-posts the
-action that brought it up (list or change form), so Django's action machinery runs it again
-with the note; a missing note is refused on the page and nothing moves.
+Sending stories back asks for what needs doing (the reporter reads it); withdrawing asks why,
+and whether readers who follow a link to the story may read the reason. Only then are the
+stories moved, through `change_status` like every other list action. From the list or the
+change form's action menu the page re-posts the action that brought it up, so Django's action
+machinery runs it again with the note; a missing note is refused on the page and nothing moves.
 """
 
 from django import forms
@@ -27,11 +28,22 @@ MOVES = {
         "applies": lambda story: story.status == Story.Status.IN_REVIEW,
         "not_applicable": "not in review",
     },
+    Story.Status.WITHDRAWN: {
+        "title": "Withdraw from the site",
+        "button": "Withdraw",
+        "note_label": "Why it is withdrawn",
+        "note_help": "Kept in the story's history.",
+        "show_note_label": "Show this reason to readers who follow a link to the story "
+        "(otherwise they read only that it was withdrawn)",
+        "applies": lambda story: story.status != Story.Status.WITHDRAWN,
+        "not_applicable": "already withdrawn",
+    },
 }
 
 
 class NoteForm(forms.Form):
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    show_note = forms.BooleanField(required=False)
 
     def __init__(self, *args, to_status, **kwargs):
         super().__init__(*args, **kwargs)
@@ -39,6 +51,10 @@ class NoteForm(forms.Form):
         self.to_status = to_status
         self.fields["note"].label = move["note_label"]
         self.fields["note"].help_text = move["note_help"]
+        if "show_note_label" in move:
+            self.fields["show_note"].label = move["show_note_label"]
+        else:
+            del self.fields["show_note"]
 
     def clean_note(self):
         note = self.cleaned_data["note"].strip()
@@ -47,23 +63,26 @@ class NoteForm(forms.Form):
         return note
 
 
-def confirm_move(model_admin, request, queryset, to_status):
+def confirm_move(model_admin, request, queryset, to_status, story=None):
     """Ask for the note, then move the stories it applies to. Returns the page, or None once
-    done (the action's usual redirect follows)."""
+    done (the action's usual redirect follows). `story`: the page is that story's own (its
+    Withdraw button), with the story in the breadcrumbs."""
     move = MOVES[to_status]
     stories = list(queryset.select_related("section"))
     moving = [story for story in stories if move["applies"](story)]
     skipped = [story for story in stories if not move["applies"](story)]
     form = NoteForm(request.POST if "confirm" in request.POST else None, to_status=to_status)
     if moving and form.is_valid():
-        note = form.cleaned_data["note"]
+        note, show_note = form.cleaned_data["note"], form.cleaned_data.get("show_note", False)
         moved = change_status(queryset.filter(pk__in=[s.pk for s in moving]), to_status,
-                              request.user, note=note)  # fmt: skip
-        model_admin.message_user(request, _done(to_status, moving, moved), messages.SUCCESS)
+                              request.user, note=note, show_note=show_note)  # fmt: skip
+        message = _done(to_status, moving, moved, show_note)
+        model_admin.message_user(request, message, messages.SUCCESS)
         return None
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.opts,
+        "original": story,
         "title": move["title"],
         "move": move,
         "moving": moving,
@@ -74,12 +93,22 @@ def confirm_move(model_admin, request, queryset, to_status):
     return TemplateResponse(request, "admin/articles/story/confirm_move.html", context)
 
 
-def _done(to_status, moving, moved):
-    if len(moving) == 1 and moved == 1:
-        story = moving[0]
-        names = get_text_list([display_name(user) for user in reporters(story)], "and")
-        return f"“{story}” was sent back to {names or 'its reporter'} with your note."
-    return f"Sent back {moved} {'story' if moved == 1 else 'stories'} with your note."
+def _done(to_status, moving, moved, show_note):
+    one = len(moving) == 1 and moved == 1
+    stories = f"“{moving[0]}”" if one else f"{moved} {'story' if moved == 1 else 'stories'}"
+    if to_status == Story.Status.WITHDRAWN:
+        readers = "with your reason" if show_note else "without the reason"
+        return (f"{stories} {'was' if one else 'were'} withdrawn. Readers who follow a link to "
+                f"{'it' if one else 'them'} read that {'it was' if one else 'they were'} "
+                f"withdrawn, {readers}.")  # fmt: skip
+    if one:
+        return sent_back_message(moving[0])
+    return f"Sent back {stories} with your note."
+
+
+def sent_back_message(story):
+    names = get_text_list([display_name(user) for user in reporters(story)], "and")
+    return f"“{story}” was sent back to {names or 'its reporter'} with your note."
 
 
 def _hidden_fields(request):

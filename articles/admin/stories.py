@@ -78,6 +78,13 @@ class StoryAdminForm(StoryWorkflowForm):
             "image": forms.ClearableFileInput(attrs={"accept": ACCEPT}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        status = self.fields.get("status")
+        if status is not None and self.instance.status != Story.Status.WITHDRAWN:
+            # Withdrawing asks for a reason on a page of its own (the Withdraw button).
+            status.choices = [c for c in status.choices if c[0] != Story.Status.WITHDRAWN]
+
     def clean_status(self):
         status = self.cleaned_data["status"]
         changed = self.instance.pk is None or status != self.instance.status
@@ -176,11 +183,10 @@ class StoryAdmin(StoryWorkflowAdmin):
         return confirm_move(self, request, queryset, Story.Status.DRAFT)
 
     @admin.action(
-        description="Withdraw from the site", permissions=["publish"], location=BOTH_LOCATIONS
+        description="Withdraw from the site…", permissions=["publish"], location=BOTH_LOCATIONS
     )
     def withdraw(self, request, queryset):
-        count = change_status(queryset, Story.Status.WITHDRAWN, request.user)
-        self.message_user(request, f"Withdrew {count} {pluralize_story(count)}.", messages.SUCCESS)
+        return confirm_move(self, request, queryset, Story.Status.WITHDRAWN)
 
 
 def pluralize_story(count):

@@ -15,31 +15,30 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.text import get_text_list
 from django.views.decorators.http import require_POST
 
 from ..editorial.revisions import ensure_baseline
 from ..editorial.workflow import (
     NOTE_NEEDED,
     can_publish,
-    display_name,
     is_own_story,
     may_edit,
     needs_note,
     record_save,
-    reporters,
 )
 from ..html import sanitize_html
 from ..models import Correction, Revision, Story, Transition, byline_prefetch, public_q
 from . import presence
 from .actions import ChangeFormActionsAdmin
+from .confirmations import confirm_move, sent_back_message
 from .corrections import CorrectionInline
 from .revisions import CONFLICT_SESSION_KEY, LEAD_IMAGE_WORDS, StoryRevisionPages
 
 # Fields only publishers may change: they decide when (and whether) readers see a story.
 SCHEDULE_FIELDS = ("published_at", "withdraw_at")
-# The change form's review buttons: each saves the form and moves the story on.
-SUBMIT, SEND_BACK = "_submit_for_review", "_send_back"
+# The change form's workflow buttons: each saves the form and moves the story on (Withdraw
+# then asks for the reason on a page of its own).
+SUBMIT, SEND_BACK, WITHDRAW = "_submit_for_review", "_send_back", "_withdraw"
 
 
 class StoryWorkflowForm(forms.ModelForm):
@@ -90,6 +89,8 @@ class StoryWorkflowForm(forms.ModelForm):
             if self.original_status != Story.Status.IN_REVIEW:
                 raise forms.ValidationError("Only a story in review can be sent back.")
             cleaned["status"] = Story.Status.DRAFT
+        elif WITHDRAW in self.data and not self.can_publish:
+            raise forms.ValidationError("Only editors with the publish permission can withdraw.")
         status, note = cleaned.get("status"), cleaned.get("workflow_note", "")
         if needs_note(self.original_status, status) and not note.strip():
             self.add_error("workflow_note", NOTE_NEEDED[status])
@@ -175,11 +176,6 @@ class TransitionInline(admin.TabularInline):
         return obj.by or "—"
 
 
-def sent_back_message(story):
-    names = get_text_list([display_name(user) for user in reporters(story)], "and")
-    return f"“{story}” was sent back to {names or 'its reporter'} with your note."
-
-
 def workflow_notes(story):
     """The change form's notices: the last status change, and notes saved since without one."""
     history = list(story.transitions.select_related("user")[:20])
@@ -219,7 +215,7 @@ class StoryWorkflowAdmin(StoryRevisionPages, ChangeFormActionsAdmin):
     """The workflow half of StoryAdmin. Reporters (no publish permission) see published
     stories and their own, and change only their own drafts; publishers change everything."""
 
-    save_buttons = (SUBMIT, SEND_BACK)
+    save_buttons = (SUBMIT, SEND_BACK, WITHDRAW)
     change_form_template = "admin/articles/story/change_form.html"
     change_list_template = "admin/articles/story/change_list.html"
 
@@ -319,6 +315,8 @@ class StoryWorkflowAdmin(StoryRevisionPages, ChangeFormActionsAdmin):
         if SEND_BACK in request.POST:
             self.message_user(request, sent_back_message(obj), messages.SUCCESS)
             return HttpResponseRedirect(reverse("admin:articles_story_review"))
+        if WITHDRAW in request.POST:
+            return HttpResponseRedirect(reverse("admin:articles_story_withdraw", args=[obj.pk]))
         if obj.status == Story.Status.DRAFT and obj.moved_from not in ("", Story.Status.DRAFT):
             # Sent back with the Status field: the same news, then the usual next page.
             self.message_user(request, sent_back_message(obj), messages.SUCCESS)
@@ -341,6 +339,8 @@ class StoryWorkflowAdmin(StoryRevisionPages, ChangeFormActionsAdmin):
                 "can_submit": story.status == Story.Status.DRAFT and may_edit(request.user, story),
                 "can_send_back": story.status == Story.Status.IN_REVIEW
                 and can_publish(request.user),
+                "can_withdraw": story.status == Story.Status.PUBLISHED
+                and can_publish(request.user),
                 "is_own": is_own_story(request.user, story),
             }
         return super().change_view(request, object_id, form_url, context)
@@ -354,6 +354,7 @@ class StoryWorkflowAdmin(StoryRevisionPages, ChangeFormActionsAdmin):
         view = self.admin_site.admin_view
         return [
             path("review/", view(self.review_queue_view), name="articles_story_review"),
+            path("<int:pk>/withdraw/", view(self.withdraw_view), name="articles_story_withdraw"),
             path(
                 "<int:pk>/presence/",
                 view(require_POST(self.presence_view)),
@@ -387,6 +388,17 @@ class StoryWorkflowAdmin(StoryRevisionPages, ChangeFormActionsAdmin):
         )
         return self._render(
             request, "review_queue.html", None, "Review queue", stories=stories, now=timezone.now()
+        )
+
+    def withdraw_view(self, request, pk):
+        """The story's Withdraw button lands here: the reason, then off the site."""
+        story = self._story_or_404(request, pk)
+        if not (can_publish(request.user) and self.has_change_permission(request, story)):
+            raise PermissionDenied
+        stories = Story.objects.filter(pk=story.pk)
+        response = confirm_move(self, request, stories, Story.Status.WITHDRAWN, story=story)
+        return response or HttpResponseRedirect(
+            reverse("admin:articles_story_change", args=[story.pk])
         )
 
     def presence_view(self, request, pk):

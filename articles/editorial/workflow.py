@@ -62,9 +62,11 @@ NOTE_NEEDED = {
 }
 
 
-def record_transition(story, user, from_status, to_status, note=""):
+def record_transition(story, user, from_status, to_status, note="", show_note=False):
     """Keep a status change with its note, or a note on its own (a save that changes no status
-    but says something: "Also check the headline"), in the story's workflow history."""
+    but says something: "Also check the headline"), in the story's workflow history.
+
+    `show_note`: a withdrawal's note is shown to readers at the story's address."""
     if from_status == to_status and not note.strip():
         return None
     return Transition.objects.create(
@@ -73,6 +75,7 @@ def record_transition(story, user, from_status, to_status, note=""):
         from_status=from_status or "",
         to_status=to_status,
         note=note,
+        shown_to_readers=show_note and to_status == Story.Status.WITHDRAWN,
     )
 
 
@@ -90,7 +93,10 @@ def publication_fields(to_status, published_at, withdraw_at, now=None):
     return changes
 
 
-def record_save(story, user, *, from_status, created=False, note="", corrections=(), summary=""):
+def record_save(
+    story, user, *, from_status, created=False, note="", show_note=False, corrections=(),
+    summary="",
+):  # fmt: skip
     """After `story` (with its bylines, tags, quotes and corrections) was saved: keep its
     revision, record the status change with its note, and link new corrections to the revision.
 
@@ -104,7 +110,7 @@ def record_save(story, user, *, from_status, created=False, note="", corrections
             correction.revision = revision
             correction.created_by = user if user is not None and user.is_authenticated else None
             correction.save(update_fields=["revision", "created_by"])
-    record_transition(story, user, from_status, story.status, note)
+    record_transition(story, user, from_status, story.status, note, show_note)
     return revision
 
 
@@ -123,11 +129,12 @@ def _summary(from_status, to_status, created, corrections):
 
 
 @transaction.atomic
-def change_status(stories, to_status, user, note=""):
-    """Move each story to `to_status` (the admin's publish and withdraw actions).
+def change_status(stories, to_status, user, note="", show_note=False):
+    """Move each story to `to_status` (the admin's publish, send-back and withdraw actions).
 
     Each story gets a transition and a revision, and its version goes up so an editor with the
-    story open cannot save a stale status over this one. Returns the number of stories moved.
+    story open cannot save a stale status over this one. A move that needs a note (see
+    `needs_note`) is refused without one. Returns the number of stories moved.
     """
     now = timezone.now()
     moved = 0
@@ -138,6 +145,8 @@ def change_status(stories, to_status, user, note=""):
     for story in locked.select_related("section"):
         if story.status == to_status:
             continue
+        if needs_note(story.status, to_status) and not note.strip():
+            raise ValueError(f"{NOTE_NEEDED[to_status]} (story {story.pk})")
         ensure_baseline(story.pk)
         from_status = story.status
         changes = {"status": to_status, "version": F("version") + 1, "modified": now}
@@ -145,7 +154,8 @@ def change_status(stories, to_status, user, note=""):
         Story.objects.filter(pk=story.pk).update(**changes)
         story.refresh_from_db()
         summary = f"{Story.Status(to_status).label} from the story list"
-        record_save(story, user, from_status=from_status, note=note, summary=summary)
+        record_save(story, user, from_status=from_status, note=note, show_note=show_note,
+                    summary=summary)  # fmt: skip
         moved += 1
     return moved
 
