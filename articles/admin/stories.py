@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from ..editorial.workflow import (
     PUBLISH_PERMISSION,
@@ -115,7 +115,9 @@ class StoryAdmin(StoryWorkflowAdmin):
     autocomplete_fields = ("section", "tags")
     inlines = (BylineInline, QuoteInline)
     actions = ("publish", "send_back", "withdraw", extract_quotes)
-    readonly_fields = ("created", "created_by", "modified", "version", "image_preview")
+    readonly_fields = (
+        "created", "created_by", "modified", "version", "image_preview", "former_addresses",
+    )  # fmt: skip
 
     class Media:
         css = {"all": ("articles/admin.css",)}
@@ -137,7 +139,10 @@ class StoryAdmin(StoryWorkflowAdmin):
         ("Search and social", {"fields": ("seo_description",), "classes": ("collapse",)}),
         (
             "History",
-            {"fields": ("created", "created_by", "modified", "version"), "classes": ("collapse",)},
+            {
+                "fields": ("created", "created_by", "modified", "version", "former_addresses"),
+                "classes": ("collapse",),
+            },
         ),
     )
 
@@ -164,6 +169,14 @@ class StoryAdmin(StoryWorkflowAdmin):
             obj.image_width or "",
             obj.image_height or "",
         )
+
+    @admin.display(description="Former addresses")
+    def former_addresses(self, obj):
+        """Where the story was public before: those links lead readers here."""
+        former = list(obj.former_addresses.all()) if obj and obj.pk else []
+        if not former:
+            return "None: the story has had one address."
+        return format_html_join(", ", "<code>{}</code>", ((address,) for address in former))
 
     @admin.display(description="Bylines")
     def byline_names(self, obj):

@@ -10,7 +10,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from ..models import Author, Byline, Section, Story, Tag, Transition
+from ..addresses import keep_former
+from ..models import Author, Byline, Revision, Section, Story, Tag, Transition
 from .revisions import ensure_baseline, snapshot
 
 PUBLISH_PERMISSION = "articles.publish_story"
@@ -102,6 +103,7 @@ def record_save(
 
     Returns the revision; its summary says what changed ("Draft → In review; correction added").
     """
+    previous = Revision.objects.filter(story=story, number__lt=story.version).first()
     revision = snapshot(
         story, user, summary or _summary(from_status, story.status, created, corrections)
     )
@@ -111,6 +113,7 @@ def record_save(
             correction.created_by = user if user is not None and user.is_authenticated else None
             correction.save(update_fields=["revision", "created_by"])
     record_transition(story, user, from_status, story.status, note, show_note)
+    keep_former(story, previous)  # old links keep working after a slug or date change
     return revision
 
 
