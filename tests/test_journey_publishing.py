@@ -6,7 +6,10 @@ Screenshots (test-artifacts/): journey-scheduled, journey-publish-scheduled-mess
 journey-withdraw-confirm, journey-withdrawn-reader-1280, journey-withdrawn-reader-360.
 """
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from articles.editorial.roles import EDITOR
 from articles.models import Story
@@ -18,7 +21,7 @@ from tests.conftest import (
     make_story,
     screenshot,
 )
-from tests.journey_steps import click_and_read_message, open_story
+from tests.journey_steps import click_and_read_message, open_story, run_list_action
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,6 +30,45 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def desk():
     make_staff("eddie", EDITOR, password=STAFF_PASSWORD)
     return {"city": make_section(name="City", slug="city"), "author": make_author(name="Rita")}
+
+
+def test_editor_schedules_a_story_then_publishes_it_now(log_in, live_server, page, desk):
+    story = make_story(
+        headline="Tram line to the harbour approved",
+        status=Story.Status.IN_REVIEW,
+        published_at=None,
+        section=desk["city"],
+        authors=[desk["author"]],
+    )
+    editor = log_in("eddie")
+    open_story(editor, live_server, story)
+    editor.select_option("#id_status", "published")
+    day_after_tomorrow = timezone.localdate() + timedelta(days=2)
+    editor.fill("#id_published_at_0", day_after_tomorrow.isoformat())
+    editor.fill("#id_published_at_1", "09:00")
+    message = click_and_read_message(editor, "input[name=_continue]")
+    assert "changed successfully" in message, message
+    assert "Scheduled" in editor.locator(".workflow-notice--scheduled").inner_text()
+    screenshot(editor, "journey-scheduled")
+    story.refresh_from_db()
+    assert story.is_scheduled
+    assert page.goto(live_server.url + story.get_absolute_url()).status == 404
+
+    # "Publish" on the list says when it is scheduled, and how to publish it now.
+    run_list_action(editor, live_server, story, "publish")
+    message = editor.locator(".messagelist").inner_text()
+    assert "scheduled to go live on" in message and "Publish now" in message, message
+    assert "Published 0" not in message
+    screenshot(editor, "journey-publish-scheduled-message")
+
+    open_story(editor, live_server, story)
+    message = click_and_read_message(editor, "input[name=_publish_now]")
+    assert "is live" in message, message
+    story.refresh_from_db()
+    assert story.is_public
+    response = page.goto(live_server.url + story.get_absolute_url())
+    assert response.status == 200
+    assert page.locator("h1").inner_text() == "Tram line to the harbour approved"
 
 
 def test_editor_withdraws_a_story_with_a_reason_and_readers_see_it_was_withdrawn(

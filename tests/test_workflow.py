@@ -1,8 +1,10 @@
 """Roles and review, through the admin as logged-in users of each role.
 
-A reporter cannot publish by any path (form, action, editable list column, crafted POST);
-an editor can; appeals staff cannot open a story at all.
+A reporter cannot publish by any path (form, buttons, actions, crafted POST); an editor can,
+and a move that needs a note asks for one; appeals staff cannot open a story at all.
 """
+
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -55,7 +57,8 @@ def own_draft(reporter):
 def draft(**overrides):
     """A draft with a byline (the story form requires one)."""
     overrides.setdefault("status", Story.Status.DRAFT)
-    return make_story(published_at=None, authors=[make_author()], **overrides)
+    overrides.setdefault("published_at", None)
+    return make_story(authors=[make_author()], **overrides)
 
 
 def group_perms(role):
@@ -577,3 +580,80 @@ def test_change_status_refuses_a_move_that_needs_a_note_without_one(desk_editor)
         change_status(Story.objects.filter(pk=story.pk), Story.Status.WITHDRAWN, desk_editor)
     story.refresh_from_db()
     assert story.is_public and not story.transitions.exists()
+
+
+# --- Publishing a scheduled story: say when, and publish now ---
+
+
+def scheduled(**overrides):
+    return draft(status=Story.Status.PUBLISHED, published_at=timezone.now() + timedelta(days=2),
+                 **overrides)  # fmt: skip
+
+
+def messages_of(response):
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_publish_on_a_scheduled_story_says_when_it_goes_live_and_how_to_publish_now(desk_client):
+    story = scheduled(headline="Harbour tram")
+    response = desk_client.post(
+        CHANGELIST, {"action": "publish", "_selected_action": [story.pk]}, follow=True
+    )
+    (message,) = messages_of(response)
+    assert message.startswith("“Harbour tram” is scheduled to go live on ")
+    assert "Publish now" in message and "Published 0" not in message
+    story.refresh_from_db()
+    assert story.is_scheduled and story.version == 1  # nothing was changed
+
+
+def test_publishing_a_draft_with_a_later_time_says_it_is_scheduled_not_published(desk_client):
+    story = draft(published_at=timezone.now() + timedelta(hours=3))
+    response = desk_client.post(
+        CHANGELIST, {"action": "publish", "_selected_action": [story.pk]}, follow=True
+    )
+    assert "is scheduled to go live on" in " ".join(messages_of(response))
+    story.refresh_from_db()
+    assert story.is_scheduled
+
+
+def test_publish_now_brings_a_scheduled_story_forward(desk_client, desk_editor):
+    story, live = scheduled(headline="Early"), make_story(headline="Already out")
+    data = {"action": "publish_now", "_selected_action": [story.pk, live.pk]}
+    response = desk_client.post(CHANGELIST, data, follow=True)
+    assert messages_of(response) == ["2 stories are live."]
+    story.refresh_from_db()
+    assert story.is_public and timezone.now() - story.published_at < timedelta(minutes=1)
+    assert story.revisions.first().summary == "Published now, ahead of its schedule"
+    assert story.revisions.first().user == desk_editor
+    assert not live.revisions.exists()  # untouched: it was live already
+
+
+def test_the_publish_now_button_saves_the_edits_and_publishes_a_scheduled_story(desk_client):
+    story = scheduled()
+    page = desk_client.get(change_url(story))
+    assert 'name="_publish_now"' in page.text and "Publish now, not at" in page.text
+    data = admin_form_data(page, headline="Out early", _publish_now="1")
+    response = desk_client.post(change_url(story), data, follow=True)
+    assert "“Out early” is live." in messages_of(response)
+    story.refresh_from_db()
+    assert story.is_public and story.headline == "Out early"
+
+
+def test_the_publish_now_button_publishes_a_new_story_at_once(desk_client):
+    add_url = reverse("admin:articles_story_add")
+    page = desk_client.get(add_url)
+    data = admin_form_data(
+        page, headline="Breaking", slug="breaking", section=make_story().section.pk,
+        _publish_now="1", **{"bylines-0-author": make_author().pk},
+    )  # fmt: skip
+    assert desk_client.post(add_url, data).status_code == 302
+    assert Story.objects.get(slug="breaking").is_public
+
+
+def test_reporters_cannot_publish_now(reporter_client, own_draft):
+    page = reporter_client.get(change_url(own_draft))
+    assert 'name="_publish_now"' not in page.text
+    response = reporter_client.post(change_url(own_draft), admin_form_data(page, _publish_now="1"))
+    assert "Only editors with the publish permission can publish" in response.text
+    own_draft.refresh_from_db()
+    assert own_draft.status == Story.Status.DRAFT

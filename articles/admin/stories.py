@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 
 from ..editorial.workflow import (
@@ -98,7 +99,10 @@ class StoryAdminForm(StoryWorkflowForm):
     def clean(self):
         cleaned = super().clean()
         cleaned |= publication_fields(
-            cleaned.get("status"), cleaned.get("published_at"), cleaned.get("withdraw_at")
+            cleaned.get("status"),
+            cleaned.get("published_at"),
+            cleaned.get("withdraw_at"),
+            publish_now=self.publish_now,
         )
         return cleaned
 
@@ -114,7 +118,7 @@ class StoryAdmin(StoryWorkflowAdmin):
     prepopulated_fields = {"slug": ("headline",)}
     autocomplete_fields = ("section", "tags")
     inlines = (BylineInline, QuoteInline)
-    actions = ("publish", "send_back", "withdraw", extract_quotes)
+    actions = ("publish", "publish_now", "send_back", "withdraw", extract_quotes)
     readonly_fields = (
         "created", "created_by", "modified", "version", "image_preview", "former_addresses",
     )  # fmt: skip
@@ -188,8 +192,29 @@ class StoryAdmin(StoryWorkflowAdmin):
         location=BOTH_LOCATIONS,
     )
     def publish(self, request, queryset):
-        count = change_status(queryset, Story.Status.PUBLISHED, request.user)
-        self.message_user(request, f"Published {count} {pluralize_story(count)}.", messages.SUCCESS)
+        self._publish(request, queryset, publish_now=False)
+
+    @admin.action(
+        description="Publish now (scheduled stories too)",
+        permissions=["publish"],
+        location=BOTH_LOCATIONS,
+    )
+    def publish_now(self, request, queryset):
+        self._publish(request, queryset, publish_now=True)
+
+    def _publish(self, request, queryset, publish_now):
+        """Publish, then say where each story stands: live now, or scheduled for when."""
+        pks = list(queryset.values_list("pk", flat=True))
+        change_status(queryset, Story.Status.PUBLISHED, request.user, publish_now=publish_now)
+        stories = list(Story.objects.filter(pk__in=pks))
+        live = [story for story in stories if story.is_public]
+        if len(live) == 1:
+            self.message_user(request, f"“{live[0]}” is live.", messages.SUCCESS)
+        elif live:
+            self.message_user(request, f"{len(live)} stories are live.", messages.SUCCESS)
+        for story in stories:
+            if story.is_scheduled:
+                self.message_user(request, scheduled_message(story), messages.INFO)
 
     @admin.action(description="Send back to the reporter…", permissions=["publish"])
     def send_back(self, request, queryset):
@@ -202,5 +227,12 @@ class StoryAdmin(StoryWorkflowAdmin):
         return confirm_move(self, request, queryset, Story.Status.WITHDRAWN)
 
 
-def pluralize_story(count):
-    return "story" if count == 1 else "stories"
+def scheduled_message(story):
+    return (
+        f"“{story}” is scheduled to go live on {when(story.published_at)}. To publish it now, "
+        "press Publish now on its page, or choose “Publish now” in the list's actions."
+    )
+
+
+def when(moment):
+    return formats.date_format(timezone.localtime(moment), r"j F Y \a\t H:i")

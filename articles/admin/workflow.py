@@ -39,6 +39,7 @@ SCHEDULE_FIELDS = ("published_at", "withdraw_at")
 # The change form's workflow buttons: each saves the form and moves the story on (Withdraw
 # then asks for the reason on a page of its own).
 SUBMIT, SEND_BACK, WITHDRAW = "_submit_for_review", "_send_back", "_withdraw"
+PUBLISH_NOW = "_publish_now"
 
 
 class StoryWorkflowForm(forms.ModelForm):
@@ -56,6 +57,8 @@ class StoryWorkflowForm(forms.ModelForm):
     # Set per request by StoryWorkflowAdmin.get_form.
     can_publish = False
     request = None
+    # Publish now was pressed: publication_fields brings a scheduled time forward.
+    publish_now = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,6 +92,10 @@ class StoryWorkflowForm(forms.ModelForm):
             if self.original_status != Story.Status.IN_REVIEW:
                 raise forms.ValidationError("Only a story in review can be sent back.")
             cleaned["status"] = Story.Status.DRAFT
+        elif PUBLISH_NOW in self.data:
+            if not self.can_publish:
+                raise forms.ValidationError("Only editors with the publish permission can publish.")
+            cleaned["status"], self.publish_now = Story.Status.PUBLISHED, True
         elif WITHDRAW in self.data and not self.can_publish:
             raise forms.ValidationError("Only editors with the publish permission can withdraw.")
         status, note = cleaned.get("status"), cleaned.get("workflow_note", "")
@@ -215,7 +222,7 @@ class StoryWorkflowAdmin(StoryRevisionPages, ChangeFormActionsAdmin):
     """The workflow half of StoryAdmin. Reporters (no publish permission) see published
     stories and their own, and change only their own drafts; publishers change everything."""
 
-    save_buttons = (SUBMIT, SEND_BACK, WITHDRAW)
+    save_buttons = (SUBMIT, SEND_BACK, WITHDRAW, PUBLISH_NOW)
     change_form_template = "admin/articles/story/change_form.html"
     change_list_template = "admin/articles/story/change_list.html"
 
@@ -315,6 +322,9 @@ class StoryWorkflowAdmin(StoryRevisionPages, ChangeFormActionsAdmin):
         if SEND_BACK in request.POST:
             self.message_user(request, sent_back_message(obj), messages.SUCCESS)
             return HttpResponseRedirect(reverse("admin:articles_story_review"))
+        if PUBLISH_NOW in request.POST:
+            self.message_user(request, f"“{obj}” is live.", messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:articles_story_change", args=[obj.pk]))
         if WITHDRAW in request.POST:
             return HttpResponseRedirect(reverse("admin:articles_story_withdraw", args=[obj.pk]))
         if obj.status == Story.Status.DRAFT and obj.moved_from not in ("", Story.Status.DRAFT):
@@ -341,12 +351,14 @@ class StoryWorkflowAdmin(StoryRevisionPages, ChangeFormActionsAdmin):
                 and can_publish(request.user),
                 "can_withdraw": story.status == Story.Status.PUBLISHED
                 and can_publish(request.user),
+                "can_publish_now": not story.is_public and can_publish(request.user),
                 "is_own": is_own_story(request.user, story),
             }
         return super().change_view(request, object_id, form_url, context)
 
     def add_view(self, request, form_url="", extra_context=None):
-        return super().add_view(request, form_url, {**(extra_context or {}), "can_submit": True})
+        context = {"can_submit": True, "can_publish_now": can_publish(request.user)}
+        return super().add_view(request, form_url, {**(extra_context or {}), **context})
 
     # --- Extra pages ---
 

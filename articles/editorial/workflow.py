@@ -80,14 +80,15 @@ def record_transition(story, user, from_status, to_status, note="", show_note=Fa
     )
 
 
-def publication_fields(to_status, published_at, withdraw_at, now=None):
+def publication_fields(to_status, published_at, withdraw_at, now=None, publish_now=False):
     """What moving a story to `to_status` sets besides its status: publishing without a time
     means now, and a withdrawal time already past is dropped (publishing means "on the site").
+    `publish_now` brings a publication time still to come (a schedule) forward to now.
     """
     changes = {}
     if to_status == Story.Status.PUBLISHED:
         now = now or timezone.now()
-        if published_at is None:
+        if published_at is None or (publish_now and published_at > now):
             changes["published_at"] = now
         if withdraw_at is not None and withdraw_at <= now:
             changes["withdraw_at"] = None
@@ -132,12 +133,13 @@ def _summary(from_status, to_status, created, corrections):
 
 
 @transaction.atomic
-def change_status(stories, to_status, user, note="", show_note=False):
+def change_status(stories, to_status, user, note="", show_note=False, publish_now=False):
     """Move each story to `to_status` (the admin's publish, send-back and withdraw actions).
 
     Each story gets a transition and a revision, and its version goes up so an editor with the
     story open cannot save a stale status over this one. A move that needs a note (see
-    `needs_note`) is refused without one. Returns the number of stories moved.
+    `needs_note`) is refused without one. `publish_now`: scheduled stories go live now too.
+    Returns the number of stories changed.
     """
     now = timezone.now()
     moved = 0
@@ -146,17 +148,21 @@ def change_status(stories, to_status, user, note="", show_note=False):
     pks = list(stories.values_list("pk", flat=True))
     locked = Story.objects.filter(pk__in=pks).order_by("pk").select_for_update()
     for story in locked.select_related("section"):
-        if story.status == to_status:
+        fields = publication_fields(
+            to_status, story.published_at, story.withdraw_at, now, publish_now
+        )
+        if story.status == to_status and not fields:
             continue
         if needs_note(story.status, to_status) and not note.strip():
             raise ValueError(f"{NOTE_NEEDED[to_status]} (story {story.pk})")
         ensure_baseline(story.pk)
-        from_status = story.status
-        changes = {"status": to_status, "version": F("version") + 1, "modified": now}
-        changes |= publication_fields(to_status, story.published_at, story.withdraw_at, now)
+        from_status, was_scheduled = story.status, story.is_scheduled
+        changes = {"status": to_status, "version": F("version") + 1, "modified": now, **fields}
         Story.objects.filter(pk=story.pk).update(**changes)
         story.refresh_from_db()
         summary = f"{Story.Status(to_status).label} from the story list"
+        if was_scheduled and story.is_public:
+            summary = "Published now, ahead of its schedule"
         record_save(story, user, from_status=from_status, note=note, show_note=show_note,
                     summary=summary)  # fmt: skip
         moved += 1
