@@ -2,8 +2,9 @@
 
 The one write path for stories: whatever saves a story (the admin's form, its list actions,
 the importer, restoring a revision) then calls `record_save`, which keeps the revision, the
-status change and its note, and says what changed; and whatever changes a story's status
-takes the fields that go with it from `publication_fields`.
+status change and its note, the address the story left (addresses.py) and says what changed,
+and e-mails whoever the change concerns (notifications.py); and whatever changes a story's
+status takes the fields that go with it from `publication_fields`.
 """
 
 from django.db import transaction
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from ..addresses import keep_former
 from ..models import Author, Byline, Revision, Section, Story, Tag, Transition
+from . import notifications
 from .revisions import ensure_baseline, snapshot
 
 PUBLISH_PERMISSION = "articles.publish_story"
@@ -113,8 +115,9 @@ def record_save(
             correction.revision = revision
             correction.created_by = user if user is not None and user.is_authenticated else None
             correction.save(update_fields=["revision", "created_by"])
-    record_transition(story, user, from_status, story.status, note, show_note)
+    transition = record_transition(story, user, from_status, story.status, note, show_note)
     keep_former(story, previous)  # old links keep working after a slug or date change
+    notifications.notify(story, user, transition, previous)
     return revision
 
 
