@@ -1,5 +1,7 @@
 """The editors' CMS: stories, bylines, sections, tags and authors."""
 
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
@@ -13,6 +15,7 @@ from ..editorial.workflow import (
     change_status,
     publication_fields,
 )
+from ..html import html_to_text
 from ..images import ACCEPT
 from ..models import Author, Byline, Section, Story, Tag
 from .actions import BOTH_LOCATIONS
@@ -58,12 +61,13 @@ class AuthorAdmin(StoryCountAdmin):
     story_count_lookup = Count("bylines__story", distinct=True)
 
 
-class BylineInline(admin.TabularInline):
+class BylineInline(admin.StackedInline):
     model = Byline
     extra = 0
     min_num = 1
     autocomplete_fields = ("author",)
-    fields = ("author", "role", "position")
+    fields = ("author", ("role", "position"))
+    sidebar = True  # the story form shows it beside the body (change_form.html)
 
 
 class StoryAdminForm(StoryWorkflowForm):
@@ -81,6 +85,8 @@ class StoryAdminForm(StoryWorkflowForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk is None and "headline" in self.fields:
+            self.fields["headline"].widget.attrs["autofocus"] = True  # a new story starts here
         status = self.fields.get("status")
         if status is not None and self.instance.status != Story.Status.WITHDRAWN:
             # Withdrawing asks for a reason on a page of its own (the Withdraw button).
@@ -121,24 +127,45 @@ class StoryAdmin(StoryWorkflowAdmin):
     actions = ("publish", "publish_now", "send_back", "withdraw", extract_quotes)
     readonly_fields = (
         "created", "created_by", "modified", "version", "image_preview", "former_addresses",
+        "length",
     )  # fmt: skip
+    save_on_top = True  # the workflow toolbar (change_form.html), sticky on a wide screen
 
     class Media:
-        css = {"all": ("articles/admin.css",)}
+        css = {"all": ("articles/admin.css", "articles/story_form.css")}
+        js = ("articles/story_form.js", "articles/admin_a11y.js")
 
+    # The writing screen: the words in the main column; "side-top" and "side-bottom" fieldsets
+    # (with the bylines between them) in the sidebar at 1200 px and wider (change_form.html).
     fieldsets = (
         (
             None,
-            {"fields": ("headline", "slug", "standfirst", "dateline", "body", "loaded_version")},
+            {
+                "fields": (
+                    "headline",
+                    "slug",
+                    "standfirst",
+                    "dateline",
+                    "body",
+                    "length",
+                    "loaded_version",
+                )
+            },
         ),
-        (
-            "Lead image",
-            {"fields": ("image_preview", "image", "image_alt", "image_caption", "image_credit")},
-        ),
-        ("Filing", {"fields": ("section", "tags")}),
         (
             "Publication",
-            {"fields": ("status", "published_at", "withdraw_at", "updated_at", "workflow_note")},
+            {
+                "fields": ("status", "published_at", "withdraw_at", "updated_at", "workflow_note"),
+                "classes": ("side-top",),
+            },
+        ),
+        ("Filing", {"fields": ("section", "tags"), "classes": ("side-top",)}),
+        (
+            "Lead image",
+            {
+                "fields": ("image_preview", "image", "image_alt", "image_caption", "image_credit"),
+                "classes": ("side-bottom",),
+            },
         ),
         ("Search and social", {"fields": ("seo_description",), "classes": ("collapse",)}),
         (
@@ -172,6 +199,16 @@ class StoryAdmin(StoryWorkflowAdmin):
             obj.image_alt,
             obj.image_width or "",
             obj.image_height or "",
+        )
+
+    @admin.display(description="Length")
+    def length(self, obj):
+        """Words and reading time, kept up to date by story_form.js while the body is edited."""
+        words = len(WORD.findall(html_to_text(obj.body))) if obj and obj.pk else 0
+        return format_html(
+            '<span class="story-length" data-words-per-minute="{}">{}</span>',
+            WORDS_PER_MINUTE,
+            length_text(words),
         )
 
     @admin.display(description="Former addresses")
@@ -225,6 +262,22 @@ class StoryAdmin(StoryWorkflowAdmin):
     )
     def withdraw(self, request, queryset):
         return confirm_move(self, request, queryset, Story.Status.WITHDRAWN)
+
+
+# A word, as story_form.js counts it too: letters or digits, with inner apostrophes.
+WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+WORDS_PER_MINUTE = 230  # a common figure for reading news on screen
+
+
+def length_text(words):
+    """ "312 words · about 2 minutes to read" (story_form.js writes the same)."""
+    if not words:
+        return "No words yet"
+    minutes = max(1, round(words / WORDS_PER_MINUTE))
+    return (
+        f"{words:,} word{'' if words == 1 else 's'} · about {minutes} "
+        f"minute{'' if minutes == 1 else 's'} to read"
+    )
 
 
 def scheduled_message(story):

@@ -167,7 +167,7 @@ class TransitionInline(admin.TabularInline):
     fields = ("created", "who", "from_status", "to_status", "note")
     readonly_fields = fields
     verbose_name_plural = "workflow history"
-    classes = ("workflow-history",)
+    classes = ("workflow-history", "collapse")
 
     def has_add_permission(self, request, obj=None):
         return False
