@@ -189,16 +189,16 @@ def database_tasks():
     del task_backends["default"]
 
 
+@pytest.mark.django_db(transaction=True)  # the worker commits and closes connections itself
 def test_in_production_the_save_only_queues_the_mail_and_the_worker_sends_it(
-    client, desk, database_tasks, django_capture_on_commit_callbacks
+    client, desk, database_tasks
 ):
     from django.core.management import call_command
     from django_tasks_db.models import DBTaskResult
 
     story = rita_draft(desk)
     client.force_login(desk["rita"])
-    with django_capture_on_commit_callbacks(execute=True):
-        save(client, story, _submit_for_review="1")
+    save(client, story, _submit_for_review="1")  # commits: the task is queued
     assert mail.outbox == [] and DBTaskResult.objects.count() == 1  # queued, not sent
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     assert len(mail.outbox) == 2
