@@ -56,7 +56,7 @@ def desk(site, request):
               reverse("admin:articles_story_review") if can_publish(user)
               else f"{changelist}?status__exact=review"),
         Panel("today", "Scheduled for today", "Going live later today, soonest first.",
-              "Nothing else is scheduled for today.", f"{changelist}?schedule=scheduled"),
+              "Nothing is scheduled for later today.", f"{changelist}?schedule=scheduled"),
         Panel("drafts", "My drafts", "Yours, last changed first.", "You have no drafts.",
               f"{changelist}?status__exact=draft"),
         Panel("recent", "Recently published", f"Live, published in the last {RECENT_DAYS} days.",
