@@ -1,11 +1,11 @@
 """Every signal receiver of the app, connected from `ArticlesConfig.ready()`.
 
 Signals serve where what they follow comes from everywhere: the roles' permissions after
-`migrate`, SQLite's accent folding on every new connection, and, for changes from the admin's
-forms, inlines and bulk deletes, importers and the shell, the page cache's one invalidation
-rule (articles/caching/invalidation.py says what each change touches; the receivers here only
-tell it what changed). Writes that bypass signals
-(`QuerySet.update`, `bulk_create`) go through the write path, which tells it itself.
+`migrate`, admin access following role membership, SQLite's accent folding on every new
+connection, and, for changes from the admin's forms, inlines and bulk deletes, importers and
+the shell, the page cache's one invalidation rule (articles/caching/invalidation.py says what
+each change touches; the receivers here only tell it what changed). Writes that bypass
+signals (`QuerySet.update`, `bulk_create`) go through the write path, which tells it itself.
 """
 
 from django.db.backends.signals import connection_created
@@ -19,6 +19,7 @@ from django.db.models.signals import (
 )
 
 from .caching import invalidation as rule
+from .editorial import staff
 from .editorial.roles import sync_roles_after_migrate
 from .listing import folding
 from .models import (
@@ -47,6 +48,8 @@ REMEMBERED = {
 def connect(app_config):
     # Grants the roles' permissions for models added after the roles migration ran.
     post_migrate.connect(sync_roles_after_migrate, sender=app_config)
+    # Roles give admin access: is_staff follows role membership however it changes.
+    staff.connect()
     # Every SQLite connection gets the accent-folding function search uses.
     connection_created.connect(folding.register, dispatch_uid="articles.listing.folding")
     receivers = [

@@ -9,9 +9,11 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, F, OuterRef, Prefetch, Window
 from django.db.models.functions import RowNumber
 from django.db.models.query import prefetch_related_objects
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
+from .addresses import moved_or_gone
 from .appeals import selection as appeals
 from .caching import declare, public_page
 from .caching.invalidation import CORRECTIONS, STORIES, story_page
@@ -59,15 +61,19 @@ def home(request):
 @public_page
 def story_detail(request, year, month, day, slug):
     corrected = Correction.objects.filter(story=OuterRef("pk"))
-    story = get_object_or_404(
-        Story.objects.published()
-        .for_display()
-        .prefetch_related("tags", confirmed_quotes_prefetch())
-        .annotate(has_corrections=Exists(corrected)),
-        slug=slug,
-    )
+    try:
+        story = get_object_or_404(
+            Story.objects.published()
+            .for_display()
+            .prefetch_related("tags", confirmed_quotes_prefetch())
+            .annotate(has_corrections=Exists(corrected)),
+            slug=slug,
+        )
+    except Http404:
+        return moved_or_gone(request, year, month, day, slug)
     if story.get_absolute_url() != request.path:
-        return redirect(story, permanent=True)
+        # Another day's story with this slug: the address may be a former one of another story.
+        return moved_or_gone(request, year, month, day, slug)
     # Most stories have no corrections: then an empty prefetch spares the query.
     corrections = Correction.objects.all() if story.has_corrections else Correction.objects.none()
     prefetch_related_objects([story], Prefetch("corrections", queryset=corrections))

@@ -54,6 +54,37 @@ def database_from_url(url):
     raise ImproperlyConfigured(f"DATABASE_URL scheme {parts.scheme!r} is not supported.")
 
 
+def mailer_from_url(url):
+    """Turn EMAIL_URL into a MAILERS entry (Django 6.1's e-mail settings).
+
+    `smtp://user:pass@host:587` sends through an SMTP server with STARTTLS (`?tls=0` for a
+    local relay without it), `smtps://user:pass@host:465` with TLS from the first byte, and
+    `console:` prints each message to the console (the default: nothing leaves the machine).
+    """
+    parts = urlsplit(url)
+    if parts.scheme == "console":
+        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if parts.scheme in {"smtp", "smtps"}:
+        query = dict(parse_qsl(parts.query))
+        implicit_tls = parts.scheme == "smtps"
+        starttls = query.get("tls", "1").lower() not in {"0", "false", "no", "off"}
+        return {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": parts.hostname or "localhost",
+                "port": parts.port or (465 if implicit_tls else 587),
+                "username": unquote(parts.username or ""),
+                "password": unquote(parts.password or ""),
+                "use_ssl": implicit_tls,
+                "use_tls": starttls and not implicit_tls,
+                "timeout": int(query.get("timeout", "10")),
+            },
+        }
+    raise ImproperlyConfigured(
+        f"EMAIL_URL scheme {parts.scheme!r} is not supported: use smtp://, smtps:// or console:."
+    )
+
+
 DEBUG = env_bool("DEBUG", default=False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -69,7 +100,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "newsroom.apps.NewsroomAdminConfig",  # django.contrib.admin, with the editors' dashboard
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -152,6 +183,19 @@ TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate" if DEBUG else "datab
 if TASKS_BACKEND not in TASK_BACKENDS:
     raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}.")
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
+
+# E-mail (editors' notifications, sent from a task): EMAIL_URL says how, see mailer_from_url.
+EMAIL_URL = os.environ.get("EMAIL_URL", "console:")
+MAILERS = {"default": mailer_from_url(EMAIL_URL)}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where links in e-mails point: the site's address as staff reach it.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+if not SITE_URL and not EMAIL_URL.startswith("console:"):
+    raise ImproperlyConfigured(
+        "SITE_URL must be set when EMAIL_URL sends real mail: e-mails link to the story, "
+        "e.g. SITE_URL=https://news.example."
+    )
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

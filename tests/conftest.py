@@ -107,12 +107,13 @@ def with_lead_image(
 
 
 def make_staff(username, role, password=None):
-    """A staff account in one of the newsroom's role groups (see articles/roles.py).
+    """An account in one of the newsroom's role groups (see articles/editorial/roles.py), which
+    is what makes it staff (articles/editorial/staff.py).
 
     No password unless asked for: hashing one costs a second, and force_login needs none."""
     from django.contrib.auth.models import Group, User
 
-    user = User.objects.create_user(username, f"{username}@example.com", password, is_staff=True)
+    user = User.objects.create_user(username, f"{username}@example.com", password)
     user.first_name = username.title()
     user.save()
     user.groups.add(Group.objects.get(name=role))

@@ -27,6 +27,18 @@ def violations(page):
     ]
 
 
+def violations_on(page, live_server, urls):
+    """{url: violations} for the pages that have any (each must load)."""
+    found = {}
+    for url in urls:
+        response = page.goto(live_server.url + url)
+        assert response.status == 200, url
+        page.wait_for_load_state("networkidle")
+        if problems := violations(page):
+            found[url] = problems
+    return found
+
+
 @pytest.fixture
 def demo(live_server, media_root):
     """The demo content, its story with a lead image, so axe checks the figure too."""
@@ -47,14 +59,7 @@ def test_reader_pages_have_no_axe_violations(live_server, page, demo, width):
         "/sections/news/",
         "/admin/login/",
     ]
-    found = {}
-    for url in urls:
-        response = page.goto(live_server.url + url)
-        assert response.status == 200, url
-        page.wait_for_load_state("networkidle")
-        if problems := violations(page):
-            found[url] = problems
-    assert found == {}
+    assert violations_on(page, live_server, urls) == {}
 
 
 def test_the_story_page_shows_its_appeal_when_axe_checks_it(live_server, page, demo):
@@ -109,3 +114,70 @@ def test_the_keyboard_reaches_every_control_in_order_with_a_visible_focus(
             break
     assert [stop["kb"] for stop in walk] == [str(i) for i in range(marked["count"])], walk
     assert [stop for stop in walk if not stop["outlined"]] == []
+
+
+# --- The editors' screens ---
+
+
+@pytest.fixture
+def editor_page(live_server, page, demo, django_user_model):
+    from tests.conftest import STAFF_PASSWORD
+
+    django_user_model.objects.create_superuser("ed", "ed@example.com", STAFF_PASSWORD)
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", "ed")
+    page.fill("#id_password", STAFF_PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(live_server.url + "/admin/")
+    return page
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_editors_screens_have_no_axe_violations(live_server, editor_page, demo, width):
+    page, seed = editor_page, demo[0]
+    page.set_viewport_size({"width": width, "height": 900})
+    urls = [
+        "/admin/",
+        "/admin/articles/story/",
+        "/admin/articles/story/add/",
+        f"/admin/articles/story/{seed.pk}/change/",
+        f"/admin/articles/story/{seed.pk}/withdraw/",
+    ]
+    assert violations_on(page, live_server, urls) == {}
+
+
+# Where the keyboard is, and whether the sticky toolbar covers it.
+FOCUS_ON_FORM = """() => {
+  const el = document.activeElement;
+  const box = el.getBoundingClientRect();
+  const toolbar = document.querySelector('.story-toolbar').getBoundingClientRect();
+  const style = getComputedStyle(el);
+  return {
+    name: el.id || el.name || el.getAttribute('role') || el.tagName,
+    inToolbar: !!el.closest('.story-toolbar'),
+    hidden: box.top < toolbar.bottom - 1 && box.bottom > toolbar.top,
+    outlined: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0,
+  };
+}"""
+
+
+def test_the_story_form_works_from_the_keyboard_and_the_toolbar_never_hides_the_focus(
+    live_server, editor_page, demo
+):
+    page = editor_page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/admin/articles/story/{demo[0].pk}/change/")
+    page.locator(".prose-editor [contenteditable=true]").wait_for()
+    positive = "[...document.querySelectorAll('[tabindex]')].filter(e => e.tabIndex > 0).length"
+    assert page.evaluate(positive) == 0
+    page.locator(".story-toolbar input").first.focus()
+    stops = [page.evaluate(FOCUS_ON_FORM)]
+    while stops[-1]["name"] != "id_image_credit" and len(stops) < 300:
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate(FOCUS_ON_FORM))
+    names = [stop["name"] for stop in stops]
+    wanted = ("_continue", "id_headline", "id_slug", "textbox", "id_status", "id_published_at_0",
+              "id_workflow_note", "id_bylines-0-role", "id_image_credit")  # fmt: skip
+    assert [control for control in wanted if control not in names] == [], names
+    assert [s["name"] for s in stops if s["hidden"] and not s["inToolbar"]] == []
+    assert [s["name"] for s in stops if not s["outlined"]] == []

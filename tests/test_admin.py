@@ -137,7 +137,11 @@ def test_publish_and_withdraw_actions(editor_client):
     editor_client.post(url, {"action": "publish", "_selected_action": [draft.pk]})
     draft.refresh_from_db()
     assert draft.is_public
-    editor_client.post(url, {"action": "withdraw", "_selected_action": [draft.pk]})
+    withdraw = {"action": "withdraw", "_selected_action": [draft.pk]}
+    editor_client.post(url, withdraw)  # the confirmation page: nothing happens yet
+    draft.refresh_from_db()
+    assert draft.is_public
+    editor_client.post(url, {**withdraw, "confirm": "Withdraw", "note": "Legal asked."})
     draft.refresh_from_db()
     assert draft.status == Story.Status.WITHDRAWN and not draft.is_public
 
@@ -227,3 +231,40 @@ def test_a_nul_typed_into_a_picker_is_dropped_not_a_server_error(editor_client):
     assert autocomplete(editor_client, "story", "tags", "Rus\x00") == ["Russia"]
     make_story(headline="Border talks resume")
     assert autocomplete(editor_client, "quote", "story", "Border\x00") == ["Border talks resume"]
+
+
+def test_the_story_form_puts_the_words_first_and_the_desk_work_in_the_sidebar(editor_client):
+    story = make_story(body="<p>" + "word " * 500 + "</p>", authors=[make_author()])
+    for url in (
+        reverse("admin:articles_story_change", args=[story.pk]),
+        reverse("admin:articles_story_add"),
+    ):
+        html = editor_client.get(url).text
+        toolbar, main = html.index('class="story-toolbar"'), html.index('"story-editor__main"')
+        side = html.index('<aside class="story-editor__side"')
+        assert toolbar < main < html.index('id="id_body"') < side
+        for field in ('id="id_status"', 'id="id_published_at_0"', 'id="id_section"',
+                      'id="bylines-group"', 'id="id_image_alt"'):  # fmt: skip
+            assert html.index(field) > side, field
+        assert html.index('id="quotes-group"') < side  # long tables stay in the wide column
+        assert 'name="_save"' in html[toolbar:main]
+    change = editor_client.get(reverse("admin:articles_story_change", args=[story.pk]))
+    assert "500 words · about 2 minutes to read" in change.text
+
+
+def test_history_and_search_fields_start_collapsed(editor_client):
+    html = editor_client.get(
+        reverse("admin:articles_story_change", args=[make_story(authors=[make_author()]).pk])
+    ).text
+    for heading in ('fieldset-heading">History<', 'fieldset-heading">Search and social<',
+                    'id="transitions-heading"'):  # fmt: skip
+        start = html.index(heading)
+        assert html.rfind("<details>", 0, start) > html.rfind("</details>", 0, start), heading
+
+
+def test_length_reads_like_a_person_would_say_it():
+    from articles.admin.stories import length_text
+
+    assert length_text(0) == "No words yet"
+    assert length_text(1) == "1 word · about 1 minute to read"
+    assert length_text(1150) == "1,150 words · about 5 minutes to read"

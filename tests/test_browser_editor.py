@@ -70,11 +70,11 @@ def test_the_quotes_table_shows_every_column_and_bylines_fit_a_phone(editor_page
 
     page.set_viewport_size({"width": 360, "height": 800})
     assert horizontal_overflow(page) <= 0
-    row = page.locator("#bylines-group tr.form-row.has_original").first
-    for cell in ("td.field-author", "td.field-role select", "td.field-position input",
-                 "td.delete input"):  # fmt: skip
-        box = row.locator(cell).bounding_box()
-        assert box["x"] >= 0 and box["x"] + box["width"] <= 360, cell
+    byline = page.locator("#bylines-group .inline-related.has_original").first  # stacked
+    for control in (".field-author .select2-container", ".field-role select",
+                    ".field-position input", "span.delete input"):  # fmt: skip
+        box = byline.locator(control).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 360, control
     page.locator("#bylines-group").screenshot(path=_artifact("story-bylines-360"))
 
 

@@ -1,7 +1,9 @@
 """Journeys through the review workflow, clicking what reporters and editors click, on stories
-that already exist (issue 19: the review buttons did nothing on a saved story).
+that already exist (issue 19: the review buttons did nothing on a saved story; a story sent back
+by its Status field or from the list carried no note).
 
-Screenshots (test-artifacts/): journey-submitted, journey-sent-back, journey-resubmitted.
+Screenshots (test-artifacts/): journey-submitted, journey-sent-back, journey-resubmitted,
+journey-send-back-refused.
 """
 
 import pytest
@@ -16,38 +18,15 @@ from tests.conftest import (
     make_story,
     screenshot,
 )
+from tests.journey_steps import (
+    choose,
+    click_and_read_message,
+    open_story,
+    run_list_action,
+    type_in_body,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def choose(page, field_id, text):
-    """Pick `text` in an admin autocomplete (select2) field, as a person does: open, type, Enter."""
-    page.click(f"#{field_id} + .select2 .select2-selection")
-    search = page.locator(".select2-container--open .select2-search__field")
-    search.fill(text)
-    page.locator(".select2-results__option--highlighted", has_text=text).wait_for()
-    search.press("Enter")
-
-
-def type_in_body(page, text):
-    body = page.locator(".prose-editor [contenteditable=true]")
-    body.locator("p").last.click()
-    page.keyboard.press("End")
-    page.keyboard.type(text)
-
-
-def click_and_read_message(page, selector):
-    """Click a submit button and return the message the admin shows next ("" if none)."""
-    page.click(selector)
-    page.wait_for_load_state()
-    messages = page.locator(".messagelist li, .errornote")
-    messages.first.wait_for()
-    return " ".join(messages.all_inner_texts())
-
-
-def open_story(page, live_server, story):
-    page.goto(f"{live_server.url}/admin/articles/story/{story.pk}/change/")
-    page.locator(".prose-editor [contenteditable=true]").wait_for()
 
 
 @pytest.fixture
@@ -57,6 +36,22 @@ def newsroom():
     make_staff("eddie", EDITOR, password=STAFF_PASSWORD)
     return {"rita": rita, "author": make_author(name="Rita Reporter", user=rita),
             "city": make_section(name="City", slug="city")}  # fmt: skip
+
+
+def in_review(newsroom, headline):
+    """A story of Rita's, submitted for review."""
+    story = make_story(
+        headline=headline,
+        body="<p>The council voted on Tuesday.</p>",
+        section=newsroom["city"],
+        status=Story.Status.IN_REVIEW,
+        published_at=None,
+        authors=[newsroom["author"]],
+        created_by=newsroom["rita"],
+    )
+    Transition.objects.create(story=story, user=newsroom["rita"], from_status="draft",
+                              to_status="review")  # fmt: skip
+    return story
 
 
 def test_reporter_writes_saves_edits_and_submits_for_review(log_in, live_server, newsroom):
@@ -91,18 +86,7 @@ def test_reporter_writes_saves_edits_and_submits_for_review(log_in, live_server,
 def test_editor_sends_back_with_a_note_and_the_reporter_revises_and_resubmits(
     log_in, live_server, newsroom
 ):
-    story = make_story(
-        headline="Council approves new cycle lanes",
-        body="<p>The council voted on Tuesday.</p>",
-        section=newsroom["city"],
-        status=Story.Status.IN_REVIEW,
-        published_at=None,
-        authors=[newsroom["author"]],
-        created_by=newsroom["rita"],
-    )
-    Transition.objects.create(story=story, user=newsroom["rita"], from_status="draft",
-                              to_status="review")  # fmt: skip
-
+    story = in_review(newsroom, "Council approves new cycle lanes")
     editor = log_in("eddie")
     editor.goto(live_server.url + "/admin/articles/story/review/")
     editor.click("text=Council approves new cycle lanes")
@@ -127,3 +111,37 @@ def test_editor_sends_back_with_a_note_and_the_reporter_revises_and_resubmits(
     assert story.status == Story.Status.IN_REVIEW
     assert "31 votes to 12" in story.body
     assert [t.to_status for t in story.transitions.all()] == ["review", "draft", "review"]
+
+
+@pytest.mark.parametrize("way", ["status field", "story list"])
+def test_reporter_sees_the_note_whichever_way_the_editor_sent_the_story_back(
+    log_in, live_server, newsroom, way
+):
+    story = in_review(newsroom, "Library opening hours cut")
+    note = "Ask the library service for the savings figure."
+    editor = log_in("eddie")
+    if way == "status field":
+        open_story(editor, live_server, story)
+        editor.select_option("#id_status", "draft")
+        message = click_and_read_message(editor, "input[name=_save]")
+        assert "Please correct the error" in message, message
+        assert "Say what needs doing" in editor.locator(".field-workflow_note").inner_text()
+        screenshot(editor, "journey-send-back-refused")
+        assert editor.input_value("#id_status") == "draft"  # what was chosen is still there
+        editor.fill("#id_workflow_note", note)
+        message = click_and_read_message(editor, "input[name=_save]")
+    else:
+        run_list_action(editor, live_server, story, "send_back")
+        editor.locator("#id_note").wait_for()
+        editor.click("input[name=confirm]")  # no note yet: refused, nothing sent back
+        assert "Say what needs doing" in editor.locator(".errorlist").inner_text()
+        editor.fill("#id_note", note)
+        message = click_and_read_message(editor, "input[name=confirm]")
+    assert "sent back" in message.lower(), message
+    story.refresh_from_db()
+    assert story.status == Story.Status.DRAFT
+    assert story.transitions.first().note == note
+
+    reporter = log_in("rita")
+    open_story(reporter, live_server, story)
+    assert note in reporter.locator(".workflow-notice--sent-back").inner_text()

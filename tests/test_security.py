@@ -15,6 +15,9 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "k7#Qz!v9@Lm2$Rt5^Wp8&Xs1*Yd4(Fg6)Hj3_Nb0+Mc-Ve=Ua;Ki:Ol<Pe>Tr?Sw",
     "ALLOWED_HOSTS": "news.example",
     "DATABASE_URL": "sqlite:////tmp/newsroom-deploy-check.sqlite3",
+    # Notifications need a real mail server in production (console: fails mail.E001).
+    "EMAIL_URL": "smtp://desk%40news.example:secret@mail.news.example",
+    "SITE_URL": "https://news.example",
 }
 
 

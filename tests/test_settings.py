@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newsroom.settings import database_from_url
+from newsroom.settings import database_from_url, mailer_from_url
 from tests.conftest import redis_cache_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,3 +106,34 @@ def test_a_warning_is_printed_once_under_make_run_and_in_production(debug):
     assert result.stderr.count("Not Found: /probe") == 1
     assert result.stderr.count("An app warning") == 1
     assert ("Routine detail" in result.stderr) == (debug == "1")  # details only locally
+
+
+def test_email_url_smtp_sends_with_starttls_and_the_credentials_it_carries():
+    mailer = mailer_from_url("smtp://news%40example.org:s%2Fcret@mail.example.org")
+    assert mailer["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert mailer["OPTIONS"] == {
+        "host": "mail.example.org", "port": 587, "username": "news@example.org",
+        "password": "s/cret", "use_ssl": False, "use_tls": True, "timeout": 10,
+    }  # fmt: skip
+
+
+def test_email_url_smtps_uses_tls_from_the_start_and_a_local_relay_can_skip_it():
+    implicit = mailer_from_url("smtps://u:p@mail.example.org")["OPTIONS"]
+    assert (implicit["port"], implicit["use_ssl"], implicit["use_tls"]) == (465, True, False)
+    relay = mailer_from_url("smtp://localhost:25?tls=0&timeout=3")["OPTIONS"]
+    assert (relay["port"], relay["use_tls"], relay["timeout"]) == (25, False, 3)
+
+
+def test_email_goes_to_the_console_unless_told_otherwise():
+    result = run_settings('s.MAILERS["default"]["BACKEND"]', DEBUG="1")
+    assert result.stdout.strip() == "django.core.mail.backends.console.EmailBackend"
+    with pytest.raises(Exception, match="smtp://, smtps:// or console:"):
+        mailer_from_url("sendmail://localhost")
+
+
+def test_real_mail_needs_the_site_address_for_its_links():
+    env = {"SECRET_KEY": "x", "DEBUG": "0", "EMAIL_URL": "smtp://mail.example.org"}
+    result = run_settings("s.SITE_URL", **env)
+    assert result.returncode != 0 and "SITE_URL must be set" in result.stderr
+    result = run_settings("s.SITE_URL", **env, SITE_URL="https://news.example/")
+    assert result.stdout.strip() == "https://news.example"

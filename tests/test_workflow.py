@@ -1,8 +1,10 @@
 """Roles and review, through the admin as logged-in users of each role.
 
-A reporter cannot publish by any path (form, action, editable list column, crafted POST);
-an editor can; appeals staff cannot open a story at all.
+A reporter cannot publish by any path (form, buttons, actions, crafted POST); an editor can,
+and a move that needs a note asks for one; appeals staff cannot open a story at all.
 """
+
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -55,7 +57,8 @@ def own_draft(reporter):
 def draft(**overrides):
     """A draft with a byline (the story form requires one)."""
     overrides.setdefault("status", Story.Status.DRAFT)
-    return make_story(published_at=None, authors=[make_author()], **overrides)
+    overrides.setdefault("published_at", None)
+    return make_story(authors=[make_author()], **overrides)
 
 
 def group_perms(role):
@@ -157,7 +160,8 @@ def test_publish_action_on_the_story_page_is_for_editors_only(client, reporter, 
     assert story.is_public and story.transitions.get().user == desk_editor
 
 
-def test_reporter_cannot_publish_through_the_editable_list_column(reporter_client, own_draft):
+def test_the_story_list_has_no_editable_status_column(desk_client, reporter_client, own_draft):
+    """Status changes on the list go through actions, which ask for a note where one is needed."""
     data = {
         "form-TOTAL_FORMS": "1",
         "form-INITIAL_FORMS": "1",
@@ -165,11 +169,11 @@ def test_reporter_cannot_publish_through_the_editable_list_column(reporter_clien
         "form-0-status": "published",
         "_save": "Save",
     }
-    response = reporter_client.post(CHANGELIST, data)
-    assert response.status_code == 200
-    assert "Only editors with the publish permission" in response.text
+    for client in (reporter_client, desk_client):
+        assert client.post(CHANGELIST, data).status_code == 200
     own_draft.refresh_from_db()
     assert own_draft.status == Story.Status.DRAFT
+    assert 'name="form-0-status"' not in desk_client.get(CHANGELIST).text
 
 
 def test_reporter_cannot_schedule_with_a_crafted_post(reporter_client, own_draft):
@@ -278,6 +282,90 @@ def test_reporter_submits_for_review_and_an_editor_sends_it_back(
     assert "Workflow history" in page.text
 
 
+def in_review(reporter, **overrides):
+    story = draft(created_by=reporter, status=Story.Status.IN_REVIEW, **overrides)
+    Transition.objects.create(story=story, user=reporter, from_status="draft", to_status="review")
+    return story
+
+
+def test_sending_back_with_the_status_field_needs_a_note_too(client, reporter, desk_editor):
+    story = in_review(reporter)
+    client.force_login(desk_editor)
+    page = client.get(change_url(story))
+    refused = client.post(change_url(story), admin_form_data(page, status="draft"))
+    assert refused.status_code == 200
+    assert "Say what needs doing" in refused.text
+    assert refused.context["adminform"].form["status"].value() == "draft"  # kept as chosen
+    story.refresh_from_db()
+    assert story.status == Story.Status.IN_REVIEW and story.transitions.count() == 1
+
+    data = admin_form_data(page, status="draft", workflow_note="Call the council back.")
+    response = client.post(change_url(story), data, follow=True)
+    assert "was sent back to Rita with your note" in response.text
+    story.refresh_from_db()
+    assert story.status == Story.Status.DRAFT
+    assert story.transitions.first().note == "Call the council back."
+    client.force_login(reporter)
+    notice = client.get(change_url(story)).text
+    assert "Sent back" in notice and "Call the council back." in notice
+
+
+def test_unpublishing_to_draft_is_a_send_back_and_needs_a_note(desk_client):
+    story = make_story(authors=[make_author()])
+    page = desk_client.get(change_url(story))
+    refused = desk_client.post(change_url(story), admin_form_data(page, status="draft"))
+    assert "Say what needs doing" in refused.text
+    story.refresh_from_db()
+    assert story.is_public
+
+
+def test_a_note_saved_later_without_a_status_change_is_kept_and_the_reporter_sees_it(
+    client, reporter, desk_editor
+):
+    story = in_review(reporter)
+    client.force_login(desk_editor)
+    page = client.get(change_url(story))
+    client.post(change_url(story), admin_form_data(page, _send_back="1", workflow_note="Cut it."))
+    page = client.get(change_url(story))
+    data = admin_form_data(page, workflow_note="And find a second source.")
+    assert client.post(change_url(story), data).status_code == 302
+    assert [t.note for t in story.transitions.all()][:2] == ["And find a second source.", "Cut it."]
+    client.force_login(reporter)
+    html = client.get(change_url(story)).text
+    assert "Sent back" in html and "Cut it." in html and "And find a second source." in html
+
+
+def test_sending_back_from_the_list_asks_for_a_note_and_skips_stories_not_in_review(
+    desk_client, reporter
+):
+    waiting, live = in_review(reporter, headline="Waiting"), make_story(headline="Live one")
+    chosen = {"action": "send_back", "index": "0", "_selected_action": [waiting.pk, live.pk]}
+    page = desk_client.post(CHANGELIST, chosen)
+    assert page.status_code == 200 and "What needs doing" in page.text
+    assert "Left as they are (not in review): “Live one”" in page.text
+    refused = desk_client.post(CHANGELIST, {**chosen, "confirm": "Send back", "note": " "})
+    assert "Say what needs doing" in refused.text
+    waiting.refresh_from_db()
+    assert waiting.status == Story.Status.IN_REVIEW
+
+    response = desk_client.post(
+        CHANGELIST, {**chosen, "confirm": "Send back", "note": "Needs a photo."}, follow=True
+    )
+    assert "“Waiting” was sent back to Rita with your note." in response.text
+    waiting.refresh_from_db()
+    live.refresh_from_db()
+    assert waiting.status == Story.Status.DRAFT and live.is_public
+    assert waiting.transitions.first().note == "Needs a photo."
+
+
+def test_reporters_cannot_send_back_from_the_list(reporter_client, reporter):
+    story = in_review(reporter)
+    data = {"action": "send_back", "_selected_action": [story.pk], "confirm": "1", "note": "x"}
+    reporter_client.post(CHANGELIST, data)
+    story.refresh_from_db()
+    assert story.status == Story.Status.IN_REVIEW
+
+
 def test_review_queue_is_for_editors_only(reporter_client):
     assert reporter_client.get(reverse("admin:articles_story_review")).status_code == 403
 
@@ -314,22 +402,16 @@ def test_editor_publishes_from_the_form_and_it_is_recorded(desk_client, desk_edi
     )
 
 
-def test_editor_publishes_and_withdraws_with_actions_and_the_list_column(desk_client):
+def test_editor_publishes_withdraws_and_republishes_with_list_actions(desk_client):
     story = make_story(status=Story.Status.DRAFT, published_at=None)
     desk_client.post(CHANGELIST, {"action": "publish", "_selected_action": [story.pk]})
     story.refresh_from_db()
     assert story.is_public and story.version == 2
-    desk_client.post(CHANGELIST, {"action": "withdraw", "_selected_action": [story.pk]})
+    withdraw = {"action": "withdraw", "_selected_action": [story.pk], "confirm": "Withdraw"}
+    desk_client.post(CHANGELIST, {**withdraw, "note": "Wrong figures."})
     story.refresh_from_db()
     assert story.status == Story.Status.WITHDRAWN
-    data = {
-        "form-TOTAL_FORMS": "1",
-        "form-INITIAL_FORMS": "1",
-        "form-0-id": story.pk,
-        "form-0-status": "published",
-        "_save": "Save",
-    }
-    assert desk_client.post(CHANGELIST, data).status_code == 302
+    desk_client.post(CHANGELIST, {"action": "publish", "_selected_action": [story.pk]})
     story.refresh_from_db()
     assert story.is_public
     assert [t.to_status for t in story.transitions.order_by("created", "pk")] == [
@@ -404,7 +486,7 @@ def test_scheduled_withdrawal_takes_a_story_off_the_site_with_no_job(client):
     assert leaving.is_public and not leaving.is_scheduled
     assert not gone.is_public and gone.is_expired and not gone.is_scheduled
     assert client.get(leaving.get_absolute_url()).status_code == 200
-    assert client.get(gone.get_absolute_url()).status_code == 404
+    assert client.get(gone.get_absolute_url()).status_code == 410
 
 
 def test_future_story_is_scheduled_until_its_time(client):
@@ -496,3 +578,150 @@ def test_the_list_rules_are_the_object_rules(reporter, desk_editor):
         stories[6],
     }
     assert set(Story.objects.filter(openable(desk_editor))) == set(stories)
+
+
+# --- Withdrawing: a confirmation and a reason ---
+
+
+def test_the_status_field_cannot_withdraw_a_story(desk_client):
+    story = make_story(authors=[make_author()])
+    page = desk_client.get(change_url(story))
+    choices = [value for value, _ in page.context["adminform"].form.fields["status"].choices]
+    assert "withdrawn" not in choices and 'name="_withdraw"' in page.text
+    data = admin_form_data(page, status="withdrawn", workflow_note="Crafted.")
+    assert "Select a valid choice" in desk_client.post(change_url(story), data).text
+    story.refresh_from_db()
+    assert story.is_public
+
+
+def test_the_withdraw_button_keeps_the_edits_then_asks_for_the_reason(desk_client):
+    story = make_story(headline="Before", authors=[make_author()])
+    page = desk_client.get(change_url(story))
+    data = admin_form_data(page, headline="After", _withdraw="1")
+    response = desk_client.post(change_url(story), data)
+    withdraw_url = reverse("admin:articles_story_withdraw", args=[story.pk])
+    assert response.status_code == 302 and response["Location"] == withdraw_url
+    story.refresh_from_db()
+    assert story.headline == "After" and story.is_public
+    page = desk_client.get(withdraw_url)
+    assert "Why it is withdrawn" in page.text and "live on the site" in page.text
+    refused = desk_client.post(withdraw_url, {"confirm": "Withdraw", "note": ""})
+    assert "Say why the story is withdrawn" in refused.text
+    story.refresh_from_db()
+    assert story.is_public
+    confirmed = {"confirm": "Withdraw", "note": "Legal.", "show_note": "on"}
+    done = desk_client.post(withdraw_url, confirmed)
+    assert done["Location"] == change_url(story)
+    story.refresh_from_db()
+    assert story.status == Story.Status.WITHDRAWN
+    withdrawal = story.transitions.first()
+    assert (withdrawal.note, withdrawal.shown_to_readers) == ("Legal.", True)
+
+
+def test_reporters_cannot_open_the_withdraw_page(reporter_client, reporter):
+    story = make_story(created_by=reporter)
+    url = reverse("admin:articles_story_withdraw", args=[story.pk])
+    assert reporter_client.get(url).status_code == 403
+    assert reporter_client.post(url, {"confirm": "1", "note": "x"}).status_code == 403
+    story.refresh_from_db()
+    assert story.is_public
+
+
+def test_withdrawing_from_the_story_page_action_menu_asks_for_the_reason_too(desk_client):
+    story = make_story()
+    action = {"CHANGE_FORM-action": "withdraw", "_selected_action": [story.pk]}
+    page = desk_client.post(change_url(story), action)
+    assert page.status_code == 200 and "Why it is withdrawn" in page.text
+    story.refresh_from_db()
+    assert story.is_public
+    desk_client.post(change_url(story), {**action, "confirm": "Withdraw", "note": "Duplicate."})
+    story.refresh_from_db()
+    assert story.status == Story.Status.WITHDRAWN
+    assert not story.transitions.first().shown_to_readers
+
+
+def test_change_status_refuses_a_move_that_needs_a_note_without_one(desk_editor):
+    from articles.editorial.workflow import change_status
+
+    story = make_story()
+    with pytest.raises(ValueError, match="Say why"):
+        change_status(Story.objects.filter(pk=story.pk), Story.Status.WITHDRAWN, desk_editor)
+    story.refresh_from_db()
+    assert story.is_public and not story.transitions.exists()
+
+
+# --- Publishing a scheduled story: say when, and publish now ---
+
+
+def scheduled(**overrides):
+    return draft(status=Story.Status.PUBLISHED, published_at=timezone.now() + timedelta(days=2),
+                 **overrides)  # fmt: skip
+
+
+def messages_of(response):
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_publish_on_a_scheduled_story_says_when_it_goes_live_and_how_to_publish_now(desk_client):
+    story = scheduled(headline="Harbour tram")
+    response = desk_client.post(
+        CHANGELIST, {"action": "publish", "_selected_action": [story.pk]}, follow=True
+    )
+    (message,) = messages_of(response)
+    assert message.startswith("“Harbour tram” is scheduled to go live on ")
+    assert "Publish now" in message and "Published 0" not in message
+    story.refresh_from_db()
+    assert story.is_scheduled and story.version == 1  # nothing was changed
+
+
+def test_publishing_a_draft_with_a_later_time_says_it_is_scheduled_not_published(desk_client):
+    story = draft(published_at=timezone.now() + timedelta(hours=3))
+    response = desk_client.post(
+        CHANGELIST, {"action": "publish", "_selected_action": [story.pk]}, follow=True
+    )
+    assert "is scheduled to go live on" in " ".join(messages_of(response))
+    story.refresh_from_db()
+    assert story.is_scheduled
+
+
+def test_publish_now_brings_a_scheduled_story_forward(desk_client, desk_editor):
+    story, live = scheduled(headline="Early"), make_story(headline="Already out")
+    data = {"action": "publish_now", "_selected_action": [story.pk, live.pk]}
+    response = desk_client.post(CHANGELIST, data, follow=True)
+    assert messages_of(response) == ["2 stories are live."]
+    story.refresh_from_db()
+    assert story.is_public and timezone.now() - story.published_at < timedelta(minutes=1)
+    assert story.revisions.first().summary == "Published now, ahead of its schedule"
+    assert story.revisions.first().user == desk_editor
+    assert not live.revisions.exists()  # untouched: it was live already
+
+
+def test_the_publish_now_button_saves_the_edits_and_publishes_a_scheduled_story(desk_client):
+    story = scheduled()
+    page = desk_client.get(change_url(story))
+    assert 'name="_publish_now"' in page.text and "Publish now, not at" in page.text
+    data = admin_form_data(page, headline="Out early", _publish_now="1")
+    response = desk_client.post(change_url(story), data, follow=True)
+    assert "“Out early” is live." in messages_of(response)
+    story.refresh_from_db()
+    assert story.is_public and story.headline == "Out early"
+
+
+def test_the_publish_now_button_publishes_a_new_story_at_once(desk_client):
+    add_url = reverse("admin:articles_story_add")
+    page = desk_client.get(add_url)
+    data = admin_form_data(
+        page, headline="Breaking", slug="breaking", section=make_story().section.pk,
+        _publish_now="1", **{"bylines-0-author": make_author().pk},
+    )  # fmt: skip
+    assert desk_client.post(add_url, data).status_code == 302
+    assert Story.objects.get(slug="breaking").is_public
+
+
+def test_reporters_cannot_publish_now(reporter_client, own_draft):
+    page = reporter_client.get(change_url(own_draft))
+    assert 'name="_publish_now"' not in page.text
+    response = reporter_client.post(change_url(own_draft), admin_form_data(page, _publish_now="1"))
+    assert "Only editors with the publish permission can publish" in response.text
+    own_draft.refresh_from_db()
+    assert own_draft.status == Story.Status.DRAFT

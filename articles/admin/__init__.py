@@ -1,3 +1,3 @@
 """The editors' CMS, one module per concept; importing them registers the admin classes."""
 
-from . import appeals, corrections, diversity, login, publisher, quotes, sources, stories  # noqa: F401
+from . import appeals, corrections, diversity, login, publisher, quotes, sources, stories, users  # noqa: F401

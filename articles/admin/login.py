@@ -10,7 +10,9 @@ database, so a cache outage does not lift them). Two limits, each over AXES_COOL
 
 The account is the username as Django's login form reads it (NFKC), case-folded, so `ａlice`
 and `Alice` count as `alice`; the address comes from newsroom/client_address.py. Staff with the
-Admin role see and clear lockouts under "Access attempts".
+Admin role see and clear lockouts under "Access attempts". The right password for an account
+in no role is not a failure: the sign-in form says the account has no access yet
+(newsroom/admin.py).
 """
 
 import unicodedata

@@ -1,10 +1,13 @@
 """The editors' CMS: stories, bylines, sections, tags and authors."""
 
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Case, Count, Q, When
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
 
 from ..editorial.workflow import (
     PUBLISH_PERMISSION,
@@ -12,10 +15,12 @@ from ..editorial.workflow import (
     change_status,
     publication_fields,
 )
+from ..html import html_to_text
 from ..images import ACCEPT
 from ..listing import search
 from ..models import Author, Byline, Section, Story, Tag
 from .actions import BOTH_LOCATIONS
+from .confirmations import confirm_move
 from .quotes import QuoteInline, extract_quotes
 from .workflow import ScheduleFilter, StoryWorkflowAdmin, StoryWorkflowForm
 
@@ -81,12 +86,13 @@ class AuthorAdmin(StoryCountAdmin):
     story_count_lookup = Count("bylines__story", distinct=True)
 
 
-class BylineInline(admin.TabularInline):
+class BylineInline(admin.StackedInline):
     model = Byline
     extra = 0
     min_num = 1
     autocomplete_fields = ("author",)
-    fields = ("author", "role", "position")
+    fields = ("author", ("role", "position"))
+    sidebar = True  # the story form shows it beside the body (change_form.html)
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -110,6 +116,15 @@ class StoryAdminForm(StoryWorkflowForm):
             "image": forms.ClearableFileInput(attrs={"accept": ACCEPT}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None and "headline" in self.fields:
+            self.fields["headline"].widget.attrs["autofocus"] = True  # a new story starts here
+        status = self.fields.get("status")
+        if status is not None and self.instance.status != Story.Status.WITHDRAWN:
+            # Withdrawing asks for a reason on a page of its own (the Withdraw button).
+            status.choices = [c for c in status.choices if c[0] != Story.Status.WITHDRAWN]
+
     def clean_status(self):
         status = self.cleaned_data["status"]
         changed = self.instance.pk is None or status != self.instance.status
@@ -123,7 +138,10 @@ class StoryAdminForm(StoryWorkflowForm):
     def clean(self):
         cleaned = super().clean()
         cleaned |= publication_fields(
-            cleaned.get("status"), cleaned.get("published_at"), cleaned.get("withdraw_at")
+            cleaned.get("status"),
+            cleaned.get("published_at"),
+            cleaned.get("withdraw_at"),
+            publish_now=self.publish_now,
         )
         return cleaned
 
@@ -132,7 +150,6 @@ class StoryAdminForm(StoryWorkflowForm):
 class StoryAdmin(StoryWorkflowAdmin):
     form = StoryAdminForm
     list_display = ("headline", "status", "schedule", "section", "byline_names")
-    list_editable = ("status",)
     list_filter = ("status", ScheduleFilter, "section", "tags")
     list_select_related = ("section",)
     search_fields = ("headline", "standfirst", "slug", "bylines__author__name")
@@ -140,30 +157,56 @@ class StoryAdmin(StoryWorkflowAdmin):
     prepopulated_fields = {"slug": ("headline",)}
     autocomplete_fields = ("section", "tags")
     inlines = (BylineInline, QuoteInline)
-    actions = ("publish", "withdraw", extract_quotes)
-    readonly_fields = ("created", "created_by", "modified", "version", "image_preview")
+    actions = ("publish", "publish_now", "send_back", "withdraw", extract_quotes)
+    readonly_fields = (
+        "created", "created_by", "modified", "version", "image_preview", "former_addresses",
+        "length",
+    )  # fmt: skip
+    save_on_top = True  # the workflow toolbar (change_form.html), sticky on a wide screen
 
     class Media:
-        css = {"all": ("articles/admin.css",)}
+        css = {"all": ("articles/admin.css", "articles/story_form.css")}
+        js = ("articles/story_form.js", "articles/admin_a11y.js")
 
+    # The writing screen: the words in the main column; "side-top" and "side-bottom" fieldsets
+    # (with the bylines between them) in the sidebar at 1200 px and wider (change_form.html).
     fieldsets = (
         (
             None,
-            {"fields": ("headline", "slug", "standfirst", "dateline", "body", "loaded_version")},
+            {
+                "fields": (
+                    "headline",
+                    "slug",
+                    "standfirst",
+                    "dateline",
+                    "body",
+                    "length",
+                    "loaded_version",
+                )
+            },
         ),
-        (
-            "Lead image",
-            {"fields": ("image_preview", "image", "image_alt", "image_caption", "image_credit")},
-        ),
-        ("Filing", {"fields": ("section", "tags")}),
         (
             "Publication",
-            {"fields": ("status", "published_at", "withdraw_at", "updated_at", "workflow_note")},
+            {
+                "fields": ("status", "published_at", "withdraw_at", "updated_at", "workflow_note"),
+                "classes": ("side-top",),
+            },
+        ),
+        ("Filing", {"fields": ("section", "tags"), "classes": ("side-top",)}),
+        (
+            "Lead image",
+            {
+                "fields": ("image_preview", "image", "image_alt", "image_caption", "image_credit"),
+                "classes": ("side-bottom",),
+            },
         ),
         ("Search and social", {"fields": ("seo_description",), "classes": ("collapse",)}),
         (
             "History",
-            {"fields": ("created", "created_by", "modified", "version"), "classes": ("collapse",)},
+            {
+                "fields": ("created", "created_by", "modified", "version", "former_addresses"),
+                "classes": ("collapse",),
+            },
         ),
     )
 
@@ -201,6 +244,24 @@ class StoryAdmin(StoryWorkflowAdmin):
             obj.image_height or "",
         )
 
+    @admin.display(description="Length")
+    def length(self, obj):
+        """Words and reading time, kept up to date by story_form.js while the body is edited."""
+        words = len(WORD.findall(html_to_text(obj.body))) if obj and obj.pk else 0
+        return format_html(
+            '<span class="story-length" data-words-per-minute="{}">{}</span>',
+            WORDS_PER_MINUTE,
+            length_text(words),
+        )
+
+    @admin.display(description="Former addresses")
+    def former_addresses(self, obj):
+        """Where the story was public before: those links lead readers here."""
+        former = list(obj.former_addresses.all()) if obj and obj.pk else []
+        if not former:
+            return "None: the story has had one address."
+        return format_html_join(", ", "<code>{}</code>", ((address,) for address in former))
+
     @admin.display(description="Bylines")
     def byline_names(self, obj):
         return ", ".join(byline.author.name for byline in obj.bylines.all())
@@ -211,16 +272,63 @@ class StoryAdmin(StoryWorkflowAdmin):
         location=BOTH_LOCATIONS,
     )
     def publish(self, request, queryset):
-        count = change_status(queryset, Story.Status.PUBLISHED, request.user)
-        self.message_user(request, f"Published {count} {pluralize_story(count)}.", messages.SUCCESS)
+        self._publish(request, queryset, publish_now=False)
 
     @admin.action(
-        description="Withdraw from the site", permissions=["publish"], location=BOTH_LOCATIONS
+        description="Publish now (scheduled stories too)",
+        permissions=["publish"],
+        location=BOTH_LOCATIONS,
+    )
+    def publish_now(self, request, queryset):
+        self._publish(request, queryset, publish_now=True)
+
+    def _publish(self, request, queryset, publish_now):
+        """Publish, then say where each story stands: live now, or scheduled for when."""
+        pks = list(queryset.values_list("pk", flat=True))
+        change_status(queryset, Story.Status.PUBLISHED, request.user, publish_now=publish_now)
+        stories = list(Story.objects.filter(pk__in=pks))
+        live = [story for story in stories if story.is_public]
+        if len(live) == 1:
+            self.message_user(request, f"“{live[0]}” is live.", messages.SUCCESS)
+        elif live:
+            self.message_user(request, f"{len(live)} stories are live.", messages.SUCCESS)
+        for story in stories:
+            if story.is_scheduled:
+                self.message_user(request, scheduled_message(story), messages.INFO)
+
+    @admin.action(description="Send back to the reporter…", permissions=["publish"])
+    def send_back(self, request, queryset):
+        return confirm_move(self, request, queryset, Story.Status.DRAFT)
+
+    @admin.action(
+        description="Withdraw from the site…", permissions=["publish"], location=BOTH_LOCATIONS
     )
     def withdraw(self, request, queryset):
-        count = change_status(queryset, Story.Status.WITHDRAWN, request.user)
-        self.message_user(request, f"Withdrew {count} {pluralize_story(count)}.", messages.SUCCESS)
+        return confirm_move(self, request, queryset, Story.Status.WITHDRAWN)
 
 
-def pluralize_story(count):
-    return "story" if count == 1 else "stories"
+# A word, as story_form.js counts it too: letters or digits, with inner apostrophes.
+WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+WORDS_PER_MINUTE = 230  # a common figure for reading news on screen
+
+
+def length_text(words):
+    """ "312 words · about 2 minutes to read" (story_form.js writes the same)."""
+    if not words:
+        return "No words yet"
+    minutes = max(1, round(words / WORDS_PER_MINUTE))
+    return (
+        f"{words:,} word{'' if words == 1 else 's'} · about {minutes} "
+        f"minute{'' if minutes == 1 else 's'} to read"
+    )
+
+
+def scheduled_message(story):
+    return (
+        f"“{story}” is scheduled to go live on {when(story.published_at)}. To publish it now, "
+        "press Publish now on its page, or choose “Publish now” in the list's actions."
+    )
+
+
+def when(moment):
+    return formats.date_format(timezone.localtime(moment), r"j F Y \a\t H:i")

@@ -2,8 +2,8 @@
 
 `StoryWorkflowForm` and `StoryWorkflowAdmin` are the workflow half of the story form and admin
 (admin/stories.py builds on them). Every path that can change a story goes through the same
-rules: the change form, the list's actions and editable column, and crafted POSTs, because the
-checks live in the forms and permission methods, not in which buttons are shown.
+rules: the change form, the list's actions and crafted POSTs, because the checks live in the
+forms and permission methods, not in which buttons are shown.
 """
 
 from django import forms
@@ -15,31 +15,32 @@ from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.text import get_text_list
 from django.views.decorators.http import require_POST
 
 from ..editorial.revisions import ensure_baseline
 from ..editorial.workflow import (
-    PUBLISHER_STATUSES,
+    NOTE_NEEDED,
     can_publish,
-    display_name,
     is_own_story,
     may_edit,
+    needs_note,
     openable,
     record_save,
-    reporters,
 )
 from ..html import sanitize_html
 from ..models import Correction, Revision, Story, Transition, byline_prefetch, public_q
 from . import presence
 from .actions import ChangeFormActionsAdmin
+from .confirmations import confirm_move, sent_back_message
 from .corrections import CorrectionInline
 from .revisions import CONFLICT_SESSION_KEY, LEAD_IMAGE_WORDS, StoryRevisionPages
 
 # Fields only publishers may change: they decide when (and whether) readers see a story.
 SCHEDULE_FIELDS = ("published_at", "withdraw_at")
-# The change form's review buttons: each saves the form and moves the story on.
-SUBMIT, SEND_BACK = "_submit_for_review", "_send_back"
+# The change form's workflow buttons: each saves the form and moves the story on (Withdraw
+# then asks for the reason on a page of its own).
+SUBMIT, SEND_BACK, WITHDRAW = "_submit_for_review", "_send_back", "_withdraw"
+PUBLISH_NOW = "_publish_now"
 
 
 class StoryWorkflowForm(forms.ModelForm):
@@ -50,13 +51,15 @@ class StoryWorkflowForm(forms.ModelForm):
         label="Note for the history",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Kept with the status change: what to fix when sending a story back, "
-        "what to look at when submitting it.",
+        help_text="Kept in the story's history. Needed when sending a story back (what to "
+        "fix: the reporter sees it); useful when submitting (what to look at).",
     )
 
     # Set per request by StoryWorkflowAdmin.get_form.
     can_publish = False
     request = None
+    # Publish now was pressed: publication_fields brings a scheduled time forward.
+    publish_now = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,9 +92,16 @@ class StoryWorkflowForm(forms.ModelForm):
                 raise forms.ValidationError("Only editors can send a story back.")
             if self.original_status != Story.Status.IN_REVIEW:
                 raise forms.ValidationError("Only a story in review can be sent back.")
-            if not cleaned.get("workflow_note", "").strip():
-                self.add_error("workflow_note", "Say what needs doing before it can be published.")
             cleaned["status"] = Story.Status.DRAFT
+        elif PUBLISH_NOW in self.data:
+            if not self.can_publish:
+                raise forms.ValidationError("Only editors with the publish permission can publish.")
+            cleaned["status"], self.publish_now = Story.Status.PUBLISHED, True
+        elif WITHDRAW in self.data and not self.can_publish:
+            raise forms.ValidationError("Only editors with the publish permission can withdraw.")
+        status, note = cleaned.get("status"), cleaned.get("workflow_note", "")
+        if needs_note(self.original_status, status) and not note.strip():
+            self.add_error("workflow_note", NOTE_NEEDED[status])
 
     def _check_version(self, cleaned):
         """Refuse a save based on an older version than the one in the database.
@@ -148,28 +158,6 @@ class StoryWorkflowForm(forms.ModelForm):
         }
 
 
-class StoryListForm(forms.ModelForm):
-    """The changelist's editable column: the same publish and ownership rules as the form."""
-
-    can_publish = False
-    user = None
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.original_status = self.instance.status if self.instance.pk else ""
-
-    def clean(self):
-        cleaned = super().clean()
-        if not self.has_changed():
-            return cleaned
-        if not may_edit(self.user, self.instance):
-            raise forms.ValidationError("You can only change your own drafts.")
-        status = cleaned.get("status")
-        if status in PUBLISHER_STATUSES and not self.can_publish:
-            raise forms.ValidationError("Only editors with the publish permission can publish.")
-        return cleaned
-
-
 class TransitionInline(admin.TabularInline):
     """The story's review history, newest first: read-only, written by the workflow itself."""
 
@@ -180,7 +168,7 @@ class TransitionInline(admin.TabularInline):
     fields = ("created", "who", "from_status", "to_status", "note")
     readonly_fields = fields
     verbose_name_plural = "workflow history"
-    classes = ("workflow-history",)
+    classes = ("workflow-history", "collapse")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -194,6 +182,15 @@ class TransitionInline(admin.TabularInline):
     @admin.display(description="Who")
     def who(self, obj):
         return obj.by or "—"
+
+
+def workflow_notes(story):
+    """The change form's notices: the last status change, and notes saved since without one."""
+    history = list(story.transitions.select_related("user")[:20])
+    moves = [t for t in history if t.from_status != t.to_status]
+    last_move = moves[0] if moves else None
+    later = history[: history.index(last_move)] if last_move else history
+    return {"last_transition": last_move, "later_notes": [t for t in reversed(later) if t.note]}
 
 
 class ScheduleFilter(admin.SimpleListFilter):
@@ -226,7 +223,7 @@ class StoryWorkflowAdmin(StoryRevisionPages, ChangeFormActionsAdmin):
     """The workflow half of StoryAdmin. Reporters (no publish permission) see published
     stories and their own, and change only their own drafts; publishers change everything."""
 
-    save_buttons = (SUBMIT, SEND_BACK)
+    save_buttons = (SUBMIT, SEND_BACK, WITHDRAW, PUBLISH_NOW)
     change_form_template = "admin/articles/story/change_form.html"
     change_list_template = "admin/articles/story/change_list.html"
 
@@ -262,13 +259,6 @@ class StoryWorkflowAdmin(StoryRevisionPages, ChangeFormActionsAdmin):
                     form.base_fields[name].help_text = "Set by an editor when publishing."
         return form
 
-    def get_changelist_form(self, request, **kwargs):
-        kwargs.setdefault("form", StoryListForm)
-        form = super().get_changelist_form(request, **kwargs)
-        form.can_publish = can_publish(request.user)
-        form.user = request.user
-        return form
-
     def get_inlines(self, request, obj):
         inlines = list(super().get_inlines(request, obj))
         if obj is not None:
@@ -278,6 +268,7 @@ class StoryWorkflowAdmin(StoryRevisionPages, ChangeFormActionsAdmin):
     # --- Saving: version, revision, transition, corrections ---
 
     def save_model(self, request, obj, form, change):
+        obj.moved_from = form.original_status  # for the message after saving
         if change:
             ensure_baseline(obj.pk)
         else:
@@ -325,13 +316,16 @@ class StoryWorkflowAdmin(StoryRevisionPages, ChangeFormActionsAdmin):
             )
             return self.response_post_save_change(request, obj)
         if SEND_BACK in request.POST:
-            names = get_text_list([display_name(user) for user in reporters(obj)], "and")
-            self.message_user(
-                request,
-                f"“{obj}” was sent back to {names or 'its reporter'} with your note.",
-                messages.SUCCESS,
-            )
+            self.message_user(request, sent_back_message(obj), messages.SUCCESS)
             return HttpResponseRedirect(reverse("admin:articles_story_review"))
+        if PUBLISH_NOW in request.POST:
+            self.message_user(request, f"“{obj}” is live.", messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:articles_story_change", args=[obj.pk]))
+        if WITHDRAW in request.POST:
+            return HttpResponseRedirect(reverse("admin:articles_story_withdraw", args=[obj.pk]))
+        if obj.status == Story.Status.DRAFT and obj.moved_from not in ("", Story.Status.DRAFT):
+            # Sent back with the Status field: the same news, then the usual next page.
+            self.message_user(request, sent_back_message(obj), messages.SUCCESS)
         return None
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -347,16 +341,20 @@ class StoryWorkflowAdmin(StoryRevisionPages, ChangeFormActionsAdmin):
                 "presence_url": reverse("admin:articles_story_presence", args=[story.pk]),
                 "heartbeat_seconds": presence.HEARTBEAT_SECONDS,
                 "revision_count": story.revisions.count(),
-                "last_transition": story.transitions.select_related("user").first(),
+                **workflow_notes(story),
                 "can_submit": story.status == Story.Status.DRAFT and may_edit(request.user, story),
                 "can_send_back": story.status == Story.Status.IN_REVIEW
                 and can_publish(request.user),
+                "can_withdraw": story.status == Story.Status.PUBLISHED
+                and can_publish(request.user),
+                "can_publish_now": not story.is_public and can_publish(request.user),
                 "is_own": is_own_story(request.user, story),
             }
         return super().change_view(request, object_id, form_url, context)
 
     def add_view(self, request, form_url="", extra_context=None):
-        return super().add_view(request, form_url, {**(extra_context or {}), "can_submit": True})
+        context = {"can_submit": True, "can_publish_now": can_publish(request.user)}
+        return super().add_view(request, form_url, {**(extra_context or {}), **context})
 
     # --- Extra pages ---
 
@@ -364,6 +362,7 @@ class StoryWorkflowAdmin(StoryRevisionPages, ChangeFormActionsAdmin):
         view = self.admin_site.admin_view
         return [
             path("review/", view(self.review_queue_view), name="articles_story_review"),
+            path("<int:pk>/withdraw/", view(self.withdraw_view), name="articles_story_withdraw"),
             path(
                 "<int:pk>/presence/",
                 view(require_POST(self.presence_view)),
@@ -397,6 +396,17 @@ class StoryWorkflowAdmin(StoryRevisionPages, ChangeFormActionsAdmin):
         )
         return self._render(
             request, "review_queue.html", None, "Review queue", stories=stories, now=timezone.now()
+        )
+
+    def withdraw_view(self, request, pk):
+        """The story's Withdraw button lands here: the reason, then off the site."""
+        story = self._story_or_404(request, pk)
+        if not (can_publish(request.user) and self.has_change_permission(request, story)):
+            raise PermissionDenied
+        stories = Story.objects.filter(pk=story.pk)
+        response = confirm_move(self, request, stories, Story.Status.WITHDRAWN, story=story)
+        return response or HttpResponseRedirect(
+            reverse("admin:articles_story_change", args=[story.pk])
         )
 
     def presence_view(self, request, pk):

@@ -2,8 +2,9 @@
 
 The one write path for stories: whatever saves a story (the admin's form, its list actions,
 the importer, restoring a revision) then calls `record_save`, which keeps the revision, the
-status change and its note, and says what changed; and whatever changes a story's status
-takes the fields that go with it from `publication_fields`.
+status change and its note, the address the story left (addresses.py) and says what changed,
+and e-mails whoever the change concerns (notifications.py); and whatever changes a story's
+status takes the fields that go with it from `publication_fields`.
 """
 
 from dataclasses import dataclass
@@ -12,8 +13,10 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from ..addresses import keep_former
 from ..caching import invalidation
-from ..models import Author, Byline, Section, Story, Tag, Transition
+from ..models import Author, Byline, Revision, Section, Story, Tag, Transition
+from . import notifications
 from .revisions import current_state, ensure_baseline, snapshot
 
 PUBLISH_PERMISSION = "articles.publish_story"
@@ -74,8 +77,27 @@ def _own(user):
     return Story.objects.filter(Q(created_by=user) | Q(bylines__author__user=user)).values("pk")
 
 
-def record_transition(story, user, from_status, to_status, note=""):
-    if from_status == to_status:
+def needs_note(from_status, to_status):
+    """Does this move need a note? Sending a story back (to draft from anything else) tells the
+    reporter what to do; withdrawing says why. One rule for the form, the list and the buttons."""
+    if to_status == Story.Status.WITHDRAWN:
+        return from_status != Story.Status.WITHDRAWN
+    return to_status == Story.Status.DRAFT and from_status not in ("", Story.Status.DRAFT)
+
+
+NOTE_NEEDED = {
+    Story.Status.DRAFT: "Say what needs doing before it can be published: the reporter sees "
+    "this note.",
+    Story.Status.WITHDRAWN: "Say why the story is withdrawn: the note is kept in its history.",
+}
+
+
+def record_transition(story, user, from_status, to_status, note="", show_note=False):
+    """Keep a status change with its note, or a note on its own (a save that changes no status
+    but says something: "Also check the headline"), in the story's workflow history.
+
+    `show_note`: a withdrawal's note is shown to readers at the story's address."""
+    if from_status == to_status and not note.strip():
         return None
     return Transition.objects.create(
         story=story,
@@ -83,29 +105,35 @@ def record_transition(story, user, from_status, to_status, note=""):
         from_status=from_status or "",
         to_status=to_status,
         note=note,
+        shown_to_readers=show_note and to_status == Story.Status.WITHDRAWN,
     )
 
 
-def publication_fields(to_status, published_at, withdraw_at, now=None):
+def publication_fields(to_status, published_at, withdraw_at, now=None, publish_now=False):
     """What moving a story to `to_status` sets besides its status: publishing without a time
     means now, and a withdrawal time already past is dropped (publishing means "on the site").
+    `publish_now` brings a publication time still to come (a schedule) forward to now.
     """
     changes = {}
     if to_status == Story.Status.PUBLISHED:
         now = now or timezone.now()
-        if published_at is None:
+        if published_at is None or (publish_now and published_at > now):
             changes["published_at"] = now
         if withdraw_at is not None and withdraw_at <= now:
             changes["withdraw_at"] = None
     return changes
 
 
-def record_save(story, user, *, from_status, created=False, note="", corrections=(), summary=""):
+def record_save(
+    story, user, *, from_status, created=False, note="", show_note=False, corrections=(),
+    summary="",
+):  # fmt: skip
     """After `story` (with its bylines, tags, quotes and corrections) was saved: keep its
     revision, record the status change with its note, and link new corrections to the revision.
 
     Returns the revision; its summary says what changed ("Draft → In review; correction added").
     """
+    previous = Revision.objects.filter(story=story, number__lt=story.version).first()
     revision = snapshot(
         story, user, summary or _summary(from_status, story.status, created, corrections)
     )
@@ -114,7 +142,9 @@ def record_save(story, user, *, from_status, created=False, note="", corrections
             correction.revision = revision
             correction.created_by = user if user is not None and user.is_authenticated else None
             correction.save(update_fields=["revision", "created_by"])
-    record_transition(story, user, from_status, story.status, note)
+    transition = record_transition(story, user, from_status, story.status, note, show_note)
+    keep_former(story, previous)  # old links keep working after a slug or date change
+    notifications.notify(story, user, transition, previous)
     # Bylines and tags may have been written in bulk, unseen by the signals.
     invalidation.story_related_changed(story.pk)
     return revision
@@ -135,11 +165,13 @@ def _summary(from_status, to_status, created, corrections):
 
 
 @transaction.atomic
-def change_status(stories, to_status, user, note=""):
-    """Move each story to `to_status` (the admin's publish and withdraw actions).
+def change_status(stories, to_status, user, note="", show_note=False, publish_now=False):
+    """Move each story to `to_status` (the admin's publish, send-back and withdraw actions).
 
     Each story gets a transition and a revision, and its version goes up so an editor with the
-    story open cannot save a stale status over this one. Returns the number of stories moved.
+    story open cannot save a stale status over this one. A move that needs a note (see
+    `needs_note`) is refused without one. `publish_now`: scheduled stories go live now too.
+    Returns the number of stories changed.
     """
     now = timezone.now()
     moved = 0
@@ -148,17 +180,25 @@ def change_status(stories, to_status, user, note=""):
     pks = list(stories.values_list("pk", flat=True))
     locked = Story.objects.filter(pk__in=pks).order_by("pk").select_for_update()
     for story in locked.select_related("section"):
-        if story.status == to_status:
+        fields = publication_fields(
+            to_status, story.published_at, story.withdraw_at, now, publish_now
+        )
+        if story.status == to_status and not fields:
             continue
+        if needs_note(story.status, to_status) and not note.strip():
+            raise ValueError(f"{NOTE_NEEDED[to_status]} (story {story.pk})")
         ensure_baseline(story.pk)
-        from_status, before = story.status, invalidation.story_fields(story)
-        changes = {"status": to_status, "version": F("version") + 1, "modified": now}
-        changes |= publication_fields(to_status, story.published_at, story.withdraw_at, now)
+        from_status, was_scheduled = story.status, story.is_scheduled
+        before = invalidation.story_fields(story)
+        changes = {"status": to_status, "version": F("version") + 1, "modified": now, **fields}
         Story.objects.filter(pk=story.pk).update(**changes)
         story.refresh_from_db()
         invalidation.story_changed(story.pk, before, invalidation.story_fields(story))
         summary = f"{Story.Status(to_status).label} from the story list"
-        record_save(story, user, from_status=from_status, note=note, summary=summary)
+        if was_scheduled and story.is_public:
+            summary = "Published now, ahead of its schedule"
+        record_save(story, user, from_status=from_status, note=note, show_note=show_note,
+                    summary=summary)  # fmt: skip
         moved += 1
     return moved
 

@@ -1,5 +1,6 @@
 """The newsroom's models, one module per concept."""
 
+from .addresses import FormerAddress
 from .appeals import Appeal, AppealCounter, AppealCounterQuerySet, AppealQuerySet, AppealVariant
 from .corrections import Correction, CorrectionQuerySet
 from .diversity import (
@@ -37,6 +38,7 @@ from .stories import (
 from .workflow import Transition
 
 __all__ = [
+    "FormerAddress",
     "Appeal",
     "AppealCounter",
     "AppealCounterQuerySet",

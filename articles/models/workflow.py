@@ -17,6 +17,10 @@ class Transition(models.Model):
     from_status = models.CharField("from", max_length=10, choices=Story.Status, blank=True)
     to_status = models.CharField("to", max_length=10, choices=Story.Status)
     note = models.TextField(blank=True, help_text="For example what to fix before publication.")
+    shown_to_readers = models.BooleanField(
+        default=False,
+        help_text="A withdrawal's note that readers see at the story's address.",
+    )
 
     class Meta:
         ordering = ("-created", "-pk")
