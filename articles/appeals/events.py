@@ -106,29 +106,51 @@ def count_events(counts, day=None):
     rows = {}
     for (appeal, variant, kind), n in counts.items():
         rows.setdefault((appeal, variant), Counter())[kind] += n
-    table = connection.ops.quote_name(AppealCounter._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(name) for name in EVENT_TYPES)
-    placeholders = ", ".join(["%s"] * (5 + len(EVENT_TYPES)))
+    ordered = sorted(rows.items(), key=_row_order)
+    if connection.vendor == "postgresql" and len(ordered) == 1 and not connection.in_atomic_block:
+        # The usual beacon, one row: one statement, its own transaction, so no BEGIN, SET and
+        # COMMIT round trips; set_config tells it not to wait for the disk (below).
+        (appeal, variant), events = ordered[0]
+        with connection.cursor() as cursor:
+            cursor.execute(*_upsert(appeal, variant, events, day, shard, known, no_wait=True))
+        return
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Counters need not wait for the disk: a crash could lose the last moment's
             # counts, never an increment raced by another beacon. Measured: ~10x throughput.
             cursor.execute("SET LOCAL synchronous_commit = off")
-        for (appeal, variant), events in sorted(rows.items(), key=_row_order):
-            if variant is None:
-                target = "(appeal_id, day, sample_rate, shard) WHERE variant_id IS NULL"
-            else:
-                target = (
-                    "(appeal_id, variant_id, day, sample_rate, shard) WHERE variant_id IS NOT NULL"
-                )
-            updates = ", ".join(
-                f"{name} = {table}.{name} + excluded.{name}" for name in EVENT_TYPES if events[name]
-            )
-            cursor.execute(
-                f"INSERT INTO {table} (appeal_id, variant_id, day, sample_rate, shard, {columns}) "
-                f"VALUES ({placeholders}) ON CONFLICT {target} DO UPDATE SET {updates}",
-                [appeal, variant, day, known[appeal][0], shard, *(events[n] for n in EVENT_TYPES)],
-            )
+        for (appeal, variant), events in ordered:
+            cursor.execute(*_upsert(appeal, variant, events, day, shard, known))
+
+
+def _upsert(appeal, variant, events, day, shard, known, no_wait=False):
+    """One counter row's INSERT … ON CONFLICT … DO UPDATE: (sql, params). With `no_wait`
+    (PostgreSQL, a statement that is its own transaction) the row comes from a SELECT that also
+    turns synchronous_commit off for that transaction."""
+    quote = connection.ops.quote_name
+    table = quote(AppealCounter._meta.db_table)
+    names = ["appeal_id", "day", "sample_rate", "shard", *EVENT_TYPES]
+    values = [appeal, day, known[appeal][0], shard, *(events[name] for name in EVENT_TYPES)]
+    if variant is None:
+        target = "(appeal_id, day, sample_rate, shard) WHERE variant_id IS NULL"
+    else:
+        names.insert(1, "variant_id")
+        values.insert(1, variant)
+        target = "(appeal_id, variant_id, day, sample_rate, shard) WHERE variant_id IS NOT NULL"
+    placeholders = ", ".join(["%s"] * len(values))
+    source = (
+        f"SELECT {placeholders} FROM (SELECT set_config('synchronous_commit', 'off', true)) AS s"
+        if no_wait
+        else f"VALUES ({placeholders})"
+    )
+    updates = ", ".join(
+        f"{name} = {table}.{name} + excluded.{name}" for name in EVENT_TYPES if events[name]
+    )
+    columns = ", ".join(quote(name) for name in names)
+    return (
+        f"INSERT INTO {table} ({columns}) {source} ON CONFLICT {target} DO UPDATE SET {updates}",
+        values,
+    )
 
 
 def _row_order(item):
