@@ -6,26 +6,25 @@ from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, F, OuterRef, Prefetch, Window
+from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.db.models.query import prefetch_related_objects
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from .addresses import moved_or_gone
 from .appeals import selection as appeals
-from .caching import declare, public_page
-from .caching.invalidation import CORRECTIONS, STORIES, story_page
+from .caching import public_page
+from .caching.invalidation import CORRECTIONS, STORIES
 from .listing import page as listing
 from .listing.filters import PARAMETERS
 from .models import (
     Correction,
     Story,
     byline_prefetch,
-    confirmed_quotes_prefetch,
-    quoted_sources,
 )
+from .snapshots import story_page
 
 FRONT_PAGE_LATEST = 7
 FRONT_PAGE_PER_SECTION = 3
@@ -60,28 +59,9 @@ def home(request):
 
 @public_page
 def story_detail(request, year, month, day, slug):
-    corrected = Correction.objects.filter(story=OuterRef("pk"))
-    try:
-        story = get_object_or_404(
-            Story.objects.published()
-            .for_display()
-            .prefetch_related("tags", confirmed_quotes_prefetch())
-            .annotate(has_corrections=Exists(corrected)),
-            slug=slug,
-        )
-    except Http404:
-        return moved_or_gone(request, year, month, day, slug)
-    if story.get_absolute_url() != request.path:
-        # Another day's story with this slug: the address may be a former one of another story.
-        return moved_or_gone(request, year, month, day, slug)
-    # Most stories have no corrections: then an empty prefetch spares the query.
-    corrections = Correction.objects.all() if story.has_corrections else Correction.objects.none()
-    prefetch_related_objects([story], Prefetch("corrections", queryset=corrections))
-    declare(request, story_page(story))
-    context = {"story": story, "quoted": quoted_sources(story.confirmed_quotes)}
-    return render(
-        request, "articles/story_detail.html", context | appeals.in_context(request, story=story)
-    )
+    """A story's page, from its snapshot (articles/snapshots); other addresses of the story
+    redirect, a withdrawn story's answers 410."""
+    return story_page.serve(request, slug) or moved_or_gone(request, year, month, day, slug)
 
 
 @never_cache
@@ -93,16 +73,15 @@ def story_preview(request, pk):
     story_admin = admin.site.get_model_admin(Story)
     if not story_admin.has_view_or_change_permission(request):
         raise PermissionDenied
-    story = get_object_or_404(
-        Story.objects.for_display()
-        .prefetch_related("tags", confirmed_quotes_prefetch(), "corrections")
-        .filter(pk__in=story_admin.get_queryset(request).values("pk")),
-        pk=pk,
+    story = story_page.load(
+        Story.objects.filter(pk__in=story_admin.get_queryset(request).values("pk"), pk=pk)
     )
+    if story is None:
+        raise Http404("No story to preview here.")
     if not story_admin.has_view_or_change_permission(request, story):
         raise PermissionDenied
-    context = {"story": story, "preview": True, "quoted": quoted_sources(story.confirmed_quotes)}
-    response = render(request, "articles/story_detail.html", context)
+    context = story_page.context(story) | {"preview": True}
+    response = render(request, story_page.TEMPLATE, context)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -367,19 +367,19 @@ def test_a_section_targeted_banner_shows_on_its_section_page(client, newsroom):
 
 def test_a_page_rendered_while_a_change_commits_is_not_kept(client, page_cache, monkeypatch):
     """It may show the world before the change; the next reader gets a fresh render."""
-    from articles import views
+    from articles.snapshots import story_page
 
     story = make_story()
-    render = views.render
+    serve = story_page.serve
 
-    def render_then_change(*args, **kwargs):
-        response = render(*args, **kwargs)
+    def serve_then_change(*args, **kwargs):
+        response = serve(*args, **kwargs)
         publish([f"story-{story.pk}"])  # a change that committed during the render
         return response
 
-    monkeypatch.setattr(views, "render", render_then_change)
+    monkeypatch.setattr(story_page, "serve", serve_then_change)
     client.get(story.get_absolute_url())
-    monkeypatch.setattr(views, "render", render)
+    monkeypatch.setattr(story_page, "serve", serve)
     assert not hit(client, story.get_absolute_url())
     assert hit(client, story.get_absolute_url())
 

@@ -13,7 +13,11 @@ pytestmark = pytest.mark.django_db
 # Budgets in a steady state: the site-wide caches (navigation sections, the appeal selection,
 # the publisher's policies) are warm. A cold cache costs at most COLD_EXTRA more queries, one
 # for each of those.
-STORY_PAGE_BUDGET = 5  # foundation 4 (story, bylines, tags, ...) + confirmed quotes (issue 3)
+# A story page is its snapshot: one query (the story, public now, with its snapshot). The first
+# visit after a change with no snapshot built yet renders it: the snapshot's row (2), the story
+# and what it shows (story, bylines, tags, confirmed quotes, corrections: 5), the store (1).
+STORY_PAGE_BUDGET = 1
+STORY_FIRST_VISIT_BUDGET = STORY_PAGE_BUDGET + 8
 FRONT_PAGE_BUDGET = 6
 LIST_PAGE_BUDGET = 4  # section, tag and author pages are the listing (issue 5)
 COLD_EXTRA = 3
@@ -47,9 +51,11 @@ def fill(count):
     return stories, sections, authors, tags
 
 
-def assert_budget(client, url, budget, django_assert_max_num_queries):
-    """Cold cache within budget + COLD_EXTRA, then the same page within budget."""
-    with django_assert_max_num_queries(budget + COLD_EXTRA, info=f"{url} (cold)"):
+def assert_budget(client, url, budget, django_assert_max_num_queries, first_visit=None):
+    """Cold cache within budget + COLD_EXTRA (`first_visit` + COLD_EXTRA if given), then the
+    same page within budget."""
+    cold = (first_visit or budget) + COLD_EXTRA
+    with django_assert_max_num_queries(cold, info=f"{url} (cold)"):
         assert client.get(url).status_code == 200
     with django_assert_max_num_queries(budget, info=url):
         response = client.get(url)
@@ -61,7 +67,9 @@ def assert_budget(client, url, budget, django_assert_max_num_queries):
 def test_story_page_query_budget(client, django_assert_max_num_queries, count):
     stories, *_ = fill(count)
     url = stories[-1].get_absolute_url()
-    assert_budget(client, url, STORY_PAGE_BUDGET, django_assert_max_num_queries)
+    assert_budget(
+        client, url, STORY_PAGE_BUDGET, django_assert_max_num_queries, STORY_FIRST_VISIT_BUDGET
+    )
 
 
 def test_story_page_with_corrections_stays_within_budget(client, django_assert_max_num_queries):
@@ -69,8 +77,9 @@ def test_story_page_with_corrections_stays_within_budget(client, django_assert_m
 
     stories, *_ = fill(3)
     Correction.objects.create(story=stories[0], text="An earlier version misspelt a name.")
+    url = stories[0].get_absolute_url()
     response = assert_budget(
-        client, stories[0].get_absolute_url(), STORY_PAGE_BUDGET, django_assert_max_num_queries
+        client, url, STORY_PAGE_BUDGET, django_assert_max_num_queries, STORY_FIRST_VISIT_BUDGET
     )
     assert "misspelt a name" in response.text
 

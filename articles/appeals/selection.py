@@ -20,6 +20,7 @@ from ..caching.invalidation import appeal_slots
 from ..caching.pages import declare
 from ..caching.surfaces import cached
 from ..models import Appeal, AppealVariant
+from .blocks import appeal_html
 
 SELECTION_TTL = 60
 VARIANT_FIELDS = ("pk", "name", "heading", "greeting", "body", "cta_label", "weight")
@@ -77,6 +78,8 @@ def _candidates(section_id, tag_ids, now):
                     appeal_id=row.pk, **{f: getattr(row, f"variant_{f}") for f in VARIANT_FIELDS}
                 )
             )
+    for appeal in appeals.values():
+        appeal_html(appeal, False)  # rendered now, so that the cache keeps the HTML
     return list(appeals.values())
 
 

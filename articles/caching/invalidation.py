@@ -28,7 +28,7 @@ A scheduled edge passing needs no bump: cached pages never outlive the next one 
 
 from django.utils import timezone
 
-from .surfaces import changed
+from . import surfaces
 
 SITE, STORIES, CORRECTIONS, APPEALS = "site", "stories", "corrections", "appeals"
 APPEALS_REGISTRY, SCHEDULE = "appeals-registry", "schedule"
@@ -47,6 +47,16 @@ SCHEDULE_FIELDS = ("status", "published_at", "withdraw_at")
 QUOTE_FIELDS = ("status", "source_id", "story_id", "text", "kind", "verbatim", "described_as",
                 "position", "unnamed")  # fmt: skip
 APPEAL_FIELDS = ("status", "starts_at", "ends_at")
+
+
+def changed(*names, cdn=True):
+    """Readers can see a change to the surfaces `names`: the page cache's versions (and the
+    CDN) follow once the transaction commits, and the snapshots of the story pages among them
+    (articles/snapshots) are outdated in the transaction itself."""
+    from ..snapshots.store import outdated
+
+    outdated(names)
+    surfaces.changed(*names, cdn=cdn)
 
 
 # --- What pages show ----------------------------------------------------------------------

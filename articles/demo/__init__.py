@@ -7,8 +7,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.text import slugify
 
-from articles.caching.invalidation import SITE
-from articles.caching.surfaces import changed
+from articles.caching.invalidation import site_changed
 from articles.html import paragraphs_to_html
 from articles.importing import parse_story_text
 from articles.models import Appeal, Author, Byline, Section, Source, Story, Tag
@@ -47,7 +46,7 @@ def load_demo():
     stories = [_save_story(story) for story in _stories(data)]
     load_demo_appeal(stories[0])
     load_demo_sources(stories[0])
-    changed(SITE)  # bylines were written in bulk: whatever was cached may show old ones
+    site_changed()  # bylines were written in bulk: whatever was cached may show old ones
     return stories
 
 

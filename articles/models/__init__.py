@@ -14,6 +14,7 @@ from .diversity import (
 from .publisher import PublisherPolicies
 from .record import QuoteMatch, QuoteShingle
 from .revisions import Revision
+from .snapshots import Generation, StorySnapshot
 from .source_listing import SourceListing, SourceListingQuerySet
 from .sources import (
     Quote,
@@ -39,6 +40,8 @@ from .workflow import Transition
 
 __all__ = [
     "FormerAddress",
+    "Generation",
+    "StorySnapshot",
     "Appeal",
     "AppealCounter",
     "AppealCounterQuerySet",

@@ -9,21 +9,23 @@ after paragraph N.
 import re
 
 from django import template
-from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-register = template.Library()
+from ..appeals.blocks import appeal_html
+from ..snapshots.slots import AppealSlot, inline_slots
 
-PARTIAL = "articles/appeal_partials.html#appeal"
+register = template.Library()
 
 
 def render_appeal(context, appeal):
     if not appeal or context.get("preview"):
         return ""
+    if isinstance(appeal, AppealSlot):  # a snapshot: the page fills it (articles/snapshots)
+        return mark_safe(appeal.marker)
     # The script tag goes out once per page however many appeals it holds.
     first = "appeals_script" not in context.render_context
     context.render_context["appeals_script"] = True
-    return render_to_string(PARTIAL, {"appeal": appeal, "with_script": first})
+    return appeal_html(appeal, first)
 
 
 @register.simple_tag(takes_context=True)
@@ -36,6 +38,8 @@ def appeal(context, appeal):
 def body_with_appeal(context, story, appeal):
     """The story's body, with the inline appeal (if any) after its Nth paragraph."""
     body = story.body
+    if isinstance(appeal, AppealSlot) and not context.get("preview"):
+        return mark_safe(inline_slots(body, insertion_point))
     html = render_appeal(context, appeal)
     if not html:
         return mark_safe(body)

@@ -1,0 +1,40 @@
+"""Snapshots: a public story's page rendered once per change, not once per reader.
+
+`StorySnapshot` holds the story page's parts (its blocks of base.html, the appeals left as
+slots) rendered at one `version` of the story; `Generation` counts changes to what every page
+shows (the "site" surface: sections, names, publisher policies). Both counters live in the
+database and are bumped in the transaction of the change (articles/snapshots/store.py), so a
+snapshot is current exactly when `built == version` and its `site` is the current generation,
+whatever the cache holds or forgets.
+"""
+
+from django.db import models
+
+
+class Generation(models.Model):
+    """A named counter of changes ("site"), read in the same query as a snapshot."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.name}: {self.value}"
+
+
+class StorySnapshot(models.Model):
+    story = models.OneToOneField(
+        "articles.Story", on_delete=models.CASCADE, primary_key=True, related_name="snapshot"
+    )
+    version = models.PositiveBigIntegerField(
+        default=1, help_text="Bumped by every change readers could see on the story's page."
+    )
+    built = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="The version the stored parts show; none yet if empty."
+    )
+    site = models.PositiveBigIntegerField(default=0, help_text="The site generation built at.")
+    build = models.CharField(max_length=16, blank=True, help_text="The code it was built with.")
+    parts = models.JSONField(default=dict, blank=True)
+    built_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Snapshot of story {self.story_id} (v{self.built} of {self.version})"

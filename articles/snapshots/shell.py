@@ -1,0 +1,54 @@
+"""The site's chrome around a page's own parts, rendered once per "site" version.
+
+A page template extends base.html and fills some of its blocks. The shell is base.html with
+those blocks left as holes: a template made from the names of the blocks the page fills,
+rendered with the chrome (header, navigation, footer) and split at the holes. A page is then
+the shell's pieces with the page's parts in the holes, the same text a full render gives.
+"""
+
+import re
+from functools import cache
+
+from django.template import engines
+from django.template.loader import get_template
+from django.template.loader_tags import ExtendsNode
+
+from ..caching.invalidation import SITE
+from ..caching.pages import BUILD
+from ..caching.surfaces import cached
+from .slots import marker
+
+HOLE = re.compile("\x01hole:([a-z_]+)\x01")
+
+
+@cache
+def blocks(template_name):
+    """The blocks `template_name` fills in the template it extends: {name: BlockNode}."""
+    template = get_template(template_name).template
+    extends = template.nodelist.get_nodes_by_type(ExtendsNode)[0]
+    return template, extends.blocks
+
+
+@cache
+def _shell_template(template_name):
+    template, filled = blocks(template_name)
+    parent = template.nodelist.get_nodes_by_type(ExtendsNode)[0].parent_name.var
+    holes = "".join(
+        f"{{% block {name} %}}{marker(f'hole:{name}')}{{% endblock %}}" for name in filled
+    )
+    return engines["django"].from_string(f'{{% extends "{parent}" %}}{holes}')
+
+
+def pieces(template_name, request, context=None):
+    """The shell of `template_name`'s pages: [text, hole name, text, hole name, …, text]."""
+
+    def render():
+        html = _shell_template(template_name).render(context or {}, request)
+        return HOLE.split(html)
+
+    return cached(f"shell:{BUILD}:{template_name}", [SITE], render, None)
+
+
+def assemble(shell, parts):
+    """The page: the shell's pieces with `parts` ({block name: html}) in their holes."""
+    return "".join(parts.get(piece, "") if i % 2 else piece for i, piece in enumerate(shell))

@@ -1,0 +1,153 @@
+"""The public story page: its snapshot, the chrome and the page's appeals, in one query.
+
+`serve` reads the story's snapshot with one indexed query (the story's row, public now, joined
+to its snapshot and the site generation), rebuilds it on the spot if it is missing or out of
+date, and fills in the shell (shell.py) and the appeals (slots.py). `render_parts` is the one
+renderer: the task that rebuilds snapshots after a change and a first visit both use it, with
+the template and context a full render uses (`context`), so the page is the same text.
+"""
+
+import json
+import logging
+from datetime import datetime
+from types import SimpleNamespace
+
+from django.db import DatabaseError
+from django.db.models import Exists, OuterRef, Prefetch, Subquery
+from django.db.models.query import prefetch_related_objects
+from django.http import HttpRequest, HttpResponse
+from django.template.context import make_context
+from django.utils import timezone
+
+from ..appeals import selection as appeals
+from ..appeals.blocks import appeal_html
+from ..caching.invalidation import SITE, story_page
+from ..caching.pages import BUILD, declare
+from ..models import (
+    Correction,
+    Generation,
+    Story,
+    confirmed_quotes_prefetch,
+    public_q,
+    quoted_sources,
+)
+from . import shell, store
+from .prepared import Prepared
+from .slots import ORIGIN_HOST, SlotAppeals, fill
+
+logger = logging.getLogger(__name__)
+TEMPLATE = "articles/story_detail.html"
+FIELDS = ("pk", "section_id", "snapshot__version", "snapshot__built", "snapshot__site",
+          "snapshot__build", "snapshot__parts", "site")  # fmt: skip
+
+
+def load(queryset):
+    """The story from `queryset` with everything its page shows, in a fixed number of queries."""
+    corrected = Correction.objects.filter(story=OuterRef("pk"))
+    story = (
+        queryset.for_display()
+        .prefetch_related("tags", confirmed_quotes_prefetch())
+        .annotate(has_corrections=Exists(corrected))
+        .first()
+    )
+    if story is not None:
+        # Most stories have no corrections: then an empty prefetch spares the query.
+        corrections = (
+            Correction.objects if story.has_corrections else Correction.objects.none()
+        ).all()
+        prefetch_related_objects([story], Prefetch("corrections", queryset=corrections))
+    return story
+
+
+def context(story):
+    return {"story": story, "quoted": quoted_sources(story.confirmed_quotes)}
+
+
+def snapshot_request():
+    """A request for rendering a snapshot away from any reader's request: links are made for
+    a placeholder origin, swapped for the reader's when the page is served."""
+    request = HttpRequest()
+    request.method = "GET"
+    request.META = {"SERVER_NAME": ORIGIN_HOST, "SERVER_PORT": "80"}
+    request.get_host = lambda: ORIGIN_HOST
+    return request
+
+
+def render_parts(story):
+    """The story page's blocks, appeals left as slots, and what serving them needs."""
+    template, filled = shell.blocks(TEMPLATE)
+    # A RequestContext bound to the page's template, as a full render makes it.
+    ctx = make_context(context(story) | {"appeals": SlotAppeals}, snapshot_request())
+    with ctx.render_context.push_state(template), ctx.bind_template(template):
+        parts = {name: block.render(ctx) for name, block in filled.items()}
+    return {
+        "blocks": parts,
+        "path": story.get_absolute_url(),
+        "section": story.section_id,
+        "tags": [tag.pk for tag in story.tags.all()],
+    }
+
+
+def build(story_id):
+    """Render and keep the story's snapshot (if it is still current when done); its parts,
+    or None if the story is not public."""
+    try:
+        version, site = store.current(story_id)
+    except DatabaseError:  # a read-only moment (a failover): serve it, keep nothing
+        logger.warning("Could not read the snapshot row of story %s", story_id, exc_info=True)
+        version = None
+    story = load(Story.objects.filter(public_q(), pk=story_id))
+    if story is None:
+        return None
+    parts = render_parts(story)
+    if version is not None:
+        try:
+            store.save(story_id, version, site, BUILD, parts)
+        except DatabaseError:
+            logger.warning("Could not keep the snapshot of story %s", story_id, exc_info=True)
+    return parts
+
+
+def _find(slug, now):
+    site = Generation.objects.filter(name=SITE).values("value")
+    return (
+        Story.objects.filter(public_q(now), slug=slug)
+        .annotate(site=Subquery(site))
+        .values_list(*FIELDS)
+    )
+
+
+FIND = Prepared(_find, slug=str, now=datetime)
+
+
+def find(slug):
+    """The public story with this slug and its snapshot row, as a dict, or None."""
+    rows = FIND.rows(slug=slug, now=timezone.now())
+    if not rows:
+        return None
+    row = rows[0]
+    if isinstance(row["snapshot__parts"], str):
+        row["snapshot__parts"] = json.loads(row["snapshot__parts"])
+    return row
+
+
+def serve(request, slug):
+    """The story page for `request`, or None if no public story has this slug and address."""
+    row = find(slug)
+    if row is None:
+        return None
+    fresh = (
+        row["snapshot__built"] is not None
+        and row["snapshot__built"] == row["snapshot__version"]
+        and row["snapshot__site"] == (row["site"] or 0)
+        and row["snapshot__build"] == BUILD
+    )
+    parts = row["snapshot__parts"] if fresh else build(row["pk"])
+    if parts is None or parts["path"] != request.path:
+        return None
+    declare(request, story_page(SimpleNamespace(pk=row["pk"])))
+    chosen = appeals.select_for_page(parts["section"], parts["tags"])
+    declare(request, *chosen.surfaces)
+    html = shell.assemble(shell.pieces(TEMPLATE, snapshot_request()), parts["blocks"])
+    origin = f"{request.scheme}://{request.get_host()}"
+    return HttpResponse(fill(html, chosen, appeal_html, origin))
