@@ -9,6 +9,7 @@ the template and context a full render uses (`context`), so the page is the same
 
 import json
 import logging
+import time
 from datetime import datetime
 from types import SimpleNamespace
 
@@ -85,7 +86,16 @@ def render_parts(story):
         "path": story.get_absolute_url(),
         "section": story.section_id,
         "tags": [tag.pk for tag in story.tags.all()],
+        # A time at which the page changes with no save (a change scheduled to go live), as
+        # a POSIX timestamp: the snapshot is out of date from then on.
+        "until": until(story),
     }
+
+
+def until(story):
+    """When this story's page next changes by itself, or None: the earliest of the times the
+    page's own content may name (none yet: the page changes only when saved)."""
+    return None
 
 
 def build(story_id):
@@ -141,6 +151,7 @@ def serve(request, slug):
         and row["snapshot__built"] == row["snapshot__version"]
         and row["snapshot__site"] == (row["site"] or 0)
         and row["snapshot__build"] == BUILD
+        and (row["snapshot__parts"].get("until") or float("inf")) > time.time()
     )
     parts = row["snapshot__parts"] if fresh else build(row["pk"])
     if parts is None or parts["path"] != request.path:
