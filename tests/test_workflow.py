@@ -553,7 +553,7 @@ def test_preview_shows_what_the_change_view_shows(reporter_client, own_draft, de
 def test_the_list_rules_are_the_object_rules(reporter, desk_editor):
     """`openable` and `editable` (queries) say what the story admin's queryset and `may_edit`
     say of each story, so lists and forms agree."""
-    from articles.editorial.workflow import editable, may_edit, openable
+    from articles.editorial.ownership import editable, may_edit, openable
 
     author = make_author(user=reporter)
     stories = [

@@ -13,7 +13,8 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.template.response import TemplateResponse
 from django.utils.text import get_text_list
 
-from ..editorial.workflow import NOTE_NEEDED, change_status, display_name, reporters
+from ..editorial.ownership import display_name, reporters
+from ..editorial.workflow import NOTE_NEEDED, change_status
 from ..models import Story
 from .actions import CHANGE_FORM_ACTION
 

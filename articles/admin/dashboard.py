@@ -15,7 +15,7 @@ from django.db.models.query import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 
-from ..editorial.workflow import can_publish
+from ..editorial.ownership import can_publish
 from ..models import Story, Transition, byline_prefetch, public_q
 
 PANEL_SIZE = 8

@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from ..editorial.workflow import editable, may_edit, openable
+from ..editorial.ownership import editable, may_edit, openable
 from ..models import Quote, Source
 from ..sources import confirm as decisions
 from ..sources import record

@@ -16,7 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from ..editorial.workflow import openable
+from ..editorial.ownership import openable
 from ..models import ConsentRequest, Quote, SelfIdentification, Source, Story
 from ..sources.diversity import diversity_report
 from ..sources.duplicates import duplicate_pairs, similar_sources

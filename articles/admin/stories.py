@@ -9,12 +9,8 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 
-from ..editorial.workflow import (
-    PUBLISH_PERMISSION,
-    PUBLISHER_STATUSES,
-    change_status,
-    publication_fields,
-)
+from ..editorial.ownership import PUBLISH_PERMISSION, PUBLISHER_STATUSES
+from ..editorial.workflow import change_status, publication_fields
 from ..html import html_to_text
 from ..images import ACCEPT
 from ..listing import search

@@ -17,16 +17,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from ..editorial.ownership import can_publish, is_own_story, may_edit, openable
 from ..editorial.revisions import ensure_baseline
-from ..editorial.workflow import (
-    NOTE_NEEDED,
-    can_publish,
-    is_own_story,
-    may_edit,
-    needs_note,
-    openable,
-    record_save,
-)
+from ..editorial.workflow import NOTE_NEEDED, needs_note, record_save
 from ..html import sanitize_html
 from ..models import Correction, Revision, Story, Transition, byline_prefetch, public_q
 from . import presence

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 
 from ..models import Story
-from . import workflow  # (which calls notify: a module import, so the cycle is harmless)
+from .ownership import PUBLISH_PERMISSION, display_name, reporters
 
 
 @task
@@ -34,7 +34,7 @@ def notify(story, user, transition, previous):
     kind = _event(story, transition, previous)
     if kind is None:
         return
-    people = editors() if kind == "submitted" else workflow.reporters(story)
+    people = editors() if kind == "submitted" else reporters(story)
     emails = sorted(
         {p.email for p in people if p.email and p.is_active and (user is None or p.pk != user.pk)}
     )
@@ -49,9 +49,7 @@ def editors():
     # The model backend holds the roles' permissions (axes' backend only guards sign-in).
     return (
         get_user_model()
-        .objects.with_perm(
-            workflow.PUBLISH_PERMISSION, backend="django.contrib.auth.backends.ModelBackend"
-        )
+        .objects.with_perm(PUBLISH_PERMISSION, backend="django.contrib.auth.backends.ModelBackend")
         .filter(is_staff=True)
     )
 
@@ -79,7 +77,7 @@ def _event(story, transition, previous):
 
 
 def _message(kind, story, user, transition):
-    who = workflow.display_name(user) if user is not None else "Someone"
+    who = display_name(user) if user is not None else "Someone"
     when = formats.date_format(timezone.localtime(story.published_at), r"j F Y \a\t H:i") if (
         story.published_at
     ) else ""  # fmt: skip

@@ -11,13 +11,13 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from articles.appeals.imports import save_parsed_appeal
+from articles.editorial.ownership import PUBLISH_PERMISSION
 from articles.editorial.workflow import publication_fields, record_save
 from articles.html import paragraphs_to_html
 from articles.importing import StoryFormatError, parse_story_text
 from articles.models import Author, Byline, Section, Story
 from articles.sources.suggest import suggest_quotes
 
-PUBLISH_PERMISSION = "articles.publish_story"
 # Quote extraction takes about 20 s a megabyte (measured on SQLite; a 20 MB file took 149 s).
 # 1 MB is ten times the longest long read.
 MAX_IMPORT_BYTES = 2**20
