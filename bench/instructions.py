@@ -39,7 +39,7 @@ PAGES = {
     "story": SEED_URL,
     "front": "/",
     "listing": "/stories/?section=news&tag=russia&ordering=newest",
-    "beacon": BEACON_URL,  # a POST: one "shown" event of the seed's appeal, a new view each
+    "beacon": BEACON_URL,  # a POST: one "rendered" event of the seed's appeal, a new view each
 }
 WARMUP = 20
 
@@ -51,7 +51,7 @@ def beacons(count):
     from articles.models import Appeal
 
     appeal = Appeal.objects.filter(status=Appeal.Status.LIVE).values_list("pk", flat=True)[0]
-    event = {"appeal": appeal, "variant": None, "type": "shown"}
+    event = {"appeal": appeal, "variant": None, "type": "rendered"}
     return [json.dumps({"token": issue_token(), "events": [event]}).encode() for _ in range(count)]
 
 
