@@ -26,7 +26,6 @@ Changes:
 A scheduled edge passing needs no bump: cached pages never outlive the next one (pages.py).
 """
 
-from django.utils import timezone
 
 from . import surfaces
 
@@ -83,15 +82,11 @@ def appeal_slots(section_id=None, tag_ids=()):
 # --- What changes touch -------------------------------------------------------------------
 
 
-def is_public(values, now=None):
-    """`Story.is_public` for a dict of a story's status, published_at and withdraw_at."""
-    now = now or timezone.now()
-    return (
-        values["status"] == "published"
-        and values["published_at"] is not None
-        and values["published_at"] <= now
-        and (values["withdraw_at"] is None or values["withdraw_at"] > now)
-    )
+def is_public(values):
+    """`Story.is_public` (the one-story form of `public_q`) for a dict of a story's fields."""
+    from ..models import Story
+
+    return Story(**{name: values[name] for name in SCHEDULE_FIELDS}).is_public
 
 
 def story_fields(story):
