@@ -75,11 +75,11 @@ def test_a_connection_dropped_mid_write_is_retried_and_the_beacon_counted(monkey
     assert beacon(client, view, "rendered", appeal).status_code == 204
     write, dropped = events.count_events, []
 
-    def drop_first_write(counts, day=None):
+    def drop_first_write(counts, **options):
         if not dropped:
             dropped.append(True)
             terminate_backend()
-        return write(counts, day)
+        return write(counts, **options)
 
     monkeypatch.setattr(events, "count_events", drop_first_write)
     assert beacon(client, view, "seen", appeal).status_code == 204
