@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from . import feeds, views
+from .appeals.donations import donation_webhook
 from .appeals.events import appeal_events, appeal_token
 from .caching import public_page
 from .sources import consent
@@ -38,6 +39,7 @@ urlpatterns = [
     path("authors/<slug:slug>/", views.author_detail, name="author-detail"),
     path("appeals/events/", appeal_events, name="appeal-events"),
     path("appeals/token/", appeal_token, name="appeal-token"),
+    path("donations/webhook/", donation_webhook, name="donation-webhook"),
     path("sources/<slug:slug>/", views.source_detail, name="source-detail"),
     path("consent/done/", consent.consent_thanks, name="consent-thanks"),
     path("consent/<path:token>/", consent.consent_form, name="consent-form"),

@@ -2,6 +2,7 @@
 
 from .addresses import FormerAddress
 from .appeals import Appeal, AppealCounter, AppealCounterQuerySet, AppealQuerySet, AppealVariant
+from .donations import Donation, Reminder
 from .corrections import Correction, CorrectionQuerySet
 from .diversity import (
     ConsentRequest,
@@ -70,6 +71,8 @@ __all__ = [
     "SelfIdSurvey",
     "PublisherPolicies",
     "Correction",
+    "Donation",
+    "Reminder",
     "CorrectionQuerySet",
     "Revision",
     "SourceListing",
