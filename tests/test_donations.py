@@ -256,14 +256,14 @@ def test_offline_gifts_import_attributed_and_a_second_import_adds_nothing():
 
 def test_an_import_with_errors_reports_each_line_and_stores_nothing():
     data = (
-        "id,date,amount,currency\n"
-        "ok-1,2026-11-03,50,USD\n"
-        "bad-1,yesterday,50,USD\n"
-        "bad-2,2026-11-03,lots,USD\n"
-        "ok-1,2026-11-05,5,USD\n"
-        "short,2026-11-05\n"
-        ",2026-11-05,5,USD\n"
-    ).encode()
+        b"id,date,amount,currency\n"
+        b"ok-1,2026-11-03,50,USD\n"
+        b"bad-1,yesterday,50,USD\n"
+        b"bad-2,2026-11-03,lots,USD\n"
+        b"ok-1,2026-11-05,5,USD\n"
+        b"short,2026-11-05\n"
+        b",2026-11-05,5,USD\n"
+    )
     result = import_csv(data)
     assert result.errors == [
         "Line 3: The time 'yesterday' is not a date (2026-12-01) or an ISO 8601 time.",

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q, Sum
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -64,7 +65,7 @@ class AppealForm(forms.ModelForm):
 class AppealAdmin(ChangeFormActionsAdmin):
     form = AppealForm
     list_display = (
-        "name", "status", "where", "window", "seen_7d", "clicked_7d", "ctr_7d",
+        "name", "status", "where", "window", "seen_7d", "clicked_7d", "ctr_7d", "results",
     )  # fmt: skip
     list_filter = ("status", "placement")
     search_fields = ("name", "heading")
@@ -139,6 +140,17 @@ class AppealAdmin(ChangeFormActionsAdmin):
             )
         )
 
+    def get_urls(self):
+        from django.urls import path
+
+        from .donations import results_view
+
+        view = self.admin_site.admin_view(lambda request, pk: results_view(self, request, pk))
+        return [
+            path("<int:pk>/results/", view, name="articles_appeal_results"),
+            *super().get_urls(),
+        ]
+
     def get_changeform_initial_data(self, request):
         return {"heading": default_heading(), **super().get_changeform_initial_data(request)}
 
@@ -167,6 +179,11 @@ class AppealAdmin(ChangeFormActionsAdmin):
     @admin.display(description=f"Clicks {LIST_DAYS}d", ordering="clicked_7d")
     def clicked_7d(self, obj):
         return obj.clicked_7d
+
+    @admin.display(description="Money")
+    def results(self, obj):
+        url = reverse("admin:articles_appeal_results", args=[obj.pk])
+        return format_html('<a href="{}">Results</a>', url)
 
     @admin.display(description=f"CTR {LIST_DAYS}d")
     def ctr_7d(self, obj):
@@ -285,7 +302,7 @@ def preview_copies(appeal):
 
 
 def daily_chart(appeal, days=CHART_DAYS, today=None):
-    """Context for the SVG chart: one small bar chart per counter, one bar per day."""
+    """Context for the SVG chart of the appeal's counters, one bar per day."""
     today = today or timezone.localdate()
     first = today - timedelta(days=days - 1)
     totals = {
@@ -294,22 +311,29 @@ def daily_chart(appeal, days=CHART_DAYS, today=None):
         .values("day")
         .annotate(**{e: Sum(F(e) * F("sample_rate")) for e, _ in CHART_SERIES})
     }
+    return bar_chart(first, days, CHART_SERIES, lambda day, event: totals.get(day, {}).get(event))
+
+
+def bar_chart(first, days, labelled, value):
+    """Context for chart.html: one small bar chart per (key, label) of `labelled`, one bar per
+    day from `first`; `value(day, key)` gives a bar's height (None: 0)."""
     width, row_height, bar_area, label_width = 620, 46, 30, 150
     step = (width - label_width) / days
+    days_list = [first + timedelta(days=i) for i in range(days)]
     series = []
-    for index, (event, label) in enumerate(CHART_SERIES):
-        values = [totals.get(first + timedelta(days=i), {}).get(event) or 0 for i in range(days)]
+    for index, (event, label) in enumerate(labelled):
+        values = [value(day, event) or 0 for day in days_list]
         peak = max(values) or 1
         top = index * row_height + 8
         bars = [
             {
                 "x": round(label_width + i * step + 1, 1),
-                "y": round(top + bar_area - value / peak * bar_area, 1),
-                "height": round(value / peak * bar_area, 1),
-                "value": value,
-                "day": first + timedelta(days=i),
+                "y": round(top + bar_area - v / peak * bar_area, 1),
+                "height": round(v / peak * bar_area, 1),
+                "value": v,
+                "day": day,
             }
-            for i, value in enumerate(values)
+            for i, (day, v) in enumerate(zip(days_list, values, strict=True))
         ]
         series.append(
             {
@@ -323,23 +347,19 @@ def daily_chart(appeal, days=CHART_DAYS, today=None):
                 "label_y": top + 20,
             }
         )
-    days_list = [first + timedelta(days=i) for i in range(days)]
+    rows = [{"day": day, "values": [value(day, e) or 0 for e, _ in labelled]} for day in days_list]
     return {
         "series": series,
         "width": width,
-        "height": len(CHART_SERIES) * row_height + 22,
+        "height": len(labelled) * row_height + 22,
         "bar_width": round(max(step - 2, 1), 1),
         "label_width": label_width,
-        "axis_y": len(CHART_SERIES) * row_height + 14,
+        "axis_y": len(labelled) * row_height + 14,
         "first": first,
-        "last": today,
+        "last": days_list[-1],
         "days": days_list,
-        "rows": [
-            {"day": day, "values": [totals.get(day, {}).get(e) or 0 for e, _ in CHART_SERIES]}
-            for day in days_list
-            if day in totals
-        ],
-        "labels": [label for _, label in CHART_SERIES],
+        "rows": [row for row in rows if any(row["values"])],
+        "labels": [label for _, label in labelled],
     }
 
 

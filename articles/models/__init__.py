@@ -2,7 +2,6 @@
 
 from .addresses import FormerAddress
 from .appeals import Appeal, AppealCounter, AppealCounterQuerySet, AppealQuerySet, AppealVariant
-from .donations import Donation, Reminder
 from .corrections import Correction, CorrectionQuerySet
 from .diversity import (
     ConsentRequest,
@@ -12,6 +11,7 @@ from .diversity import (
     SelfIdOption,
     SelfIdSurvey,
 )
+from .donations import Donation, Reminder
 from .publisher import PublisherPolicies
 from .record import QuoteMatch, QuoteShingle
 from .revisions import Revision
