@@ -226,13 +226,16 @@ def holdback_result(appeal, copies, held, hold, recorded):
             f"views and {stats.MIN_DONATIONS} donations before the lift means much."
         )
     else:
-        low, _, high = money[1].lift
+        low, _, high = conversion[1].lift
         if low > 0:
-            message = "Showing the appeal very probably raises more money than not showing it."
+            message = (
+                "Showing the appeal very probably brings more donations per page view than "
+                "not showing it."
+            )
         elif high < 0:
             message = "Readers held back gave more per page view: the appeal may be putting off."
         else:
-            message = "Not clear yet whether showing the appeal raises more than not showing it."
+            message = "Not clear yet whether showing the appeal brings more donations than not."
     return Holdback(
         views=held["views"],
         donations=hold["donations"],

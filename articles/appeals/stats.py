@@ -84,8 +84,10 @@ def mean_gift_draws(gifts, prior_gifts, rng, draws=DRAWS):
     pool = [math.log(g) for g in prior_gifts if g > 0] or logs or [0.0]
     mu0 = sum(pool) / len(pool)
     spread = sum((x - mu0) ** 2 for x in pool) / max(len(pool) - 1, 1) or 1.0
-    # Prior: worth one gift at the pooled centre and spread (kappa0 = nu0 = 1).
-    kappa0, nu0, sigma0 = 1.0, 1.0, spread
+    # Prior: worth one gift at the pooled centre, and three at its spread: with fewer, the
+    # scaled inverse chi-square of the variance has no finite mean and a draw for a copy with
+    # no gifts yet can be astronomically large.
+    kappa0, nu0, sigma0 = 1.0, 3.0, spread
     n = len(logs)
     mean = sum(logs) / n if n else mu0
     ss = sum((x - mean) ** 2 for x in logs)
@@ -97,7 +99,8 @@ def mean_gift_draws(gifts, prior_gifts, rng, draws=DRAWS):
     for _ in range(draws):
         variance = nu * scale / rng.gammavariate(nu / 2, 2)  # scaled inverse chi-square
         centre = rng.gauss(mu, math.sqrt(variance / kappa))
-        out.append(math.exp(centre + variance / 2))
+        # A mean gift beyond e^12 (~160,000) times the typical one is no gift size at all.
+        out.append(math.exp(min(centre + variance / 2, mu0 + 12)))
     return out
 
 
