@@ -172,3 +172,17 @@ def test_turning_the_bandit_off_brings_the_fixed_weights_back():
     appeal.save()
     shown = select_for_page(None, []).end
     assert shown.control_weight == 3 and shown.display_variants[0].weight == 1
+
+
+def test_the_demo_holds_a_finished_test_with_a_winner_and_a_holdback(editor_client):
+    from articles.demo.ab_test import load_demo_ab_test
+
+    appeal = load_demo_ab_test()
+    assert load_demo_ab_test() == appeal  # rebuilt, not doubled
+    results = appeal_results(appeal, today=appeal.ends_at.date())
+    main, b = results.copies
+
+    assert b.conversion.p_best > 0.9 and b.per_1000_seen > main.per_1000_seen
+    assert results.holdback.donations > 0 and results.holdback.conversion_lift[0] > 0
+    page = editor_client.get(f"/admin/articles/appeal/{appeal.pk}/results/").text
+    assert "Readers like you" in page and "<svg" in page
