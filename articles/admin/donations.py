@@ -111,8 +111,8 @@ class ReminderAdmin(admin.ModelAdmin):
         return obj.confirmed_at is not None
 
 
-def percent(value):
-    return "–" if value is None else f"{value:.0%}"
+def percent(value, digits=0):
+    return "–" if value is None else f"{value:.{digits}%}"
 
 
 def lift_text(lift):
@@ -140,7 +140,7 @@ def results_view(model_admin, request, object_id):
             "views": f"{copy.views:,}",
             "seen": f"{copy.seen:,}",
             "clicks": f"{copy.clicks:,}",
-            "click_rate": percent(copy.click_rate),
+            "click_rate": percent(copy.click_rate, 1),
             "donations": f"{copy.donations:,}",
             "per_1000": "–" if copy.per_1000_seen is None else f"{copy.per_1000_seen:.2f}",
             "revenue": money(copy.revenue, currency),
@@ -170,6 +170,8 @@ def results_view(model_admin, request, object_id):
         "holdback_lift": holdback and lift_text(holdback.revenue_lift),
         "holdback_conversion_lift": holdback and lift_text(holdback.conversion_lift),
         "holdback_revenue": holdback and money(holdback.revenue, currency),
+        "holdback_views": holdback and f"{holdback.views:,}",
+        "holdback_shown_views": holdback and f"{holdback.shown_views:,}",
         "shown_revenue": holdback and money(holdback.shown_revenue, currency),
         "chart": chart,
         "currency": currency,
