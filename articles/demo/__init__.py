@@ -13,7 +13,6 @@ from articles.html import paragraphs_to_html
 from articles.importing import parse_story_text
 from articles.models import Appeal, Author, Byline, Section, Source, Story, Tag
 
-from .ab_test import load_demo_ab_test
 from .appeals import demo_appeal, demo_appeal_copy, load_demo_appeal
 from .sources import SOURCES as DEMO_SOURCES
 from .sources import load_demo_sources
@@ -47,7 +46,6 @@ def load_demo():
 
     stories = [_save_story(story) for story in _stories(data)]
     load_demo_appeal(stories[0])
-    load_demo_ab_test()
     load_demo_sources(stories[0])
     changed(SITE)  # bylines were written in bulk: whatever was cached may show old ones
     return stories
