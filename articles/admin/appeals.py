@@ -72,7 +72,8 @@ class AppealAdmin(ChangeFormActionsAdmin):
     autocomplete_fields = ("include_sections", "exclude_sections", "include_tags", "exclude_tags")
     inlines = (AppealVariantInline,)
     readonly_fields = (
-        "preview", "chart", "variant_results", "reask", "source_story", "created", "modified",
+        "preview", "chart", "variant_results", "reask", "results_link", "source_story",
+        "created", "modified",
     )  # fmt: skip
     actions = ("reask_everyone",)
     formfield_overrides = {
@@ -116,12 +117,31 @@ class AppealAdmin(ChangeFormActionsAdmin):
                     "snooze_duration",
                     "support_duration",
                     "dismiss_duration",
+                    "skip_first_views",
+                    "max_per_day",
                     ("cap_views", "cap_days"),
+                    "click_pause",
+                    "offer_reminder",
                     "reask",
-                )  # fmt: skip
+                ),  # fmt: skip
+                "description": "Decided in each reader's browser, from what it stores there. "
+                "Write “You've read {count} articles this month” in the body to show the "
+                "reader's own count (never sent to us; readers can stop it).",
             },
         ),
-        ("Testing and sampling", {"fields": ("control_weight", "sample_rate")}),
+        (
+            "Testing and sampling",
+            {
+                "fields": (
+                    "control_weight",
+                    "holdback_percent",
+                    "bandit",
+                    ("bandit_metric", "bandit_floor_percent"),
+                    "sample_rate",
+                    "results_link",
+                )
+            },
+        ),
         ("History", {"fields": ("source_story", "created", "modified"), "classes": ("collapse",)}),
     )
 
@@ -179,6 +199,18 @@ class AppealAdmin(ChangeFormActionsAdmin):
     @admin.display(description=f"Clicks {LIST_DAYS}d", ordering="clicked_7d")
     def clicked_7d(self, obj):
         return obj.clicked_7d
+
+    @admin.display(description="Results")
+    def results_link(self, obj):
+        if obj is None or obj.pk is None:
+            return "Available once the appeal is saved."
+        url = reverse("admin:articles_appeal_results", args=[obj.pk])
+        return format_html(
+            '<a href="{}">Donations, revenue and which copy is best</a>'
+            '<p class="help">Per copy, with P(best), the lift’s 90 % interval and the lift over '
+            "the holdback group.</p>",
+            url,
+        )
 
     @admin.display(description="Money")
     def results(self, obj):

@@ -350,19 +350,22 @@ def read_csv(data: bytes):
             errors.append(f"Line {number}: {len(row)} values for {len(header)} columns.")
             continue
         values = dict(zip(header, (cell.strip() for cell in row), strict=True))
-        try:
-            gift = Gift(
-                event_id=event_id_of(values["id"]),
-                amount=amount_of(values["amount"]),
-                currency=currency_of(values["currency"]),
-                frequency=frequency_of(values.get("frequency")),
-                reference=values.get("reference", ""),
-                received_at=time_of(values["date"] or "-"),
-                note=values.get("note", ""),
-            )
-        except Refused as error:
-            errors.append(f"Line {number}: {error}")
+        checked, problems = {}, []
+        for name, check, value in (
+            ("event_id", event_id_of, values["id"]),
+            ("received_at", time_of, values["date"] or "-"),
+            ("amount", amount_of, values["amount"]),
+            ("currency", currency_of, values["currency"]),
+            ("frequency", frequency_of, values.get("frequency")),
+        ):
+            try:
+                checked[name] = check(value)
+            except Refused as error:
+                problems.append(str(error))
+        if problems:
+            errors.append(f"Line {number}: {' '.join(problems)}")
             continue
+        gift = Gift(**checked, reference=values.get("reference", ""), note=values.get("note", ""))
         if gift.reference and references.read(gift.reference) is None:
             errors.append(f"Line {number}: the reference {gift.reference!r} is not one of ours.")
             continue
