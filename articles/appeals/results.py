@@ -149,8 +149,8 @@ def appeal_results(appeal, days=30, today=None):
         copy.gifts.append(value)
 
     arms = [copy.arm() for copy in copies]
-    conversion = stats.compare(arms) if len(arms) > 1 else []
-    money = stats.compare(arms, metric="revenue") if len(arms) > 1 else []
+    both = stats.compare_metrics(arms) if len(arms) > 1 else {}
+    conversion, money = both.get("conversion", []), both.get("revenue", [])
     for copy, conv, rev in zip(copies, conversion, money, strict=False):
         copy.conversion, copy.money = conv, rev
 
@@ -216,8 +216,8 @@ def holdback_result(appeal, copies, held, hold, recorded):
             effective_rate(shown_recorded, shown_views),
         ),
     ]
-    conversion = stats.compare(arms)
-    money = stats.compare(arms, metric="revenue")
+    both = stats.compare_metrics(arms)
+    conversion, money = both["conversion"], both["revenue"]
     if held["recorded"] == 0:
         message = "No reader in the holdback group has opened a page yet."
     elif not all(result.enough_data for result in conversion):

@@ -60,8 +60,8 @@ class Result:
     samples: list = field(default_factory=list, repr=False)
 
 
-def _rng(arms, metric):
-    digest = hashlib.sha256(repr((metric, arms)).encode()).digest()
+def _rng(arms, metrics):
+    digest = hashlib.sha256(repr((metrics, arms)).encode()).digest()
     return random.Random(int.from_bytes(digest[:8], "big"))
 
 
@@ -109,15 +109,30 @@ def compare(arms, metric="conversion", control=0, draws=DRAWS):
 
     `metric` is "conversion" (donations per view) or "revenue" (annualised revenue per view).
     """
-    rng = _rng(arms, metric)
+    return compare_metrics(arms, (metric,), control, draws)[metric]
+
+
+def compare_metrics(arms, metrics=("conversion", "revenue"), control=0, draws=DRAWS):
+    """{metric: [Result per arm]} for several metrics from one set of rate draws (the
+    revenue per view of a draw is its rate times a mean gift drawn beside it), which halves
+    the cost of showing both."""
+    rng = _rng(arms, metrics)
     pooled = [gift for arm in arms for gift in arm.gifts]
-    samples = []
-    for arm in arms:
-        rates = rate_draws(arm, rng, draws)
+    rates = [rate_draws(arm, rng, draws) for arm in arms]
+    out = {}
+    for metric in metrics:
+        samples = rates
         if metric == "revenue":
-            gifts = mean_gift_draws(arm.gifts, pooled, rng, draws)
-            rates = [r * g for r, g in zip(rates, gifts, strict=True)]
-        samples.append(rates)
+            samples = [
+                [r * g for r, g in zip(arm_rates, mean_gift_draws(arm.gifts, pooled, rng, draws),
+                                        strict=True)]
+                for arm, arm_rates in zip(arms, rates, strict=True)
+            ]  # fmt: skip
+        out[metric] = _results(arms, samples, control, draws)
+    return out
+
+
+def _results(arms, samples, control, draws):
     wins = [0] * len(arms)
     for draw in zip(*samples, strict=True):
         wins[max(range(len(draw)), key=draw.__getitem__)] += 1
