@@ -82,13 +82,16 @@ def _message(reminder, subject, body):
 # --- Views ---------------------------------------------------------------------------------
 
 
+def _page(request, status=200, **context):
+    response = render(request, "articles/reminder_page.html", context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def _answer(request, message, status=200):
-    if "application/json" in request.headers.get("Accept", ""):
-        response = JsonResponse({"message": message}, status=status)
-    else:
-        response = render(
-            request, "articles/reminder_page.html", {"message": message}, status=status
-        )
+    if "application/json" not in request.headers.get("Accept", ""):
+        return _page(request, status, message=message)
+    response = JsonResponse({"message": message}, status=status)
     response["Cache-Control"] = "no-store"
     return response
 
@@ -161,13 +164,7 @@ def reminder_confirm(request, token):
             request,
             f"Confirmed: we will write to {reminder.email} once, in {reminder.month:%B %Y}.",
         )
-    response = render(
-        request,
-        "articles/reminder_page.html",
-        {"reminder": reminder, "confirm": True, "consent": reminder.consent},
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return _page(request, reminder=reminder, confirm=True, consent=reminder.consent)
 
 
 @csrf_exempt  # One-click unsubscribe (RFC 8058): mail clients POST with no session or token.
@@ -181,9 +178,7 @@ def reminder_stop(request, token):
         email = reminder.email
         reminder.delete()
         return _answer(request, f"Done: {email} is deleted. We will not write to it.")
-    response = render(request, "articles/reminder_page.html", {"reminder": reminder, "stop": True})
-    response["Cache-Control"] = "no-store"
-    return response
+    return _page(request, reminder=reminder, stop=True)
 
 
 # --- Tasks -----------------------------------------------------------------------------------
