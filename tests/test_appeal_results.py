@@ -186,3 +186,25 @@ def test_the_demo_holds_a_finished_test_with_a_winner_and_a_holdback(editor_clie
     assert results.holdback.donations > 0 and results.holdback.conversion_lift[0] > 0
     page = editor_client.get(f"/admin/articles/appeal/{appeal.pk}/results/").text
     assert "Readers like you" in page and "<svg" in page
+
+
+def test_a_bandit_appeal_adds_no_query_to_a_story_page_once_its_weights_are_known(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    story = make_story()
+    url = story.get_absolute_url()
+    appeal = make_appeal(variants=["B"])
+    client.get(url)
+    with CaptureQueriesContext(connection) as fixed:
+        client.get(url)
+    appeal.bandit = True
+    appeal.save()
+    client.get(url)  # the selection and the weights are computed once
+    with CaptureQueriesContext(connection) as with_bandit:
+        html = client.get(url).text
+    assert len(with_bandit) == len(fixed)
+    import re
+
+    weights = [int(w) for w in re.findall(r'data-weight="(\d+)"', html)]
+    assert len(weights) == 2 and all(400 < w < 600 for w in weights)  # no data: about even

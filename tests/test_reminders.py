@@ -152,3 +152,20 @@ def test_the_appeal_shows_the_form_with_its_consent_text(client, appeal):
     html = client.get(make_story().get_absolute_url()).text
     assert 'action="/appeals/remind/"' in html and consent_text() in html
     assert f'<option value="{next_month():%Y-%m}">' in html
+
+
+def test_a_confirmed_reminder_is_queued_for_the_start_of_its_month(settings, appeal):
+    from django.tasks import default_task_backend
+
+    from articles.appeals import reminders
+
+    queued = []
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    try:
+        reminders.schedule(next_month())
+        queued = default_task_backend.results
+        assert len(queued) == 1
+        run_after = timezone.localtime(queued[0].task.run_after)
+        assert (run_after.date(), run_after.hour) == (next_month(), 9)
+    finally:
+        default_task_backend.clear()
