@@ -108,4 +108,8 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['month', 'confirmed_at'], name='reminder_due_idx')],
             },
         ),
+        migrations.AddIndex(
+            model_name="appealcounter",
+            index=models.Index(fields=["appeal", "day"], name="appeal_counter_day_idx"),
+        ),
     ]

@@ -421,6 +421,7 @@ class AppealCounter(models.Model):
 
     class Meta:
         ordering = ("day", "appeal_id", "variant_id")
+        indexes = [models.Index(fields=["appeal", "day"], name="appeal_counter_day_idx")]
         constraints = [
             # Two partial indexes because NULL never equals NULL in a unique index; the
             # upsert in `articles.appeals.events` names the matching one as its conflict target.
