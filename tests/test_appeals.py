@@ -458,6 +458,11 @@ def form_data(**overrides):
         "cap_days": "7",
         "control_weight": "1",
         "sample_rate": "1",
+        "holdback_percent": "0",
+        "bandit_metric": "conversion",
+        "bandit_floor_percent": "5",
+        "skip_first_views": "0",
+        "click_pause": "7 days",
         "variants-TOTAL_FORMS": "0",
         "variants-INITIAL_FORMS": "0",
     }
