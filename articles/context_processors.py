@@ -8,5 +8,6 @@ def site(request):
     return {
         "site_name": settings.SITE_NAME,
         "site_tagline": settings.SITE_TAGLINE,
+        "donate_url": settings.DONATE_URL,
         "nav_sections": sections(request),
     }

@@ -1,7 +1,9 @@
 from django.urls import path, register_converter
 
 from . import feeds, views
+from .appeals.donations import donation_webhook
 from .appeals.events import appeal_events, appeal_token
+from .appeals.reminders import reminder_confirm, reminder_create, reminder_stop
 from .caching import public_page
 from .sources import consent
 
@@ -38,6 +40,10 @@ urlpatterns = [
     path("authors/<slug:slug>/", views.author_detail, name="author-detail"),
     path("appeals/events/", appeal_events, name="appeal-events"),
     path("appeals/token/", appeal_token, name="appeal-token"),
+    path("appeals/remind/", reminder_create, name="reminder-create"),
+    path("appeals/remind/confirm/<str:token>/", reminder_confirm, name="reminder-confirm"),
+    path("appeals/remind/stop/<str:token>/", reminder_stop, name="reminder-stop"),
+    path("donations/webhook/", donation_webhook, name="donation-webhook"),
     path("sources/<slug:slug>/", views.source_detail, name="source-detail"),
     path("consent/done/", consent.consent_thanks, name="consent-thanks"),
     path("consent/<path:token>/", consent.consent_form, name="consent-form"),

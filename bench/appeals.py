@@ -8,6 +8,8 @@ same page is rendered in one process with its appeal live and archived, which is
 appeal's own cost from the differences between two pages.
 
     .venv/bin/python bench/appeals.py [--rounds 3] [--seconds 4] [--workers 2]
+    .venv/bin/python bench/appeals.py --money   (the webhook and the results page:
+                                                 bench/appeal_money.py)
 """
 
 import argparse
@@ -136,6 +138,9 @@ def mint_tokens(env, count):
 
 
 def main():
+    if "--money" in sys.argv:
+        argv = [arg for arg in sys.argv[1:] if arg != "--money"]
+        sys.exit(subprocess.call([PYTHON, str(ROOT / "bench" / "appeal_money.py"), *argv]))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=4)

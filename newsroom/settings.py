@@ -280,6 +280,14 @@ APPEAL_TOKEN_MAX_AGE = 3600
 APPEAL_TOKENS_PER_MINUTE = int(os.environ.get("APPEAL_TOKENS_PER_MINUTE", "30"))
 APPEAL_BEACONS_PER_MINUTE = int(os.environ.get("APPEAL_BEACONS_PER_MINUTE", "120"))
 
+# Donations coming back (articles/appeals/donations.py): the shared secrets of the webhook's
+# two formats (empty: that format is refused), the currency revenue is compared in, and the
+# site-wide donate link in the header (empty: none), which carries the reader's reference.
+DONATION_WEBHOOK_SECRET = os.environ.get("DONATION_WEBHOOK_SECRET", "")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+DONATION_CURRENCY = os.environ.get("DONATION_CURRENCY", "USD").upper()
+DONATE_URL = os.environ.get("DONATE_URL", "https://donate.example.org/" if DEBUG else "")
+
 # The publication as readers see it: used in templates, feeds and structured data.
 SITE_NAME = os.environ.get("SITE_NAME", "The Newsroom")
 SITE_TAGLINE = os.environ.get("SITE_TAGLINE", "Independent journalism")

@@ -6,9 +6,11 @@ from datetime import timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
-from django.db.models import F, Q, Sum
+from django.db.models import F, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -30,9 +32,18 @@ CHART_SERIES = (
 )
 
 
-def scaled(event, **filters):
-    """Sum of one counter, scaled back up by its sample rate, as an annotation."""
-    return Sum(F(f"counters__{event}") * F("counters__sample_rate"), filter=Q(**filters), default=0)
+def scaled_since(event, since):
+    """Sum of one counter since `since`, scaled back up by its sample rate, as an annotation:
+    a subquery per listed appeal that reads only those days (the counter's (appeal, day)
+    index), not a join over every day it ever counted."""
+    rows = (
+        AppealCounter.objects.filter(appeal=OuterRef("pk"), day__gte=since)
+        .order_by()
+        .values("appeal")
+        .annotate(total=Sum(F(event) * F("sample_rate")))
+        .values("total")
+    )
+    return Coalesce(Subquery(rows), 0)
 
 
 def ctr(clicked, seen):
@@ -64,14 +75,15 @@ class AppealForm(forms.ModelForm):
 class AppealAdmin(ChangeFormActionsAdmin):
     form = AppealForm
     list_display = (
-        "name", "status", "where", "window", "seen_7d", "clicked_7d", "ctr_7d",
+        "name", "status", "where", "window", "seen_7d", "clicked_7d", "ctr_7d", "results",
     )  # fmt: skip
     list_filter = ("status", "placement")
     search_fields = ("name", "heading")
     autocomplete_fields = ("include_sections", "exclude_sections", "include_tags", "exclude_tags")
     inlines = (AppealVariantInline,)
     readonly_fields = (
-        "preview", "chart", "variant_results", "reask", "source_story", "created", "modified",
+        "preview", "chart", "variant_results", "reask", "results_link", "source_story",
+        "created", "modified",
     )  # fmt: skip
     actions = ("reask_everyone",)
     formfield_overrides = {
@@ -115,12 +127,31 @@ class AppealAdmin(ChangeFormActionsAdmin):
                     "snooze_duration",
                     "support_duration",
                     "dismiss_duration",
+                    "skip_first_views",
+                    "max_per_day",
                     ("cap_views", "cap_days"),
+                    "click_pause",
+                    "offer_reminder",
                     "reask",
-                )  # fmt: skip
+                ),  # fmt: skip
+                "description": "Decided in each reader's browser, from what it stores there. "
+                "Write “You've read {count} articles this month” in the body to show the "
+                "reader's own count (never sent to us; readers can stop it).",
             },
         ),
-        ("Testing and sampling", {"fields": ("control_weight", "sample_rate")}),
+        (
+            "Testing and sampling",
+            {
+                "fields": (
+                    "control_weight",
+                    "holdback_percent",
+                    "bandit",
+                    ("bandit_metric", "bandit_floor_percent"),
+                    "sample_rate",
+                    "results_link",
+                )
+            },
+        ),
         ("History", {"fields": ("source_story", "created", "modified"), "classes": ("collapse",)}),
     )
 
@@ -134,10 +165,21 @@ class AppealAdmin(ChangeFormActionsAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                seen_7d=scaled("seen", counters__day__gte=since),
-                clicked_7d=scaled("clicked", counters__day__gte=since),
+                seen_7d=scaled_since("seen", since),
+                clicked_7d=scaled_since("clicked", since),
             )
         )
+
+    def get_urls(self):
+        from django.urls import path
+
+        from .donations import results_view
+
+        view = self.admin_site.admin_view(lambda request, pk: results_view(self, request, pk))
+        return [
+            path("<int:pk>/results/", view, name="articles_appeal_results"),
+            *super().get_urls(),
+        ]
 
     def get_changeform_initial_data(self, request):
         return {"heading": default_heading(), **super().get_changeform_initial_data(request)}
@@ -167,6 +209,23 @@ class AppealAdmin(ChangeFormActionsAdmin):
     @admin.display(description=f"Clicks {LIST_DAYS}d", ordering="clicked_7d")
     def clicked_7d(self, obj):
         return obj.clicked_7d
+
+    @admin.display(description="Results")
+    def results_link(self, obj):
+        if obj is None or obj.pk is None:
+            return "Available once the appeal is saved."
+        url = reverse("admin:articles_appeal_results", args=[obj.pk])
+        return format_html(
+            '<a href="{}">Donations, revenue and which copy is best</a>'
+            '<p class="help">Per copy, with P(best), the lift’s 90 % interval and the lift over '
+            "the holdback group.</p>",
+            url,
+        )
+
+    @admin.display(description="Money")
+    def results(self, obj):
+        url = reverse("admin:articles_appeal_results", args=[obj.pk])
+        return format_html('<a href="{}">Results</a>', url)
 
     @admin.display(description=f"CTR {LIST_DAYS}d")
     def ctr_7d(self, obj):
@@ -285,7 +344,7 @@ def preview_copies(appeal):
 
 
 def daily_chart(appeal, days=CHART_DAYS, today=None):
-    """Context for the SVG chart: one small bar chart per counter, one bar per day."""
+    """Context for the SVG chart of the appeal's counters, one bar per day."""
     today = today or timezone.localdate()
     first = today - timedelta(days=days - 1)
     totals = {
@@ -294,22 +353,29 @@ def daily_chart(appeal, days=CHART_DAYS, today=None):
         .values("day")
         .annotate(**{e: Sum(F(e) * F("sample_rate")) for e, _ in CHART_SERIES})
     }
+    return bar_chart(first, days, CHART_SERIES, lambda day, event: totals.get(day, {}).get(event))
+
+
+def bar_chart(first, days, labelled, value):
+    """Context for chart.html: one small bar chart per (key, label) of `labelled`, one bar per
+    day from `first`; `value(day, key)` gives a bar's height (None: 0)."""
     width, row_height, bar_area, label_width = 620, 46, 30, 150
     step = (width - label_width) / days
+    days_list = [first + timedelta(days=i) for i in range(days)]
     series = []
-    for index, (event, label) in enumerate(CHART_SERIES):
-        values = [totals.get(first + timedelta(days=i), {}).get(event) or 0 for i in range(days)]
+    for index, (event, label) in enumerate(labelled):
+        values = [value(day, event) or 0 for day in days_list]
         peak = max(values) or 1
         top = index * row_height + 8
         bars = [
             {
                 "x": round(label_width + i * step + 1, 1),
-                "y": round(top + bar_area - value / peak * bar_area, 1),
-                "height": round(value / peak * bar_area, 1),
-                "value": value,
-                "day": first + timedelta(days=i),
+                "y": round(top + bar_area - v / peak * bar_area, 1),
+                "height": round(v / peak * bar_area, 1),
+                "value": v,
+                "day": day,
             }
-            for i, value in enumerate(values)
+            for i, (day, v) in enumerate(zip(days_list, values, strict=True))
         ]
         series.append(
             {
@@ -323,23 +389,19 @@ def daily_chart(appeal, days=CHART_DAYS, today=None):
                 "label_y": top + 20,
             }
         )
-    days_list = [first + timedelta(days=i) for i in range(days)]
+    rows = [{"day": day, "values": [value(day, e) or 0 for e, _ in labelled]} for day in days_list]
     return {
         "series": series,
         "width": width,
-        "height": len(CHART_SERIES) * row_height + 22,
+        "height": len(labelled) * row_height + 22,
         "bar_width": round(max(step - 2, 1), 1),
         "label_width": label_width,
-        "axis_y": len(CHART_SERIES) * row_height + 14,
+        "axis_y": len(labelled) * row_height + 14,
         "first": first,
-        "last": today,
+        "last": days_list[-1],
         "days": days_list,
-        "rows": [
-            {"day": day, "values": [totals.get(day, {}).get(e) or 0 for e, _ in CHART_SERIES]}
-            for day in days_list
-            if day in totals
-        ],
-        "labels": [label for _, label in CHART_SERIES],
+        "rows": [row for row in rows if any(row["values"])],
+        "labels": [label for _, label in labelled],
     }
 
 

@@ -81,7 +81,7 @@ def parse_beacon(body: bytes, known=None):
             raise BeaconError(f"Unknown appeal: {appeal!r}.")
         if variant is not None and (not _is_id(variant) or variant not in known[appeal][1]):
             raise BeaconError(f"Unknown variant of appeal {appeal}: {variant!r}.")
-        if kind not in EVENT_TYPES:
+        if kind not in AppealCounter.BEACON_EVENTS:
             raise BeaconError(f"Unknown event type: {kind!r}.")
         counts[appeal, variant, kind] += 1
     return payload.get("token"), counts

@@ -6,7 +6,8 @@ the latest start). Selection costs one query, or none when the cache has it: it 
 the page's appeal surfaces (caching/invalidation.py) keep their versions, so an appeal change
 reaches exactly the pages it targets, and for `SELECTION_TTL` seconds at most (appeals that
 start within that time are fetched too and shown from their start). What *this* reader sees
-is decided in the browser (articles/static/articles/appeals.js).
+is decided in the browser (articles/static/articles/appeals.js). An appeal with the bandit on
+gets its weights from bandit.py (the cache, recomputed every few minutes).
 """
 
 import hashlib
@@ -20,6 +21,7 @@ from ..caching.invalidation import appeal_slots
 from ..caching.pages import declare
 from ..caching.surfaces import cached
 from ..models import Appeal, AppealVariant
+from .bandit import with_bandit_weights
 from .blocks import appeal_html
 
 SELECTION_TTL = 60
@@ -53,8 +55,8 @@ def select_for_page(section_id, tag_ids, now=None):
     )
     chosen = {}
     for appeal in candidates:
-        if appeal.is_showing_at(now):
-            chosen.setdefault(appeal.placement, appeal)
+        if appeal.is_showing_at(now) and appeal.placement not in chosen:
+            chosen[appeal.placement] = with_bandit_weights(appeal)
     return PageAppeals(**chosen, surfaces=surfaces)
 
 

@@ -26,7 +26,6 @@ Changes:
 A scheduled edge passing needs no bump: cached pages never outlive the next one (pages.py).
 """
 
-
 from . import surfaces
 
 SITE, STORIES, CORRECTIONS, APPEALS = "site", "stories", "corrections", "appeals"

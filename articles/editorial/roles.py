@@ -30,8 +30,10 @@ ROLES = {
         "articles.*_consentrequest", "articles.*_selfidcategory", "articles.*_selfidoption",
         "articles.view_selfidsurvey", "articles.change_selfidsurvey",
     ),
-    # Donation appeals, their variants and counters; sections and tags only to target them.
-    APPEALS: ("articles.*_appeal*", "articles.view_section", "articles.view_tag"),
+    # Donation appeals, their variants, counters, donations and reminder addresses; sections
+    # and tags only to target them.
+    APPEALS: ("articles.*_appeal*", "articles.*_donation", "articles.*_reminder",
+              "articles.view_section", "articles.view_tag"),
     # Also sees and clears sign-in lockouts (django-axes' access attempts).
     ADMIN: ("articles.*", "auth.*_user", "auth.*_group", "auth.view_permission",
             "axes.view_accessattempt", "axes.delete_accessattempt"),

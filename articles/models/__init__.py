@@ -11,6 +11,7 @@ from .diversity import (
     SelfIdOption,
     SelfIdSurvey,
 )
+from .donations import Donation, Reminder
 from .publisher import PublisherPolicies
 from .record import QuoteMatch, QuoteShingle
 from .revisions import Revision
@@ -73,6 +74,8 @@ __all__ = [
     "SelfIdSurvey",
     "PublisherPolicies",
     "Correction",
+    "Donation",
+    "Reminder",
     "CorrectionQuerySet",
     "Revision",
     "SourceListing",

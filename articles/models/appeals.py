@@ -203,6 +203,55 @@ class Appeal(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(1000)],
         help_text="For very high traffic; counts are scaled back up when read.",
     )
+    holdback_percent = models.PositiveSmallIntegerField(
+        "hold back … % of readers",
+        default=0,
+        validators=[MaxValueValidator(50)],
+        help_text="Never shown this appeal, to measure what it adds (e.g. 5). Assigned in the "
+        "browser like variants; their donations come through the site's donate link.",
+    )
+    bandit = models.BooleanField(
+        "let a bandit choose the shares",
+        default=False,
+        help_text="Thompson sampling: the shares follow each copy's chance of being the best, "
+        "recomputed every few minutes. Off: the fixed weights.",
+    )
+    bandit_metric = models.CharField(
+        "the bandit optimises",
+        max_length=10,
+        choices=[("conversion", "Donations per view"), ("revenue", "Revenue per view")],
+        default="conversion",
+    )
+    bandit_floor_percent = models.PositiveSmallIntegerField(
+        "every copy keeps at least … %",
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text="So that no copy starves and a slow starter can still recover.",
+    )
+    skip_first_views = models.PositiveSmallIntegerField(
+        "skip a new reader's first … page views",
+        default=0,
+        validators=[MaxValueValidator(100)],
+        help_text="Let new readers read before asking. 0: ask from the first page.",
+    )
+    max_per_day = models.PositiveSmallIntegerField(
+        "at most … views a day",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Per reader. Empty: no daily limit.",
+    )
+    click_pause = models.DurationField(
+        "pause after a donation click",
+        default=timedelta(days=7),
+        help_text="A reader who clicked the donation link is not asked again for this long.",
+    )
+    offer_reminder = models.BooleanField(
+        "offer “Remind me in …” by e-mail",
+        default=False,
+        help_text="Readers may leave an address to be reminded in a month they choose (double "
+        "opt-in; nothing else is ever sent to it).",
+    )
     source_story = models.ForeignKey(
         "Story",
         on_delete=models.SET_NULL,
@@ -339,7 +388,11 @@ class AppealCounter(models.Model):
     with sampling, multiply by `sample_rate`.
     """
 
-    EVENTS = ("rendered", "seen", "clicked", "snoozed", "supporter", "dismissed")
+    EVENTS = (
+        "rendered", "seen", "clicked", "snoozed", "supporter", "dismissed", "held", "reminded",
+    )  # fmt: skip
+    # What pages report; "reminded" is counted by the reminder task.
+    BEACON_EVENTS = EVENTS[:-1]
     SHARDS = 8
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="counters")
@@ -359,11 +412,16 @@ class AppealCounter(models.Model):
     snoozed = models.PositiveBigIntegerField(default=0, help_text="“Remind me later”.")
     supporter = models.PositiveBigIntegerField(default=0, help_text="“I already support you”.")
     dismissed = models.PositiveBigIntegerField(default=0, help_text="Closed (×).")
+    held = models.PositiveBigIntegerField(
+        default=0, help_text="Page views of a reader in the holdback group (not shown)."
+    )
+    reminded = models.PositiveBigIntegerField(default=0, help_text="Reminder e-mails sent.")
 
     objects = AppealCounterQuerySet.as_manager()
 
     class Meta:
         ordering = ("day", "appeal_id", "variant_id")
+        indexes = [models.Index(fields=["appeal", "day"], name="appeal_counter_day_idx")]
         constraints = [
             # Two partial indexes because NULL never equals NULL in a unique index; the
             # upsert in `articles.appeals.events` names the matching one as its conflict target.

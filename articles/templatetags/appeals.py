@@ -90,3 +90,64 @@ def insertion_point(body, after):
 def seconds(duration):
     """A timedelta as whole seconds, for the script's data attributes."""
     return int(duration.total_seconds()) if duration else 0
+
+
+@register.filter
+def donate_href(appeal, variant=None):
+    """The donation URL with the signed reference of this appeal and copy (references.py)."""
+    from ..appeals import references
+
+    if not appeal.pk or not appeal.donation_url:
+        return appeal.donation_url or "#"
+    ref = references.sign(appeal.pk, getattr(variant, "pk", None), appeal.placement, _today())
+    return references.with_reference(appeal.donation_url, ref)
+
+
+@register.filter
+def holdback_ref(appeal):
+    """The reference the site's donate link carries for a reader held back from `appeal`."""
+    from ..appeals import references
+
+    if not appeal.pk:
+        return ""
+    return references.sign(appeal.pk, None, appeal.placement, _today(), holdback=True)
+
+
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+COUNT_PARAGRAPH = re.compile(r"<p>((?:(?!</p>).)*?\{count\}(?:(?!</p>).)*?)</p>", re.S)
+
+
+@register.filter
+def with_article_count(body):
+    """An appeal body whose paragraphs with "{count}" wait, hidden, for the script to fill
+    in the reader's own count (kept in their browser, never sent)."""
+    return mark_safe(COUNT_PARAGRAPH.sub(r"<p data-article-count hidden>\1</p>", body or ""))
+
+
+@register.simple_tag
+def reminder_months(count=6):
+    """(value, label) for the next `count` months, the choices of "Remind me in …"."""
+    from datetime import date
+
+    today = _today()
+    months = []
+    year, month = today.year, today.month
+    for _ in range(count):
+        month += 1
+        if month > 12:
+            year, month = year + 1, 1
+        first = date(year, month, 1)
+        months.append((f"{first:%Y-%m}", f"{first:%B %Y}"))
+    return months
+
+
+@register.simple_tag
+def reminder_consent():
+    from ..appeals.reminders import consent_text
+
+    return consent_text()

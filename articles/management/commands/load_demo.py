@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from articles.demo import demo_edits, has_content, load_demo
+from articles.demo.ab_test import load_demo_ab_test
 
 
 class Command(BaseCommand):
@@ -34,5 +35,10 @@ class Command(BaseCommand):
                 )
             return
         stories = load_demo()
+        ab_test = load_demo_ab_test()
         self.stdout.write(f"Demo content ready: {len(stories)} published stories.")
         self.stdout.write(f"Seed story: {stories[0].get_absolute_url()}")
+        self.stdout.write(
+            "A finished A/B test, with simulated results: "
+            f"/admin/articles/appeal/{ab_test.pk}/results/"
+        )

@@ -3,11 +3,15 @@
  *
  * The server renders the same appeal for every reader (so pages stay cacheable) with its
  * rules in data attributes: durations in seconds, the frequency cap, the re-ask time. This
- * script keeps the reader's state in localStorage as reasons and times only:
+ * script keeps the reader's state in localStorage as reasons, times and counts only:
  *   {hide: {"<appeal>": {reason: "snoozed"|"dismissed", at: ms}},
- *    support: {reason: "supporter", at: ms}, views: {"<appeal>": [ms, …]}, bucket: 0–9999}
- * (`bucket` is a random number that keeps a reader's A/B variant stable; it never leaves the
- * browser). What readers do goes to the server as batched beacons.
+ *    support: {reason: "supporter", at: ms}, views: {"<appeal>": [ms, …]}, bucket: 0–9999,
+ *    clicked: {"<appeal>": ms}, pages: n, read: {month: "2026-12", ids: [story, …]} | {off: true}}
+ * (`bucket` is a random number that keeps a reader's A/B variant and holdback group stable;
+ * it, the page count and the article count never leave the browser). What readers do goes to
+ * the server as batched beacons.
+ * Frequency rules, all per reader and decided here: skip a new reader's first N page views,
+ * at most K views a day and per cycle of D days, a pause after a donation click.
  * Without this script the appeal and its donation link still show and work.
  */
 (function () {
@@ -129,6 +133,11 @@
       capViews: number(data.capViews),
       capDays: number(data.capDays) || 1,
       reask: number(data.reask) * 1000,
+      perDay: number(data.perDay),
+      skip: number(data.skip),
+      clickPause: number(data.clickPause),
+      holdback: number(data.holdback),
+      holdbackRef: data.holdbackRef || "",
       sampled: Math.random() * Math.max(1, number(data.sample)) < 1
     };
   }
@@ -139,14 +148,122 @@
     if (hide && recent(hide, hide.reason === "snoozed" ? appeal.snooze : appeal.dismiss, appeal.reask)) {
       return hide.reason;
     }
+    var clicked = state.clicked && state.clicked[appeal.id];
+    if (clicked && recent({at: clicked}, appeal.clickPause, appeal.reask)) return "paused";
+    if (appeal.skip && state.pages <= appeal.skip) return "new reader";
     if (appeal.capViews && viewsSince(state, appeal).length >= appeal.capViews) return "capped";
+    if (appeal.perDay && viewsToday(state, appeal).length >= appeal.perDay) return "enough today";
     return null;
+  }
+
+  function viewLog(state, appeal) {
+    return (state.views && state.views[appeal.id]) || [];
   }
 
   function viewsSince(state, appeal) {
     var since = Math.max(appeal.reask, Date.now() - appeal.capDays * DAY);
-    var views = (state.views && state.views[appeal.id]) || [];
-    return views.filter(function (at) { return at > since; });
+    return viewLog(state, appeal).filter(function (at) { return at > since; });
+  }
+
+  function viewsToday(state, appeal) {
+    var midnight = new Date(Date.now());
+    midnight.setHours(0, 0, 0, 0);
+    return viewLog(state, appeal).filter(function (at) { return at >= midnight.getTime(); });
+  }
+
+  /* The holdback group: a stable share of readers who never see this appeal (its own hash of
+   * the bucket, independent of the variant's). */
+  function heldBack(appeal, state) {
+    return appeal.holdback > 0 && (state.bucket * 7907 + appeal.id * 65537) % 10000 < appeal.holdback * 100;
+  }
+
+  /* The site-wide donate link carries the reference of the first appeal this reader was shown
+   * or held back from, so both groups' donations are attributed. */
+  function tagDonateLink(ref) {
+    if (!ref) return;
+    document.querySelectorAll("a[data-donate-link]").forEach(function (link) {
+      if (link.dataset.tagged) return;
+      link.dataset.tagged = "1";
+      var url = new URL(link.href, window.location.href);
+      url.searchParams.set("ref", ref);
+      link.href = url.toString();
+    });
+  }
+
+  function refOf(href) {
+    try { return new URL(href, window.location.href).searchParams.get("ref"); } catch (error) { return null; }
+  }
+
+  /* --- Article count: stories read this calendar month, counted here and never sent. --- */
+  function thisMonth() {
+    var now = new Date(Date.now());
+    return now.getFullYear() + "-" + ("0" + (now.getMonth() + 1)).slice(-2);
+  }
+
+  function countArticle(state) {
+    var story = document.querySelector("article[data-story]");
+    if (state.read && state.read.off) return;
+    if (!state.read || state.read.month !== thisMonth()) state.read = {month: thisMonth(), ids: []};
+    if (!story) return;
+    var id = number(story.dataset.story);
+    if (id && state.read.ids.indexOf(id) === -1) state.read.ids = state.read.ids.concat([id]).slice(-500);
+  }
+
+  function fillArticleCount(appeal, state) {
+    var paragraphs = appeal.element.querySelectorAll("[data-copy] [data-article-count]");
+    var count = state.read && !state.read.off && state.read.month === thisMonth() ? state.read.ids.length : 0;
+    paragraphs.forEach(function (paragraph) {
+      if (count < 1) { paragraph.remove(); return; }
+      var walker = document.createTreeWalker(paragraph, NodeFilter.SHOW_TEXT);
+      var node;
+      while ((node = walker.nextNode())) {
+        node.nodeValue = node.nodeValue.split("{count}").join(String(count));
+      }
+      var stop = document.createElement("button");
+      stop.type = "button";
+      stop.className = "appeal__stop-counting";
+      stop.textContent = "Stop counting";
+      stop.addEventListener("click", function () {
+        var current = loadState();
+        current.read = {off: true};
+        saveState(current);
+        var note = document.createElement("span");
+        note.setAttribute("role", "status");
+        note.textContent = "We have stopped counting, and forgotten the count.";
+        paragraph.replaceWith(note);
+      });
+      paragraph.appendChild(document.createTextNode(" "));
+      paragraph.appendChild(stop);
+      paragraph.hidden = false;
+    });
+  }
+
+  /* "Remind me in …": the form posts by fetch and says what happens next. */
+  function watchReminder(appeal) {
+    var form = appeal.element.querySelector(".appeal__remind-form");
+    if (!form || !window.fetch) return;
+    var variant = form.querySelector("[data-remind-variant]");
+    if (variant) variant.value = appeal.variant || "";
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var status = form.querySelector("[data-remind-status]");
+      if (!status) {
+        status = document.createElement("p");
+        status.setAttribute("role", "status");
+        status.setAttribute("data-remind-status", "");
+        status.className = "appeal__remind-status";
+        form.appendChild(status);
+      }
+      status.textContent = "Sending…";
+      window.fetch(form.action, {method: "POST", body: new FormData(form), credentials: "omit",
+        headers: {"Accept": "application/json"}})
+        .then(function (response) { return response.json().then(function (data) { return [response.ok, data]; }); })
+        .then(function (answer) {
+          status.textContent = answer[1].message;
+          if (answer[0]) form.querySelectorAll("input, select, button").forEach(function (field) { field.disabled = true; });
+        })
+        .catch(function () { status.textContent = "That did not go through: please try again."; });
+    });
   }
 
   /* The same reader always gets the same copy of an appeal: weights over a stable bucket. */
@@ -167,7 +284,9 @@
           appeal.variant = number(template.dataset.variant);
           var copy = appeal.element.querySelector("[data-copy]");
           copy.replaceChildren(template.content.cloneNode(true));
-          appeal.element.querySelector("[data-cta]").textContent = template.dataset.cta;
+          var cta = appeal.element.querySelector("[data-cta]");
+          cta.textContent = template.dataset.cta;
+          if (template.dataset.href) cta.href = template.dataset.href;
         }
         return;
       }
@@ -222,26 +341,45 @@
   }
 
   function start() {
-    var elements = document.querySelectorAll("section[data-appeal][data-events]");
-    if (!elements.length) return;
-    endpoint = elements[0].dataset.events;
-    tokenUrl = elements[0].dataset.token;
     var state = loadState();
     if (typeof state.bucket !== "number") state.bucket = Math.floor(Math.random() * 10000);
+    state.pages = (typeof state.pages === "number" ? state.pages : 0) + 1;
+    countArticle(state);
+    var elements = document.querySelectorAll("section[data-appeal][data-events]");
+    if (!elements.length) {
+      saveState(state);
+      return;
+    }
+    endpoint = elements[0].dataset.events;
+    tokenUrl = elements[0].dataset.token;
     state.hide = state.hide || {};
     state.views = state.views || {};
+    state.clicked = state.clicked || {};
     var shown = [];
 
     elements.forEach(function (element) {
       element.dataset.placement = element.classList.contains("appeal--banner") ? "banner" : "story";
       var appeal = read(element);
+      if (heldBack(appeal, state)) {
+        element.hidden = true;
+        element.dataset.held = "";
+        tagDonateLink(appeal.holdbackRef);
+        report(appeal, "held");
+        return;
+      }
       if (hiddenFor(appeal, state)) {
         element.hidden = true;
         return;
       }
       chooseVariant(appeal, state);
-      if (appeal.capViews) {  // the views log exists only for capped appeals, pruned as it grows
-        state.views[appeal.id] = viewsSince(state, appeal).concat([Date.now()]).slice(-MAX_VIEWS_KEPT);
+      tagDonateLink(refOf(element.querySelector("[data-cta]").href));
+      fillArticleCount(appeal, state);
+      watchReminder(appeal);
+      if (appeal.capViews || appeal.perDay) {  // the views log exists only for capped appeals
+        var keep = Math.max(appeal.capDays, 1) * DAY;
+        state.views[appeal.id] = viewLog(state, appeal).filter(function (at) {
+          return at > Date.now() - keep;
+        }).concat([Date.now()]).slice(-MAX_VIEWS_KEPT);
       } else {
         delete state.views[appeal.id];
       }
@@ -259,6 +397,10 @@
         if (!control) return;
         var action = control.dataset.action;
         if (action === "clicked") {
+          var clickedState = loadState();
+          clickedState.clicked = clickedState.clicked || {};
+          clickedState.clicked[appeal.id] = Date.now();
+          saveState(clickedState);
           report(appeal, "clicked", true);
           return;
         }
