@@ -11,12 +11,14 @@ from django.db.models.functions import RowNumber
 from django.db.models.query import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 
 from .addresses import moved_or_gone
 from .appeals import selection as appeals
-from .caching import declare, public_page
+from .caching import cdn, declare, public_page
 from .caching.invalidation import CORRECTIONS, STORIES, story_page
+from .editorial import pending
 from .listing import page as listing
 from .listing.filters import PARAMETERS
 from .models import (
@@ -31,6 +33,7 @@ FRONT_PAGE_LATEST = 7
 FRONT_PAGE_PER_SECTION = 3
 PAGE_SIZE = 10
 CORRECTIONS_PAGE_SIZE = 25
+LIVE_POLL_SECONDS = 25  # how often readers' open live pages ask for new updates
 
 
 @public_page(surfaces=[STORIES])
@@ -77,8 +80,10 @@ def story_detail(request, year, month, day, slug):
     # Most stories have no corrections: then an empty prefetch spares the query.
     corrections = Correction.objects.all() if story.has_corrections else Correction.objects.none()
     prefetch_related_objects([story], Prefetch("corrections", queryset=corrections))
+    pending.overlay_due([story])  # a scheduled update whose go-live time has come
     declare(request, story_page(story))
     context = {"story": story, "quoted": quoted_sources(story.confirmed_quotes)}
+    context |= live_blog_context(story)
     return render(
         request, "articles/story_detail.html", context | appeals.in_context(request, story=story)
     )
@@ -101,9 +106,42 @@ def story_preview(request, pk):
     )
     if not story_admin.has_view_or_change_permission(request, story):
         raise PermissionDenied
-    context = {"story": story, "preview": True, "quoted": quoted_sources(story.confirmed_quotes)}
+    version = pending.pending_version(story)
+    if version is not None:
+        pending.show(story, version)  # staff preview the words readers do not see yet
+    context = {"story": story, "preview": True, "quoted": quoted_sources(story.confirmed_quotes),
+               "pending": version, **live_blog_context(story)}  # fmt: skip
     response = render(request, "articles/story_detail.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def live_blog_context(story):
+    """A live story's updates (one query, however many) and its key events."""
+    if not story.is_live_blog:
+        return {}
+    updates = story.shown_updates = list(story.live_updates.shown())
+    key_events = sorted((u for u in updates if u.key_event), key=lambda u: u.published_at)
+    return {"updates": updates, "key_events": key_events, "poll_seconds": LIVE_POLL_SECONDS}
+
+
+@public_page
+def live_updates(request, pk):
+    """The updates of a live story, for readers' open pages to poll (live.js). Cached and
+    validated like every public page: a poll that finds nothing new is a 304 from the cache."""
+    story = get_object_or_404(
+        Story.objects.published()
+        .filter(live_since__isnull=False)
+        .only("pk", "live_since", "live_until", "status", "published_at", "withdraw_at"),
+        pk=pk,
+    )
+    declare(request, story_page(story))
+    response = render(
+        request, "articles/live_partials.html#updates", {"story": story} | live_blog_context(story)
+    )
+    # Short for browsers and proxies that are not purged; the CDN is purged on every update.
+    patch_cache_control(response, public=True, max_age=LIVE_POLL_SECONDS // 2,
+                        **cdn.shared_max_age())  # fmt: skip
     return response
 
 

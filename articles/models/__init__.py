@@ -11,6 +11,7 @@ from .diversity import (
     SelfIdOption,
     SelfIdSurvey,
 )
+from .live import Autosave, LiveUpdate, LiveUpdateQuerySet
 from .publisher import PublisherPolicies
 from .record import QuoteMatch, QuoteShingle
 from .revisions import Revision
@@ -38,6 +39,9 @@ from .stories import (
 from .workflow import Transition
 
 __all__ = [
+    "Autosave",
+    "LiveUpdate",
+    "LiveUpdateQuerySet",
     "FormerAddress",
     "Appeal",
     "AppealCounter",
