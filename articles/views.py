@@ -69,7 +69,7 @@ def story_detail(request, year, month, day, slug):
             Story.objects.published()
             .for_display()
             .prefetch_related("tags", confirmed_quotes_prefetch())
-            .annotate(has_corrections=Exists(corrected)),
+            .annotate(has_corrections=Exists(corrected), has_due_update=pending.due_exists()),
             slug=slug,
         )
     except Http404:
@@ -80,7 +80,8 @@ def story_detail(request, year, month, day, slug):
     # Most stories have no corrections: then an empty prefetch spares the query.
     corrections = Correction.objects.all() if story.has_corrections else Correction.objects.none()
     prefetch_related_objects([story], Prefetch("corrections", queryset=corrections))
-    pending.overlay_due([story])  # a scheduled update whose go-live time has come
+    if story.has_due_update:
+        pending.overlay_due([story])  # a scheduled update whose go-live time has come
     declare(request, story_page(story))
     context = {"story": story, "quoted": quoted_sources(story.confirmed_quotes)}
     context |= live_blog_context(story)

@@ -3,11 +3,11 @@ the poll endpoint's validators, the desk's compact form, and page cost with 300 
 
 import json
 from datetime import datetime, timedelta
+from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from html.parser import HTMLParser
 
 from articles.editorial import live
 from articles.editorial.roles import EDITOR, REPORTER

@@ -30,9 +30,9 @@ def may_stage(user, story):
 
 def stages_save(request, story):
     """Does this POST keep the words as the pending version rather than publish them?"""
-    from .workflow import PUBLISH_CHANGES, PUBLISH_NOW
+    from .workflow import PUBLISH_CHANGES, PUBLISH_NOW, WITHDRAW
 
-    if PUBLISH_CHANGES in request.POST or PUBLISH_NOW in request.POST:
+    if {PUBLISH_CHANGES, PUBLISH_NOW, WITHDRAW} & set(request.POST):
         return False
     return pending.stages(story)
 

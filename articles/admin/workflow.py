@@ -166,7 +166,9 @@ class StoryWorkflowForm(forms.ModelForm):
         # Their text stays in the form; the next save, after reading the diff, is deliberate.
         self.data = self.data.copy()
         self.data[self.add_prefix("loaded_version")] = str(current)
-        last = Revision.objects.filter(story=self.instance.pk).select_related("user").first()
+        # The last save: a kept revision, or a pending version of a live story.
+        saves = Revision._base_manager.filter(story=self.instance.pk).select_related("user")
+        last = saves.order_by("-created", "-pk").first()
         who = (
             (last.user.get_full_name() or last.user.get_username()) if last and last.user else None
         )

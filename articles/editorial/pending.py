@@ -10,6 +10,7 @@ own (`settle`). A reporter's changes are `submitted`: an editor publishes them.
 """
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from ..caching import invalidation
@@ -123,6 +124,12 @@ def settle(story):
         return None
     at = timezone.localtime(due.go_live_at).strftime("%d %b %Y %H:%M")
     return publish_changes(story, due.user, summary=f"Scheduled changes went live at {at}")
+
+
+def due_exists():
+    """An annotation: does the story have a pending version whose go-live time has come?
+    (The story page asks in its one query, and loads the version only when there is one.)"""
+    return Exists(Revision.pending_versions.due().filter(story=OuterRef("pk")))
 
 
 def overlay_due(stories, now=None):
