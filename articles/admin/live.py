@@ -34,7 +34,19 @@ def stages_save(request, story):
 
     if {PUBLISH_CHANGES, PUBLISH_NOW, WITHDRAW} & set(request.POST):
         return False
-    return pending.stages(story)
+    # A correction is shown to readers at once, so the words it corrects go live with it.
+    return pending.stages(story) and not adds_correction(request)
+
+
+def adds_correction(request):
+    """Does this POST add a correction (a new row of the corrections inline with text)?"""
+    data = request.POST
+    try:
+        total = int(data.get("corrections-TOTAL_FORMS", 0))
+        initial = int(data.get("corrections-INITIAL_FORMS", 0))
+    except ValueError:
+        return False
+    return any(data.get(f"corrections-{n}-text", "").strip() for n in range(initial, total))
 
 
 class LiveStoryPages:

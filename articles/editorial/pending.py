@@ -18,12 +18,10 @@ from ..models import Revision, Story
 from .revisions import compare, current_state, ensure_baseline
 from .workflow import record_save, record_transition
 
-# What a pending version holds; everything else on the form (filing, bylines, status, times)
-# is saved to the story at once as before. Words only, so readers never see half an edit.
-STAGED_FIELDS = (
-    "headline", "standfirst", "body", "dateline", "seo_description", "image_alt",
-    "image_caption", "image_credit", "updated_at",
-)  # fmt: skip
+# What a pending version holds; everything else on the form (filing, bylines, status, times,
+# the lead image with its alt text, caption and credit, which go together) is saved to the
+# story at once as before. The words only, so readers never see half an edit.
+STAGED_FIELDS = ("headline", "standfirst", "body", "dateline", "seo_description", "updated_at")
 
 
 def stages(story):
