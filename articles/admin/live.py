@@ -128,12 +128,8 @@ class LiveStoryPages:
         return bool(others) or any(formset.has_changed() for formset in formsets)
 
     def staged_message(self, request, story):
-        staged = getattr(story, "staged", None)
-        if staged is None:
-            self.message_user(
-                request, f"“{story}” has no pending changes: readers see it as it is."
-            )
-        elif staged.go_live_at:
+        staged = story.staged
+        if staged.go_live_at:
             when = timezone.localtime(staged.go_live_at).strftime("%d %b %Y at %H:%M")
             self.message_user(
                 request,

@@ -415,7 +415,7 @@ class StoryWorkflowAdmin(LiveStoryPages, StoryRevisionPages, ChangeFormActionsAd
                 messages.SUCCESS,
             )  # fmt: skip
             return HttpResponseRedirect(reverse("admin:articles_story_change", args=[obj.pk]))
-        if getattr(obj, "staged_words", None) is not None:
+        if getattr(obj, "staged", None) is not None:
             self.staged_message(request, obj)
             return HttpResponseRedirect(reverse("admin:articles_story_change", args=[obj.pk]))
         if WITHDRAW in request.POST:
