@@ -28,6 +28,7 @@ from .models import (
     Author,
     Byline,
     Correction,
+    LiveUpdate,
     PublisherPolicies,
     Quote,
     Section,
@@ -61,6 +62,8 @@ def connect(app_config):
         (post_delete, Byline, byline_changed),
         (post_save, Quote, quote_changed),
         (post_delete, Quote, quote_changed),
+        (post_save, LiveUpdate, live_update_changed),
+        (post_delete, LiveUpdate, live_update_changed),
         (post_save, Correction, correction_changed),
         (post_delete, Correction, correction_changed),
         (post_save, Section, everywhere_changed),
@@ -123,6 +126,11 @@ def story_tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
             rule.story_related_changed(story_id, tags=[instance.pk])
     else:
         rule.story_related_changed(instance.pk, tags=changed or ())
+
+
+def live_update_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        rule.live_update_changed(instance.story_id)
 
 
 def byline_changed(sender, instance, raw=False, **kwargs):

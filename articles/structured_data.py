@@ -13,6 +13,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from .html import html_to_text
 from .models import PublisherPolicies
 
 # schema.org property -> PublisherPolicies field, as the Trust Project names them.
@@ -68,6 +69,29 @@ def news_article(story, request):
     ]
     if corrections:
         data["correction"] = corrections
+    if story.is_live_blog:
+        data |= live_blog(story, url)
+    return data
+
+
+def live_blog(story, url):
+    """A live story is a LiveBlogPosting: its coverage times and each update a BlogPosting.
+    The updates are the ones the page shows (views.live_blog_context), so no query."""
+    data = {"@type": "LiveBlogPosting", "coverageStartTime": story.live_since}
+    if story.live_until:
+        data["coverageEndTime"] = story.live_until
+    data["liveBlogUpdate"] = [
+        {
+            "@type": "BlogPosting",
+            "headline": update.title or update.summary,
+            "url": f"{url}#update-{update.pk}",
+            "datePublished": update.published_at,
+            "dateModified": update.modified,
+            "articleBody": html_to_text(update.body),
+            **({"author": {"@type": "Person", "name": update.by}} if update.by else {}),
+        }
+        for update in sorted(story.shown_updates, key=lambda u: u.published_at, reverse=True)
+    ]
     return data
 
 

@@ -33,6 +33,7 @@ urlpatterns = [
     path("authors/<slug:slug>/feed/", public_page(feeds.AuthorFeed()), name="author-feed"),
     path("<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/", views.story_detail, name="story-detail"),
     path("preview/<int:pk>/", views.story_preview, name="story-preview"),
+    path("live/<int:pk>/updates/", views.live_updates, name="story-live-updates"),
     path("stories/", views.story_list, name="story-list"),
     path("corrections/", views.correction_list, name="correction-list"),
     path("sections/<slug:slug>/", views.section_detail, name="section-detail"),

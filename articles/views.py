@@ -10,13 +10,16 @@ from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.db.models.query import prefetch_related_objects
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 
 from .addresses import moved_or_gone
 from .appeals import selection as appeals
-from .caching import public_page
+from .caching import cdn, declare, public_page
 from .caching.invalidation import CORRECTIONS, STORIES
+from .caching.invalidation import story_page as story_surface
+from .editorial import pending
 from .listing import page as listing
 from .listing.filters import PARAMETERS
 from .models import (
@@ -80,9 +83,34 @@ def story_preview(request, pk):
         raise Http404("No story to preview here.")
     if not story_admin.has_view_or_change_permission(request, story):
         raise PermissionDenied
-    context = story_page.context(story) | {"preview": True}
+    version = pending.pending_version(story)
+    if version is not None:
+        pending.show(story, version)  # staff preview the words readers do not see yet
+    context = story_page.context(story) | {"preview": True, "pending": version}
     response = render(request, story_page.TEMPLATE, context)
     response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@public_page
+def live_updates(request, pk):
+    """The updates of a live story, for readers' open pages to poll (live.js). Cached and
+    validated like every public page: a poll that finds nothing new is a 304 from the cache."""
+    story = get_object_or_404(
+        Story.objects.published()
+        .filter(live_since__isnull=False)
+        .only("pk", "live_since", "live_until", "status", "published_at", "withdraw_at"),
+        pk=pk,
+    )
+    declare(request, story_surface(story))
+    response = render(
+        request,
+        "articles/live_partials.html#updates",
+        {"story": story} | story_page.live_blog_context(story),
+    )
+    # Short for browsers and proxies that are not purged; the CDN is purged on every update.
+    patch_cache_control(response, public=True, max_age=story_page.LIVE_POLL_SECONDS // 2,
+                        **cdn.shared_max_age())  # fmt: skip
     return response
 
 

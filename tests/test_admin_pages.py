@@ -56,4 +56,6 @@ def test_every_articles_model_is_in_the_admin_or_deliberately_not():
         "formeraddress",  # written by the workflow; listed on the story's form (History)
         "storysnapshot",  # rendered pages, rebuilt by the system (articles/snapshots)
         "generation",  # the snapshots' change counters
+        "liveupdate",  # the story's live-blog desk (admin/live.py)
+        "autosave",  # private to its writer, offered back on the story's form
     }

@@ -43,7 +43,7 @@ def test_two_editors_one_story_the_second_save_is_refused_and_nothing_is_lost(lo
     screenshot(boris, "workflow-presence")
 
     anna.fill("#id_headline", "Putin and Xi hail ties in video call")
-    anna.click("input[name=_continue]")
+    anna.click("input[name=_publish_changes] >> nth=-1")  # a live story: straight to readers
     anna.wait_for_selector(".messagelist .success")
 
     boris.fill("#id_headline", "Putin, Xi praise “model” relationship")
@@ -53,7 +53,7 @@ def test_two_editors_one_story_the_second_save_is_refused_and_nothing_is_lost(lo
     boris.keyboard.press("Control+Home")
     boris.keyboard.type("Boris's new opening sentence. ")
     assert body.inner_text().startswith("Boris's new opening sentence.")
-    boris.click("input[name=_continue]")
+    boris.click("input[name=_publish_changes] >> nth=-1")  # a live story: straight to readers
     boris.wait_for_selector(".errornote")
     message = boris.locator("ul.errorlist.nonfield").inner_text()
     assert "Not saved: Anna saved this story" in message
@@ -76,7 +76,7 @@ def test_two_editors_one_story_the_second_save_is_refused_and_nothing_is_lost(lo
     screenshot(diff_page, "workflow-conflict-diff")
 
     # Saving the refused form again, having compared, is deliberate: it goes through.
-    boris.click("input[name=_continue]")
+    boris.click("input[name=_publish_changes] >> nth=-1")  # a live story: straight to readers
     boris.wait_for_selector(".messagelist .success")
     story.refresh_from_db()
     assert story.headline == "Putin, Xi praise “model” relationship"
@@ -94,7 +94,7 @@ def test_revision_compare_page(log_in, live_server):
     body.locator("p").nth(1).click()
     page.keyboard.press("End")
     page.keyboard.type(" Both sides called the talks constructive.")
-    page.click("input[name=_continue]")
+    page.click("input[name=_publish_changes] >> nth=-1")  # a live story: straight to readers
     page.wait_for_selector(".messagelist .success")
     page.click("text=Revisions (2)")
     page.click("input[type=submit][value='Compare the chosen revisions']")

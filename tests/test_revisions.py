@@ -50,7 +50,11 @@ def anna(client):
 
 
 def save(client, story, **changes):
+    """Save the change form; on a live story, with "Save and publish changes" (an edit of a
+    live story is otherwise a pending version: tests/test_live_stories.py)."""
     page = client.get(change_url(story))
+    if story.is_public:
+        changes.setdefault("_publish_changes", "Save and publish changes")
     return client.post(change_url(story), admin_form_data(page, **changes))
 
 
@@ -293,7 +297,10 @@ def test_second_of_two_editors_is_refused_and_keeps_their_text(client, story):
 
     anna_text = "<p>The cabinet met on Tuesday night.</p><p>It agreed a budget of 4 billion.</p>"
     assert (
-        anna.post(change_url(story), admin_form_data(anna_page, body=anna_text)).status_code == 302
+        anna.post(
+            change_url(story), admin_form_data(anna_page, body=anna_text, _publish_changes="1")
+        ).status_code  # fmt: skip
+        == 302
     )
 
     boris_text = "<p>The cabinet met on Tuesday.</p><p>It agreed a budget of 4.2 billion.</p>"
@@ -317,7 +324,7 @@ def test_second_of_two_editors_is_refused_and_keeps_their_text(client, story):
     assert "Your copy" in diff
 
     # Having read the diff, saving the refused form again is deliberate and goes through.
-    again = boris.post(change_url(story), admin_form_data(refused))
+    again = boris.post(change_url(story), admin_form_data(refused, _publish_changes="1"))
     assert again.status_code == 302
     story.refresh_from_db()
     assert story.body == boris_text and story.version == 3

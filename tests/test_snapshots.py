@@ -216,3 +216,11 @@ def test_the_prepared_lookup_gives_what_its_queryset_gives_at_any_time():
             expected = list(_find(story.slug, moment))
             got = [tuple(row.values()) for row in FIND.rows(slug=story.slug, now=moment)]
             assert [row[0] for row in got] == [row[0] for row in expected], (story, moment)
+
+
+def test_a_story_without_appeals_from_its_snapshot_is_the_full_render(client):
+    story = make_story(body="<p>One.</p><p>Two.</p>")
+    client.get(story.get_absolute_url())
+    served = client.get(story.get_absolute_url()).content.decode()
+    assert normalised(served) == normalised(full_render(story))
+    assert served.count("appeals.js") == 1  # the header's donate link and counts need it

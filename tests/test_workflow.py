@@ -187,13 +187,28 @@ def test_reporter_cannot_schedule_with_a_crafted_post(reporter_client, own_draft
     assert own_draft.headline == "Still a draft" and own_draft.published_at is None
 
 
-def test_reporter_cannot_edit_or_unpublish_a_published_story(reporter_client, reporter):
-    story = make_story(headline="Live story", created_by=reporter)
+def test_reporter_cannot_edit_or_unpublish_someone_elses_published_story(reporter_client):
+    story = make_story(headline="Live story")
     page = reporter_client.get(change_url(story))
     assert page.status_code == 200 and "You can read this story but not change it" in page.text
     assert 'name="_save"' not in page.text
     crafted = {"headline": "Vandalised", "status": "draft", "loaded_version": story.version}
     assert reporter_client.post(change_url(story), crafted).status_code == 403
+    reporter_client.post(CHANGELIST, {"action": "withdraw", "_selected_action": [story.pk]})
+    story.refresh_from_db()
+    assert story.headline == "Live story" and story.is_public
+
+
+def test_reporter_s_save_of_her_published_story_is_only_a_pending_version(
+    reporter_client, reporter
+):
+    """Her changes go to review (tests/test_live_stories.py); the status stays the desk's."""
+    story = make_story(headline="Live story", created_by=reporter, authors=[make_author()])
+    page = reporter_client.get(change_url(story))
+    crafted = admin_form_data(page, headline="Vandalised", status="draft")
+    reporter_client.post(change_url(story), crafted)
+    story.refresh_from_db()
+    assert story.headline == "Live story" and story.is_public
     reporter_client.post(CHANGELIST, {"action": "withdraw", "_selected_action": [story.pk]})
     story.refresh_from_db()
     assert story.headline == "Live story" and story.is_public

@@ -162,7 +162,7 @@ class StoryAdmin(StoryWorkflowAdmin):
 
     class Media:
         css = {"all": ("articles/admin.css", "articles/story_form.css")}
-        js = ("articles/story_form.js", "articles/admin_a11y.js")
+        js = ("articles/story_form.js", "articles/autosave.js", "articles/admin_a11y.js")
 
     # The writing screen: the words in the main column; "side-top" and "side-bottom" fieldsets
     # (with the bylines between them) in the sidebar at 1200 px and wider (change_form.html).

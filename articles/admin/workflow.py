@@ -8,6 +8,7 @@ forms and permission methods, not in which buttons are shown.
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import OuterRef, Prefetch, Subquery
@@ -17,6 +18,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from ..caching import invalidation
+from ..editorial import live, pending
 from ..editorial.ownership import can_publish, is_own_story, may_edit, openable
 from ..editorial.revisions import ensure_baseline
 from ..editorial.workflow import NOTE_NEEDED, needs_note, record_save
@@ -26,6 +29,7 @@ from . import presence
 from .actions import ChangeFormActionsAdmin
 from .confirmations import confirm_move, sent_back_message
 from .corrections import CorrectionInline
+from .live import LiveStoryPages, may_stage, stages_save
 from .revisions import CONFLICT_SESSION_KEY, LEAD_IMAGE_WORDS, StoryRevisionPages
 
 # Fields only publishers may change: they decide when (and whether) readers see a story.
@@ -34,6 +38,11 @@ SCHEDULE_FIELDS = ("published_at", "withdraw_at")
 # then asks for the reason on a page of its own).
 SUBMIT, SEND_BACK, WITHDRAW = "_submit_for_review", "_send_back", "_withdraw"
 PUBLISH_NOW = "_publish_now"
+# On a live story (editorial/pending.py): save the words straight to readers, send a reporter's
+# pending changes to an editor, or drop the pending version.
+PUBLISH_CHANGES, SUBMIT_CHANGES, DISCARD_CHANGES = (
+    "_publish_changes", "_submit_changes", "_discard_changes",
+)  # fmt: skip
 
 
 class StoryWorkflowForm(forms.ModelForm):
@@ -46,6 +55,13 @@ class StoryWorkflowForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Kept in the story's history. Needed when sending a story back (what to "
         "fix: the reporter sees it); useful when submitting (what to look at).",
+    )
+    changes_go_live_at = forms.SplitDateTimeField(
+        label="Changes go live at",
+        required=False,
+        widget=AdminSplitDateTime,
+        help_text="Optional: readers see these changes from this time, with no further step. "
+        "Empty: they wait for “Publish changes”.",
     )
 
     # Set per request by StoryWorkflowAdmin.get_form.
@@ -60,6 +76,9 @@ class StoryWorkflowForm(forms.ModelForm):
         self.original_schedule = {f: getattr(self.instance, f) for f in SCHEDULE_FIELDS}
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
+        pending = getattr(self.instance, "pending", None)
+        if pending is not None:
+            self.fields["changes_go_live_at"].initial = pending.go_live_at
 
     def clean(self):
         cleaned = super().clean()
@@ -69,11 +88,33 @@ class StoryWorkflowForm(forms.ModelForm):
             self.add_error("withdraw_at", "The withdrawal time must be after the publication time.")
         if not self.can_publish:
             for name in SCHEDULE_FIELDS:
+                if name in self.fields and self.fields[name].disabled:
+                    # A disabled field gives its initial value, to the second: keep the stored one.
+                    cleaned[name] = self.original_schedule[name]
                 if name in cleaned and cleaned[name] != self.original_schedule[name]:
                     self.add_error(name, "Only editors with the publish permission can schedule.")
+        self._check_go_live(cleaned)
         if self.instance.pk:
             self._check_version(cleaned)
         return cleaned
+
+    def _check_go_live(self, cleaned):
+        at = cleaned.get("changes_go_live_at")
+        if at is None:
+            return
+        if not self.can_publish:
+            self.add_error("changes_go_live_at", "Only editors can schedule changes.")
+        elif not self.instance.pk or not self.instance.is_public:
+            self.add_error(
+                "changes_go_live_at",
+                "Only changes to a live story are scheduled; set the publication time instead.",
+            )
+        elif PUBLISH_CHANGES in self.data:
+            self.add_error(
+                "changes_go_live_at", "Publishing changes now: clear the go-live time, or Save."
+            )
+        elif at <= timezone.now():
+            self.add_error("changes_go_live_at", "The go-live time must be in the future.")
 
     def _apply_review_buttons(self, cleaned):
         if SUBMIT in self.data:
@@ -92,6 +133,10 @@ class StoryWorkflowForm(forms.ModelForm):
             cleaned["status"], self.publish_now = Story.Status.PUBLISHED, True
         elif WITHDRAW in self.data and not self.can_publish:
             raise forms.ValidationError("Only editors with the publish permission can withdraw.")
+        elif PUBLISH_CHANGES in self.data and not self.can_publish:
+            raise forms.ValidationError(
+                "Only editors publish changes to a live story: submit them for review."
+            )
         status, note = cleaned.get("status"), cleaned.get("workflow_note", "")
         if needs_note(self.original_status, status) and not note.strip():
             self.add_error("workflow_note", NOTE_NEEDED[status])
@@ -114,7 +159,9 @@ class StoryWorkflowForm(forms.ModelForm):
         # Their text stays in the form; the next save, after reading the diff, is deliberate.
         self.data = self.data.copy()
         self.data[self.add_prefix("loaded_version")] = str(current)
-        last = Revision.objects.filter(story=self.instance.pk).select_related("user").first()
+        # The last save: a kept revision, or a pending version of a live story.
+        saves = Revision._base_manager.filter(story=self.instance.pk).select_related("user")
+        last = saves.order_by("-created", "-pk").first()
         who = (
             (last.user.get_full_name() or last.user.get_username()) if last and last.user else None
         )
@@ -212,11 +259,11 @@ class ScheduleFilter(admin.SimpleListFilter):
         return queryset
 
 
-class StoryWorkflowAdmin(StoryRevisionPages, ChangeFormActionsAdmin):
+class StoryWorkflowAdmin(LiveStoryPages, StoryRevisionPages, ChangeFormActionsAdmin):
     """The workflow half of StoryAdmin. Reporters (no publish permission) see published
     stories and their own, and change only their own drafts; publishers change everything."""
 
-    save_buttons = (SUBMIT, SEND_BACK, WITHDRAW, PUBLISH_NOW)
+    save_buttons = (SUBMIT, SEND_BACK, WITHDRAW, PUBLISH_NOW, PUBLISH_CHANGES, SUBMIT_CHANGES)
     change_form_template = "admin/articles/story/change_form.html"
     change_list_template = "admin/articles/story/change_list.html"
 
@@ -234,7 +281,7 @@ class StoryWorkflowAdmin(StoryRevisionPages, ChangeFormActionsAdmin):
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False
-        return obj is None or may_edit(request.user, obj)
+        return obj is None or may_edit(request.user, obj) or may_stage(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
         if not super().has_delete_permission(request, obj):
@@ -250,20 +297,54 @@ class StoryWorkflowAdmin(StoryRevisionPages, ChangeFormActionsAdmin):
                 if name in form.base_fields:
                     form.base_fields[name].disabled = True
                     form.base_fields[name].help_text = "Set by an editor when publishing."
+        if obj is not None and may_stage(request.user, obj):
+            # A reporter's changes to a live story are words for an editor to publish; the
+            # rest of a live story (filing, address, image) is the desk's.
+            # (Declared fields are shared by every form class: those are checked in clean.)
+            for name, field in form.base_fields.items():
+                if name not in (*pending.STAGED_FIELDS, *form.declared_fields):
+                    field.disabled = True
         return form
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not obj.is_public or not can_publish(request.user):
+            return fieldsets
+        return [
+            (name, {**options, "fields": (*options["fields"], "changes_go_live_at")})
+            if name == "Publication"
+            else (name, options)
+            for name, options in fieldsets
+        ]
 
     def get_inlines(self, request, obj):
         inlines = list(super().get_inlines(request, obj))
+        if obj is not None and may_stage(request.user, obj):
+            return [TransitionInline]  # bylines, quotes, corrections: an editor's
         if obj is not None:
             inlines += [CorrectionInline, TransitionInline]
         return inlines
+
+    def get_object(self, request, object_id, from_field=None):
+        story = super().get_object(request, object_id, from_field)
+        if story is not None and getattr(request, "edits_pending", False):
+            self.show_pending(request, story)
+        return story
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if object_id is not None and request.method == "POST" and DISCARD_CHANGES in request.POST:
+            return self.discard_pending(request, self._story_or_404(request, object_id))
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     # --- Saving: version, revision, transition, corrections ---
 
     def save_model(self, request, obj, form, change):
         obj.moved_from = form.original_status  # for the message after saving
+        obj.staged_words = None
         if change:
             ensure_baseline(obj.pk)
+            if stages_save(request, Story.objects.get(pk=obj.pk)) and obj.is_public:
+                obj.staged_words = self.stage_words(request, obj, form)
         else:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
@@ -277,14 +358,21 @@ class StoryWorkflowAdmin(StoryRevisionPages, ChangeFormActionsAdmin):
             if story.updated_at is None or story.updated_at < latest:
                 story.updated_at = latest
                 Story.objects.filter(pk=story.pk).update(updated_at=latest)
-        record_save(
-            story,
-            request.user,
-            from_status=getattr(form, "original_status", ""),
-            created=not change,
-            note=form.cleaned_data.get("workflow_note", ""),
-            corrections=new_corrections,
-        )
+        staged = getattr(story, "staged_words", None)
+        if staged is None or self.keep_pending(request, form, formsets, staged):
+            record_save(
+                story,
+                request.user,
+                from_status=getattr(form, "original_status", ""),
+                created=not change,
+                note="" if staged is not None else form.cleaned_data.get("workflow_note", ""),
+                corrections=new_corrections,
+            )
+        if staged is None and change and getattr(story, "pending", None) is not None:
+            # Published with the form (Publish changes, or no longer live): nothing is pending.
+            Revision.pending_versions.filter(story=story).delete()
+            invalidation.pending_changed(story.pending.go_live_at, None)
+        live.clear_autosave(request.user, story if change else None)
         request.session.pop(CONFLICT_SESSION_KEY.format(story.pk), None)
         presence.leave(story.pk, request.user)
 
@@ -314,6 +402,15 @@ class StoryWorkflowAdmin(StoryRevisionPages, ChangeFormActionsAdmin):
         if PUBLISH_NOW in request.POST:
             self.message_user(request, f"“{obj}” is live.", messages.SUCCESS)
             return HttpResponseRedirect(reverse("admin:articles_story_change", args=[obj.pk]))
+        if PUBLISH_CHANGES in request.POST:
+            self.message_user(
+                request, f"The changes to “{obj}” are published: readers see them now.",
+                messages.SUCCESS,
+            )  # fmt: skip
+            return HttpResponseRedirect(reverse("admin:articles_story_change", args=[obj.pk]))
+        if getattr(obj, "staged", None) is not None:
+            self.staged_message(request, obj)
+            return HttpResponseRedirect(reverse("admin:articles_story_change", args=[obj.pk]))
         if WITHDRAW in request.POST:
             return HttpResponseRedirect(reverse("admin:articles_story_withdraw", args=[obj.pk]))
         if obj.status == Story.Status.DRAFT and obj.moved_from not in ("", Story.Status.DRAFT):
@@ -322,6 +419,10 @@ class StoryWorkflowAdmin(StoryRevisionPages, ChangeFormActionsAdmin):
         return None
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        found = Story.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        if found is not None:
+            pending.settle(found)  # a scheduled update whose time has come is now the story's
+        request.edits_pending = True  # the form edits the pending version (get_object)
         story = self.get_object(request, object_id)
         context = dict(extra_context or {})
         if story is not None and self.has_view_or_change_permission(request, story):
@@ -342,11 +443,19 @@ class StoryWorkflowAdmin(StoryRevisionPages, ChangeFormActionsAdmin):
                 and can_publish(request.user),
                 "can_publish_now": not story.is_public and can_publish(request.user),
                 "is_own": is_own_story(request.user, story),
+                **self.pending_context(request, story),
+                **self.autosave_context(request, story, story),
+                "autosave_url": reverse("admin:articles_story_autosave", args=[story.pk]),
             }
         return super().change_view(request, object_id, form_url, context)
 
     def add_view(self, request, form_url="", extra_context=None):
-        context = {"can_submit": True, "can_publish_now": can_publish(request.user)}
+        context = {
+            "can_submit": True,
+            "can_publish_now": can_publish(request.user),
+            "autosave_url": reverse("admin:articles_story_autosave_new"),
+            **self.autosave_context(request, None, Story()),
+        }
         return super().add_view(request, form_url, {**(extra_context or {}), **context})
 
     # --- Extra pages ---
@@ -362,6 +471,7 @@ class StoryWorkflowAdmin(StoryRevisionPages, ChangeFormActionsAdmin):
                 name="articles_story_presence",
             ),
             *self.revision_urls(),
+            *self.live_urls(),
             *super().get_urls(),
         ]
 
@@ -387,9 +497,15 @@ class StoryWorkflowAdmin(StoryRevisionPages, ChangeFormActionsAdmin):
             .annotate(submitted_at=Subquery(submissions.values("created")[:1]))
             .order_by("submitted_at", "pk")
         )
-        return self._render(
-            request, "review_queue.html", None, "Review queue", stories=stories, now=timezone.now()
+        changes = (
+            Revision.pending_versions.filter(submitted=True)
+            .select_related("user", "story__section")
+            .order_by("created")
         )
+        return self._render(
+            request, "review_queue.html", None, "Review queue", stories=stories,
+            changes=changes, now=timezone.now(),
+        )  # fmt: skip
 
     def withdraw_view(self, request, pk):
         """The story's Withdraw button lands here: the reason, then off the site."""

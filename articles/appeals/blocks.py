@@ -6,6 +6,8 @@ appeals script, and pages only look the HTML up.
 """
 
 from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.utils.html import format_html
 
 PARTIAL = "articles/appeal_partials.html#appeal"
 
@@ -46,3 +48,9 @@ def reweighted(appeal, shown, weights):
         shown.weighted_key = (cached[0], tuple(sorted(weights.items(), key=str)),
                               timezone.localdate())  # fmt: skip
     return shown
+
+
+def script_tag():
+    """The appeals script on its own, for a page without an appeal block (a block brings it):
+    the header's donate link and the article count need it too."""
+    return format_html('<script src="{}" defer></script>', static("articles/appeals.js"))

@@ -23,6 +23,9 @@ Changes:
 - A section, or the public name of a tag, author or source: "site" (every page).
 - A confirmed quote, a byline, a correction on a public story: as the story.
 - An appeal or variant: the pages it targets, before and after the change.
+- A pending version of a live story: nothing, until it is published (then: as the story); its
+  go-live time is a scheduled edge ("schedule").
+- A live-blog update: the story's page (and its poll endpoint), if readers see the story.
 A scheduled edge passing needs no bump: cached pages never outlive the next one (pages.py).
 """
 
@@ -39,7 +42,7 @@ PUBLIC_FIELDS = {
 STORY_FIELDS = (
     "headline", "slug", "standfirst", "body", "dateline", "section_id", "status", "published_at",
     "withdraw_at", "updated_at", "image", "image_alt", "image_caption", "image_credit",
-    "image_renditions", "seo_description",
+    "image_renditions", "seo_description", "live_since", "live_until",
 )  # fmt: skip
 SCHEDULE_FIELDS = ("status", "published_at", "withdraw_at")
 QUOTE_FIELDS = ("status", "source_id", "story_id", "text", "kind", "verbatim", "described_as",
@@ -140,6 +143,22 @@ def story_related_changed(story_id, **lists):
     story = Story.objects.filter(pk=story_id).only(*SCHEDULE_FIELDS).first()
     if story is not None and story.is_public:
         changed(*story_lists(story_id, **lists))
+
+
+def pending_changed(go_live_before, go_live_after):
+    """A live story's pending version was saved, published or dropped. Readers see none of it
+    until it goes live, but a go-live time that came, went or moved is a scheduled edge."""
+    if go_live_before != go_live_after:
+        changed(SCHEDULE, cdn=False)
+
+
+def live_update_changed(story_id):
+    """A live-blog update was added, edited, pinned or deleted: the story's page shows it."""
+    from ..models import Story
+
+    story = Story.objects.filter(pk=story_id).only(*SCHEDULE_FIELDS).first()
+    if story is not None and story.is_public:
+        changed(f"story-{story_id}")
 
 
 def site_changed():

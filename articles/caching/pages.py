@@ -13,8 +13,8 @@ so a change re-renders exactly the pages that show it and a draft save re-render
   when the page is stored, so a hit costs no compression.
 - CDN: `Surrogate-Key` (Fastly) and `Cache-Tag` (Cloudflare) name the surfaces, and a change
   purges them (cdn.py), so with a purge configured a CDN may keep pages for hours.
-- Scheduled edges: a stored page never outlives the next scheduled publication, withdrawal or
-  appeal window edge, which change pages with no save at all.
+- Scheduled edges: a stored page never outlives the next scheduled publication, withdrawal,
+  scheduled update of a live story or appeal window edge, which change pages with no save.
 """
 
 import gzip
@@ -92,22 +92,26 @@ def public_page(view=None, *, surfaces=(), params=()):
 
 
 def seconds_until_next_scheduled_change():
-    """Pages must not outlive the next scheduled publication, withdrawal or appeal window edge."""
+    """Pages must not outlive the next scheduled publication, withdrawal, scheduled update or
+    appeal window edge."""
     at = cached("schedule:next", [SCHEDULE], _next_scheduled_change, timeout=_until)
     return at - time.time()
 
 
 def _next_scheduled_change():
-    from ..models import Appeal, Story
+    from ..models import Appeal, Revision, Story
 
     now = timezone.now()
     stories = Story.objects.filter(status=Story.Status.PUBLISHED)
+    # A live story's scheduled update (editorial/pending.py) changes its page at its time.
+    updates = Revision.pending_versions.filter(story__status=Story.Status.PUBLISHED)
     appeals = Appeal.objects.filter(status=Appeal.Status.LIVE)
     moments = [
         stories.filter(published_at__gt=now).aggregate(t=Min("published_at"))["t"],
         stories.filter(withdraw_at__gt=now).aggregate(t=Min("withdraw_at"))["t"],
         appeals.filter(starts_at__gt=now).aggregate(t=Min("starts_at"))["t"],
         appeals.filter(ends_at__gt=now).aggregate(t=Min("ends_at"))["t"],
+        updates.filter(go_live_at__gt=now).aggregate(t=Min("go_live_at"))["t"],
     ]
     upcoming = [moment.timestamp() for moment in moments if moment]
     return min(upcoming) if upcoming else time.time() + 24 * 3600

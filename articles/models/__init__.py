@@ -12,6 +12,7 @@ from .diversity import (
     SelfIdSurvey,
 )
 from .donations import Donation, Reminder
+from .live import Autosave, LiveUpdate, LiveUpdateQuerySet
 from .publisher import PublisherPolicies
 from .record import QuoteMatch, QuoteShingle
 from .revisions import Revision
@@ -40,6 +41,9 @@ from .stories import (
 from .workflow import Transition
 
 __all__ = [
+    "Autosave",
+    "LiveUpdate",
+    "LiveUpdateQuerySet",
     "FormerAddress",
     "Generation",
     "StorySnapshot",

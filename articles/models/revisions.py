@@ -3,6 +3,23 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+
+
+class KeptRevisions(models.Manager):
+    """The story's history: every revision but the pending version (`Revision.pending`)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(pending=False)
+
+
+class PendingVersions(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(pending=True)
+
+    def due(self, now=None):
+        """Pending versions whose go-live time has come: readers see them (editorial/pending)."""
+        return self.filter(go_live_at__lte=now or timezone.now())
 
 
 class Revision(models.Model):
@@ -10,6 +27,10 @@ class Revision(models.Model):
 
     Bylines, tags and section are kept by value (names as well as ids) so an old revision
     still reads correctly after an author or tag is renamed or deleted.
+
+    A *pending* revision is the one version of a live story's words that readers do not see
+    yet (editorial/pending.py): "Publish changes" makes it live, its go-live time does so at
+    query time, "Discard" drops it. `Revision.objects` (and `story.revisions`) leave it out.
     """
 
     story = models.ForeignKey("Story", on_delete=models.CASCADE, related_name="revisions")
@@ -47,15 +68,39 @@ class Revision(models.Model):
     bylines = models.JSONField(
         default=list, help_text='[{"author_id": …, "author": …, "role": …, "position": …}, …]'
     )
+    pending = models.BooleanField(
+        default=False, help_text="Changes to a live story that readers do not see yet."
+    )
+    go_live_at = models.DateTimeField(
+        "changes go live at",
+        null=True,
+        blank=True,
+        help_text="A pending version with this time becomes what readers see then.",
+    )
+    submitted = models.BooleanField(
+        default=False, help_text="A reporter's pending changes, waiting for an editor."
+    )
+
+    objects = KeptRevisions()
+    pending_versions = PendingVersions()
 
     class Meta:
         ordering = ("-number",)
         get_latest_by = "number"
         constraints = [
-            models.UniqueConstraint(fields=["story", "number"], name="revision_unique_number")
+            models.UniqueConstraint(
+                fields=["story", "number"],
+                condition=models.Q(pending=False),
+                name="revision_unique_number",
+            ),
+            models.UniqueConstraint(
+                fields=["story"], condition=models.Q(pending=True), name="revision_one_pending"
+            ),
         ]
 
     def __str__(self):
+        if self.pending:
+            return f"Pending changes to “{self.headline}”"
         return f"Revision {self.number} of “{self.headline}”"
 
     def get_absolute_url(self):

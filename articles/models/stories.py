@@ -201,6 +201,18 @@ class Story(models.Model):
     image_credit = models.CharField(
         "credit", max_length=120, blank=True, help_text="For example “Photo: Reuters”."
     )
+    live_since = models.DateTimeField(
+        "live coverage since",
+        null=True,
+        blank=True,
+        help_text="Set by “Start live coverage”: the story is a live blog from then.",
+    )
+    live_until = models.DateTimeField(
+        "live coverage ended",
+        null=True,
+        blank=True,
+        help_text="Set by “End live coverage”: the badge goes, the updates stay.",
+    )
     seo_description = models.CharField(
         "search description",
         max_length=300,
@@ -304,6 +316,15 @@ class Story(models.Model):
             and self.published_at > timezone.now()
             and not self.is_expired
         )
+
+    @property
+    def is_live_blog(self):
+        return self.live_since is not None
+
+    @property
+    def is_live_now(self):
+        """Live coverage has started and not ended: the badge and the readers' polling."""
+        return self.live_since is not None and self.live_until is None
 
     @property
     def is_expired(self):

@@ -57,9 +57,10 @@ def inline_slots(body, insertion_point):
     return "".join(pieces)
 
 
-def fill(html, appeals, render, origin):
+def fill(html, appeals, render, origin, script=""):
     """`html` with its appeal slots filled from `appeals` (a PageAppeals) by `render(appeal,
-    with_script)`, and links pointed at `origin` ("https://news.example")."""
+    with_script)`, `script` where a page without appeals loads the appeals script, and links
+    pointed at `origin` ("https://news.example")."""
     inline = appeals.inline
     if inline is not None:
         inline_name = f"appeal:inline-{inline.inline_after or 1}"
@@ -68,14 +69,16 @@ def fill(html, appeals, render, origin):
     else:
         inline_name = None
     chosen = {"appeal:banner": appeals.banner, "appeal:end": appeals.end}
-    script = [True]  # the first appeal rendered takes the script tag
+    untaken = [True]  # the first appeal rendered takes the script tag
 
     def one(match):
         name = match[1]
+        if name == "appeal:script":
+            return "" if appeals else script
         appeal = inline if name == inline_name else chosen.get(name)
         if appeal is None:
             return ""
-        first, script[0] = script[0], False
+        first, untaken[0] = untaken[0], False
         return render(appeal, first)
 
     html = MARKER.sub(one, html)

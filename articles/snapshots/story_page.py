@@ -9,7 +9,6 @@ the template and context a full render uses (`context`), so the page is the same
 
 import json
 import logging
-import time
 from datetime import datetime
 from types import SimpleNamespace
 
@@ -21,12 +20,14 @@ from django.template.context import make_context
 from django.utils import timezone
 
 from ..appeals import selection as appeals
-from ..appeals.blocks import appeal_html
+from ..appeals.blocks import appeal_html, script_tag
 from ..caching.invalidation import SITE, story_page
 from ..caching.pages import BUILD, declare
+from ..editorial import pending
 from ..models import (
     Correction,
     Generation,
+    Revision,
     Story,
     confirmed_quotes_prefetch,
     public_q,
@@ -38,6 +39,7 @@ from .slots import ORIGIN_HOST, SlotAppeals, fill
 
 logger = logging.getLogger(__name__)
 TEMPLATE = "articles/story_detail.html"
+LIVE_POLL_SECONDS = 25  # how often readers' open live pages ask for new updates
 FIELDS = ("pk", "section_id", "snapshot__version", "snapshot__built", "snapshot__site",
           "snapshot__build", "snapshot__parts", "site")  # fmt: skip
 
@@ -45,10 +47,15 @@ FIELDS = ("pk", "section_id", "snapshot__version", "snapshot__built", "snapshot_
 def load(queryset):
     """The story from `queryset` with everything its page shows, in a fixed number of queries."""
     corrected = Correction.objects.filter(story=OuterRef("pk"))
+    upcoming = Revision.pending_versions.filter(story=OuterRef("pk"), go_live_at__gt=timezone.now())
     story = (
         queryset.for_display()
         .prefetch_related("tags", confirmed_quotes_prefetch())
-        .annotate(has_corrections=Exists(corrected))
+        .annotate(
+            has_corrections=Exists(corrected),
+            has_due_update=pending.due_exists(),
+            next_update_at=Subquery(upcoming.values("go_live_at")[:1]),
+        )
         .first()
     )
     if story is not None:
@@ -57,11 +64,24 @@ def load(queryset):
             Correction.objects if story.has_corrections else Correction.objects.none()
         ).all()
         prefetch_related_objects([story], Prefetch("corrections", queryset=corrections))
+        if story.has_due_update:
+            pending.overlay_due([story])  # a scheduled update whose go-live time has come
     return story
 
 
 def context(story):
-    return {"story": story, "quoted": quoted_sources(story.confirmed_quotes)}
+    """What the story template shows of `story` (loaded by `load`), appeals aside."""
+    values = {"story": story, "quoted": quoted_sources(story.confirmed_quotes)}
+    return values | live_blog_context(story)
+
+
+def live_blog_context(story):
+    """A live story's updates (one query, however many) and its key events."""
+    if not story.is_live_blog:
+        return {}
+    updates = story.shown_updates = list(story.live_updates.shown())
+    key_events = sorted((u for u in updates if u.key_event), key=lambda u: u.published_at)
+    return {"updates": updates, "key_events": key_events, "poll_seconds": LIVE_POLL_SECONDS}
 
 
 def snapshot_request():
@@ -93,9 +113,10 @@ def render_parts(story):
 
 
 def until(story):
-    """When this story's page next changes by itself, or None: the earliest of the times the
-    page's own content may name (none yet: the page changes only when saved)."""
-    return None
+    """When this story's page next changes by itself, or None: a pending version's go-live
+    time (editorial/pending.py), decided at query time like scheduled publication."""
+    at = getattr(story, "next_update_at", None)  # loaded with the story (`load`)
+    return at.timestamp() if at else None
 
 
 def build(story_id):
@@ -130,9 +151,9 @@ def _find(slug, now):
 FIND = Prepared(_find, slug=str, now=datetime)
 
 
-def find(slug):
+def find(slug, now):
     """The public story with this slug and its snapshot row, as a dict, or None."""
-    rows = FIND.rows(slug=slug, now=timezone.now())
+    rows = FIND.rows(slug=slug, now=now)
     if not rows:
         return None
     row = rows[0]
@@ -143,7 +164,8 @@ def find(slug):
 
 def serve(request, slug):
     """The story page for `request`, or None if no public story has this slug and address."""
-    row = find(slug)
+    now = timezone.now()
+    row = find(slug, now)
     if row is None:
         return None
     fresh = (
@@ -151,7 +173,7 @@ def serve(request, slug):
         and row["snapshot__built"] == row["snapshot__version"]
         and row["snapshot__site"] == (row["site"] or 0)
         and row["snapshot__build"] == BUILD
-        and (row["snapshot__parts"].get("until") or float("inf")) > time.time()
+        and (row["snapshot__parts"].get("until") or float("inf")) > now.timestamp()
     )
     parts = row["snapshot__parts"] if fresh else build(row["pk"])
     if parts is None or parts["path"] != request.path:
@@ -161,4 +183,4 @@ def serve(request, slug):
     declare(request, *chosen.surfaces)
     html = shell.assemble(shell.pieces(TEMPLATE, snapshot_request()), parts["blocks"])
     origin = f"{request.scheme}://{request.get_host()}"
-    return HttpResponse(fill(html, chosen, appeal_html, origin))
+    return HttpResponse(fill(html, chosen, appeal_html, origin, script_tag()))

@@ -11,8 +11,8 @@ import re
 from django import template
 from django.utils.safestring import mark_safe
 
-from ..appeals.blocks import appeal_html
-from ..snapshots.slots import AppealSlot, inline_slots
+from ..appeals.blocks import appeal_html, script_tag
+from ..snapshots.slots import AppealSlot, SlotAppeals, inline_slots, marker
 
 register = template.Library()
 
@@ -32,6 +32,15 @@ def render_appeal(context, appeal):
 def appeal(context, appeal):
     """One of the page's appeals (`appeals.end`, `appeals.banner`), or nothing."""
     return render_appeal(context, appeal)
+
+
+@register.simple_tag(takes_context=True)
+def appeals_script(context):
+    """The appeals script, on a page that shows no appeal block (each block brings it)."""
+    appeals = context.get("appeals")
+    if appeals is SlotAppeals:  # a snapshot: known only when the page's appeals are
+        return mark_safe(marker("appeal:script"))
+    return "" if appeals else script_tag()
 
 
 @register.simple_tag(takes_context=True)
