@@ -1,60 +1,42 @@
 """Public pages: the front page, story pages and the section, tag and author pages."""
 
-from itertools import groupby
-
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Exists, F, OuterRef, Prefetch, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Exists, OuterRef, Prefetch
 from django.db.models.query import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
+from . import front
 from .addresses import moved_or_gone
 from .appeals import selection as appeals
 from .caching import declare, public_page
-from .caching.invalidation import CORRECTIONS, STORIES, story_page
+from .caching.invalidation import CORRECTIONS, FRONT, STORIES, facet, story_page
 from .listing import page as listing
 from .listing.filters import PARAMETERS
 from .models import (
     Correction,
     Story,
-    byline_prefetch,
     confirmed_quotes_prefetch,
     quoted_sources,
 )
 
-FRONT_PAGE_LATEST = 7
-FRONT_PAGE_PER_SECTION = 3
 PAGE_SIZE = 10
 CORRECTIONS_PAGE_SIZE = 25
 
 
-@public_page(surfaces=[STORIES])
+@public_page(surfaces=[STORIES, FRONT])
 def home(request):
-    published = Story.objects.published().select_related("section")
-    latest = list(published[:FRONT_PAGE_LATEST])
-    # One query for every section block: number each section's stories, keep the first few.
-    ranked = list(
-        published.exclude(pk__in=[story.pk for story in latest])
-        .annotate(
-            rank=Window(
-                RowNumber(), partition_by=F("section_id"), order_by=F("published_at").desc()
-            )
-        )
-        .filter(rank__lte=FRONT_PAGE_PER_SECTION)
-        .order_by("section__position", "section__name", "rank")
-    )
-    prefetch_related_objects(latest + ranked, byline_prefetch())
-    blocks = [(section, list(stories)) for section, stories in groupby(ranked, lambda s: s.section)]
-    context = {
-        "lead": latest[0] if latest else None,
-        "latest": latest[1:],
-        "section_blocks": blocks,
-    }
+    """The front page as the editors arranged it (articles/front.py), newest stories filling
+    whatever they left open."""
+    return render_front(request, front.arrangement())
+
+
+def render_front(request, arrangement, preview=False):
+    context = arrangement | {"preview": preview}
     return render(request, "articles/home.html", context | appeals.in_context(request))
 
 
@@ -77,8 +59,19 @@ def story_detail(request, year, month, day, slug):
     # Most stories have no corrections: then an empty prefetch spares the query.
     corrections = Correction.objects.all() if story.has_corrections else Correction.objects.none()
     prefetch_related_objects([story], Prefetch("corrections", queryset=corrections))
-    declare(request, story_page(story))
-    context = {"story": story, "quoted": quoted_sources(story.confirmed_quotes)}
+    quoted = quoted_sources(story.confirmed_quotes)
+    tag_ids = [tag.pk for tag in story.tags.all()]
+    source_ids = list(dict.fromkeys(q.source_id for q in story.confirmed_quotes if q.source_id))
+    related = front.related_stories(story, tag_ids, source_ids)
+    # The related block shows other stories and draws on the story's tags and sources.
+    declare(
+        request,
+        story_page(story),
+        *(story_page(other) for other in related),
+        *(facet("tag", pk) for pk in tag_ids),
+        *(facet("source", pk) for pk in source_ids),
+    )
+    context = {"story": story, "quoted": quoted, "related_stories": related}
     return render(
         request, "articles/story_detail.html", context | appeals.in_context(request, story=story)
     )

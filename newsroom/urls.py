@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps.views import index, sitemap
 from django.urls import include, path
 
 from articles.caching import public_page
@@ -16,9 +16,15 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",
+        public_page(index, surfaces=[STORIES]),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
         public_page(sitemap, surfaces=[STORIES], params=["p"]),
         {"sitemaps": SITEMAPS},
-        name="sitemap",
+        name="sitemap-section",
     ),
     path("news-sitemap.xml", public_page(news_sitemap, surfaces=[STORIES]), name="news-sitemap"),
     path("robots.txt", public_page(robots_txt, surfaces=[SITE]), name="robots-txt"),

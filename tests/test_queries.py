@@ -11,12 +11,13 @@ from tests.conftest import make_author, make_section, make_tag
 pytestmark = pytest.mark.django_db
 
 # Budgets in a steady state: the site-wide caches (navigation sections, the appeal selection,
-# the publisher's policies) are warm. A cold cache costs at most COLD_EXTRA more queries, one
-# for each of those.
-STORY_PAGE_BUDGET = 5  # foundation 4 (story, bylines, tags, ...) + confirmed quotes (issue 3)
+# the publisher's policies, the breaking-news strips) are warm. A cold cache costs at most
+# COLD_EXTRA more queries, one for each of those.
+STORY_PAGE_BUDGET = 7  # foundation 4 (story, bylines, tags, ...) + confirmed quotes (issue 3)
+# + related stories and their bylines (issue 15)
 FRONT_PAGE_BUDGET = 6
 LIST_PAGE_BUDGET = 4  # section, tag and author pages are the listing (issue 5)
-COLD_EXTRA = 3
+COLD_EXTRA = 4  # ... and the breaking-news strips (issue 15)
 
 
 def fill(count):

@@ -170,7 +170,7 @@ def test_unknown_section_tag_and_author_are_404_in_the_site_style(client):
         assert "We couldn’t find that page" in response.text
 
 
-def test_front_page_has_lead_latest_and_section_blocks(client):
+def test_front_page_has_lead_top_stories_and_section_blocks(client):
     news, culture = make_section(name="News"), make_section(name="Culture")
     now = timezone.now()
     lead = make_story(
@@ -181,7 +181,7 @@ def test_front_page_has_lead_latest_and_section_blocks(client):
             section=culture, headline=f"Culture {i}", published_at=now - timedelta(hours=i + 1)
         )
     html = client.get("/").text
-    assert html.index(lead.headline) < html.index("Latest")
+    assert html.index(lead.headline) < html.index("Top stories")
     assert 'id="block-' in html
 
 

@@ -11,10 +11,20 @@ from .diversity import (
     SelfIdOption,
     SelfIdSurvey,
 )
+from .front import (
+    BreakingNews,
+    FrontPage,
+    FrontPick,
+    LeadPick,
+    RelatedStory,
+    SectionBlockPick,
+    SectionPin,
+    TopPick,
+)
 from .publisher import PublisherPolicies
 from .record import QuoteMatch, QuoteShingle
 from .revisions import Revision
-from .source_listing import SourceListing, SourceListingQuerySet
+from .source_listing import FacetListing, SourceListing, SourceListingQuerySet
 from .sources import (
     Quote,
     QuoteQuerySet,
@@ -38,6 +48,14 @@ from .stories import (
 from .workflow import Transition
 
 __all__ = [
+    "BreakingNews",
+    "FrontPage",
+    "FrontPick",
+    "LeadPick",
+    "RelatedStory",
+    "SectionBlockPick",
+    "SectionPin",
+    "TopPick",
     "FormerAddress",
     "Appeal",
     "AppealCounter",
@@ -72,6 +90,7 @@ __all__ = [
     "Correction",
     "CorrectionQuerySet",
     "Revision",
+    "FacetListing",
     "SourceListing",
     "SourceListingQuerySet",
     "Transition",
