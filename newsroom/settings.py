@@ -148,6 +148,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "articles.context_processors.site",
             ],
+            "builtins": ["articles.templatetags.dates"],  # |iso on every reader page
         },
     },
 ]

@@ -249,8 +249,8 @@ def test_related_stories_are_the_editors_then_shared_tags_and_sources_newest_fir
     source = Source.objects.create(name="Yury Ushakov", slug="yury-ushakov")
     story = make_story(headline="The story", tags=[energy])
     Quote.objects.create(story=story, source=source, text="We spoke.", status="confirmed")
-    old_tagged = make_story(headline="Old tagged", tags=[energy], published_at=ago(days=9))
-    new_tagged = make_story(headline="New tagged", tags=[energy], published_at=ago(days=1))
+    make_story(headline="Old tagged", tags=[energy], published_at=ago(days=9))
+    make_story(headline="New tagged", tags=[energy], published_at=ago(days=1))
     quoting = make_story(headline="Same source", published_at=ago(days=2))
     Quote.objects.create(story=quoting, source=source, text="Again.", status="confirmed")
     make_story(headline="Unrelated", tags=[other], published_at=ago(minutes=5))
@@ -297,8 +297,8 @@ def test_the_header_search_is_on_every_reader_page(client):
     story = make_story(section=section, tags=[tag], authors=[author])
     source = Source.objects.create(name="A source", slug="a-source")
     Quote.objects.create(story=story, source=source, text="Quoted.", status="confirmed")
-    pages = ["/", story.get_absolute_url(), "/stories/", "/sections/world/", "/tags/energy/",
-             author.get_absolute_url(), "/sources/a-source/", "/corrections/", "/no-such-page/"]  # fmt: skip
+    pages = ["/", story.get_absolute_url(), "/stories/", "/sections/world/", "/tags/energy/"]
+    pages += [author.get_absolute_url(), "/sources/a-source/", "/corrections/", "/no-such-page/"]
     for url in pages:
         html = client.get(url).content.decode()
         form = re.search(r'<form class="site-search"[^>]*>(.*?)</form>', html, re.S)
