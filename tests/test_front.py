@@ -309,3 +309,58 @@ def test_the_header_search_is_on_every_reader_page(client):
     # It is the listing's search, with its explanations of bad input.
     response = client.get("/stories/", {"q": "x" * 1000})
     assert response.status_code == 200 and "Search text can be at most" in response.text
+
+
+# --- FacetListing (PostgreSQL keeps it by triggers) ---------------------------------------
+
+
+def expected_facet_rows():
+    from articles.models import Byline
+
+    tags = {
+        ("tag", t.tag_id, t.story_id) for t in Story.tags.through.objects.all().only("tag", "story")
+    }
+    authors = {("author", b.author_id, b.story_id) for b in Byline.objects.all()}
+    return tags | authors
+
+
+def stored_facet_rows():
+    from articles.models import FacetListing
+
+    rows = FacetListing.objects.values_list("kind", "facet_id", "story_id", "status", "section_id")
+    stories = {s.pk: (s.status, s.section_id) for s in Story.objects.all()}
+    for _kind, _facet, story, status, section in rows:
+        assert (status, section) == stories[story]  # the story's columns, kept current
+    return {(kind, facet, story) for kind, facet, story, *_ in rows}
+
+
+def test_facet_listing_follows_tags_bylines_and_story_changes():
+    if connection.vendor != "postgresql":
+        pytest.skip("FacetListing is kept by PostgreSQL triggers; SQLite reads the stories")
+    from articles.models import Byline
+
+    energy, ferries = make_tag(), make_tag()
+    anna, olga = make_author(), make_author()
+    story = make_story(tags=[energy, ferries], authors=[anna, olga])
+    other = make_story(tags=[energy], authors=[anna])
+    assert stored_facet_rows() == expected_facet_rows()
+    story.tags.remove(ferries)
+    Byline.objects.create(story=story, author=anna, role="translated", position=5)
+    Byline.objects.filter(story=story, author=anna, role="written").delete()
+    assert ("author", anna.pk, story.pk) in stored_facet_rows()  # still bylined, as translator
+    Byline.objects.filter(story=story, author=olga).delete()
+    Story.objects.filter(pk=other.pk).update(status=Story.Status.WITHDRAWN, section=make_section())
+    assert stored_facet_rows() == expected_facet_rows()
+    other.delete()
+    assert stored_facet_rows() == expected_facet_rows()
+
+
+def test_tag_and_author_pages_read_the_same_stories_from_either_path(client):
+    tag, author = make_tag(slug="energy"), make_author(slug="anna")
+    for i in range(15):
+        make_story(headline=f"T{i}", tags=[tag] if i % 2 else [], authors=[author] if i % 3 else [],
+                   published_at=ago(hours=i))  # fmt: skip
+    expected_tag = [f"T{i}" for i in range(15) if i % 2][:10]
+    expected_author = [f"T{i}" for i in range(15) if i % 3][:10]
+    assert re.findall(r">(T\d+)</a></h2>", client.get("/tags/energy/").text) == expected_tag
+    assert re.findall(r">(T\d+)</a></h2>", client.get("/authors/anna/").text) == expected_author
