@@ -21,7 +21,7 @@ results. The page says so whenever a bound is reached.
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -212,15 +212,15 @@ def page_rows(storyfilter, stories, found, number, pins_of=None):
         # Deferred join: the OFFSET walks the index for ids only, then ten rows are read.
         offset = (number - 1) * window.PAGE_SIZE
         ids = storyfilter.in_order(ids_only=True)[offset : offset + window.PAGE_SIZE]
-        wanted = Q(pk__in=ids)
         if pins_of is not None:
             pins = front.active_pins(pins_of)
-            wanted |= Q(pk__in=pins.values("story_id"))
-            rows = Story.objects.filter(wanted).annotate(
+            # One list of ids (a UNION): an OR of two IN-subqueries would scan the archive.
+            wanted = front.union_of(ids, pins.values("story_id"))
+            rows = Story.objects.filter(pk__in=wanted).annotate(
                 pin_position=Subquery(pins.filter(story=OuterRef("pk")).values("position")[:1])
             )
         else:
-            rows = Story.objects.filter(wanted)
+            rows = Story.objects.filter(pk__in=ids)
         # published() again: a safeguard should a copy in SourceListing ever lag its story.
         rows = rows.filter(public_q()).for_display().order_by(*storyfilter.order_by())
     if q:
