@@ -1,4 +1,4 @@
-"""RSS feeds: the whole site, each section and each author (latest 50 published stories)."""
+"""RSS feeds: the whole site, each section, tag and author (latest 50 published stories)."""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -7,7 +7,7 @@ from django.utils.feedgenerator import Enclosure, Rss201rev2Feed
 
 from .caching import declare
 from .caching.invalidation import STORIES, facet
-from .models import Author, Byline, Section, Story
+from .models import Author, Byline, Section, Story, Tag
 
 FEED_SIZE = 50
 
@@ -16,7 +16,8 @@ class NewsRssFeed(Rss201rev2Feed):
     """RSS 2.0 with every author as `dc:creator` and the last update as `atom:updated`.
 
     Plain RSS has one `author` element that must be an e-mail address; news readers
-    understand Dublin Core creators instead, one per byline.
+    understand Dublin Core creators instead, one per author (and no item author name, which
+    Django would write as one more `dc:creator` holding every name).
     """
 
     def rss_attributes(self):
@@ -60,9 +61,6 @@ class LatestStoriesFeed(Feed):
 
     def item_updateddate(self, item):
         return item.updated_at if item.shows_updated else item.published_at
-
-    def item_author_name(self, item):
-        return ", ".join(byline.author.name for byline in item.bylines.all()) or None
 
     def item_categories(self, item):
         return [item.section.name]
@@ -133,3 +131,24 @@ class AuthorFeed(LatestStoriesFeed):
 
     def surface(self, obj):
         return facet("author", obj.pk)
+
+
+class TagFeed(LatestStoriesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, obj):
+        return f"{obj.name} · {settings.SITE_NAME}"
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def description(self, obj):
+        return f"The latest stories tagged {obj.name} from {settings.SITE_NAME}."
+
+    def stories(self, obj):
+        tagged = Story.tags.through.objects.filter(tag=obj).values("story_id")
+        return Story.objects.published().filter(pk__in=tagged)
+
+    def surface(self, obj):
+        return facet("tag", obj.pk)

@@ -26,15 +26,23 @@ from .models import (
     Appeal,
     AppealVariant,
     Author,
+    BreakingNews,
     Byline,
     Correction,
+    FrontPage,
+    FrontPick,
+    LeadPick,
     LiveUpdate,
     PublisherPolicies,
     Quote,
+    RelatedStory,
     Section,
+    SectionBlockPick,
+    SectionPin,
     Source,
     Story,
     Tag,
+    TopPick,
 )
 
 # What `remember` keeps of each model before a save.
@@ -72,6 +80,18 @@ def connect(app_config):
         (post_delete, PublisherPolicies, everywhere_changed),
         *((post_save, model, public_fields_changed) for model in (Tag, Author, Source)),
         *((post_delete, model, everywhere_changed) for model in (Tag, Author, Source)),
+        # What editors arrange: picks (saved through their proxies by the front page admin).
+        *(
+            (signal, model, front_changed)
+            for model in (FrontPage, FrontPick, LeadPick, TopPick, SectionBlockPick)
+            for signal in (post_save, post_delete)
+        ),
+        (post_save, SectionPin, pin_changed),
+        (post_delete, SectionPin, pin_changed),
+        (post_save, RelatedStory, related_changed),
+        (post_delete, RelatedStory, related_changed),
+        (post_save, BreakingNews, breaking_changed),
+        (post_delete, BreakingNews, breaking_changed),
         (pre_save, Appeal, remember_appeal),
         (pre_delete, Appeal, remember_appeal),
         (post_save, Appeal, appeal_saved),
@@ -161,6 +181,26 @@ def correction_changed(sender, instance, raw=False, update_fields=None, **kwargs
 
 
 # --- Names shown on every page ----------------------------------------------------------
+
+
+def front_changed(sender, raw=False, **kwargs):
+    if not raw:
+        rule.front_changed()
+
+
+def pin_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        rule.pins_changed(instance.section_id)
+
+
+def related_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        rule.related_changed(instance.story_id)
+
+
+def breaking_changed(sender, raw=False, **kwargs):
+    if not raw:
+        rule.breaking_changed()
 
 
 def everywhere_changed(sender, raw=False, **kwargs):

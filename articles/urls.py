@@ -30,6 +30,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("feed/", public_page(feeds.LatestStoriesFeed()), name="feed"),
     path("sections/<slug:slug>/feed/", public_page(feeds.SectionFeed()), name="section-feed"),
+    path("tags/<slug:slug>/feed/", public_page(feeds.TagFeed()), name="tag-feed"),
     path("authors/<slug:slug>/feed/", public_page(feeds.AuthorFeed()), name="author-feed"),
     path("<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/", views.story_detail, name="story-detail"),
     path("preview/<int:pk>/", views.story_preview, name="story-preview"),

@@ -1,23 +1,19 @@
 """Public pages: the front page, story pages and the section, tag and author pages."""
 
-from itertools import groupby
-
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber
-from django.db.models.query import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 
+from . import front
 from .addresses import moved_or_gone
 from .appeals import selection as appeals
 from .caching import cdn, declare, public_page
-from .caching.invalidation import CORRECTIONS, STORIES
+from .caching.invalidation import CORRECTIONS, FRONT, STORIES
 from .caching.invalidation import story_page as story_surface
 from .editorial import pending
 from .listing import page as listing
@@ -25,38 +21,22 @@ from .listing.filters import PARAMETERS
 from .models import (
     Correction,
     Story,
-    byline_prefetch,
 )
 from .snapshots import story_page
 
-FRONT_PAGE_LATEST = 7
-FRONT_PAGE_PER_SECTION = 3
 PAGE_SIZE = 10
 CORRECTIONS_PAGE_SIZE = 25
 
 
-@public_page(surfaces=[STORIES])
+@public_page(surfaces=[STORIES, FRONT])
 def home(request):
-    published = Story.objects.published().select_related("section")
-    latest = list(published[:FRONT_PAGE_LATEST])
-    # One query for every section block: number each section's stories, keep the first few.
-    ranked = list(
-        published.exclude(pk__in=[story.pk for story in latest])
-        .annotate(
-            rank=Window(
-                RowNumber(), partition_by=F("section_id"), order_by=F("published_at").desc()
-            )
-        )
-        .filter(rank__lte=FRONT_PAGE_PER_SECTION)
-        .order_by("section__position", "section__name", "rank")
-    )
-    prefetch_related_objects(latest + ranked, byline_prefetch())
-    blocks = [(section, list(stories)) for section, stories in groupby(ranked, lambda s: s.section)]
-    context = {
-        "lead": latest[0] if latest else None,
-        "latest": latest[1:],
-        "section_blocks": blocks,
-    }
+    """The front page as the editors arranged it (articles/front.py), newest stories filling
+    whatever they left open."""
+    return render_front(request, front.arrangement())
+
+
+def render_front(request, arrangement, preview=False):
+    context = arrangement | {"preview": preview}
     return render(request, "articles/home.html", context | appeals.in_context(request))
 
 

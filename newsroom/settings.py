@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",  # full-text search on PostgreSQL; inert on SQLite
     "axes",  # admin sign-in throttling (articles/admin/login.py)
+    "adminsortable2",  # drag-and-drop order of the front page picks and pins
     "django_filters",
     "django_prose_editor",
     "django_tasks_db",
@@ -147,6 +148,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "articles.context_processors.site",
             ],
+            "builtins": ["articles.templatetags.dates"],  # |iso on every reader page
         },
     },
 ]
@@ -260,6 +262,8 @@ AXES_DISABLE_ACCESS_LOG = True  # failures are kept (for the cool-off); successe
 
 # Server-side page cache for public pages (see articles/caching/); 0 turns it off. Off by
 # default with DEBUG so template edits show at once.
+# Stories per page of the stories sitemap (search engines take up to 50,000 per file).
+SITEMAP_PAGE_SIZE = int(os.environ.get("SITEMAP_PAGE_SIZE", "10000"))
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0" if DEBUG else "60"))
 
 # A CDN in front of the site (articles/caching/cdn.py): where to send purges of the surfaces a

@@ -82,7 +82,7 @@ def _story_form_data(story, **changes):
         "bylines-0-role": "written",
         "bylines-0-position": "0",
     }
-    for prefix in ("quotes", "corrections", "transitions"):
+    for prefix in ("quotes", "corrections", "transitions", "related_links"):
         data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
     return data | changes
 

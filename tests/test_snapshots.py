@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.test import RequestFactory
 from django.utils import timezone
 
+from articles import front
 from articles.appeals import selection
 from articles.caching.invalidation import SITE
 from articles.demo import load_demo
@@ -38,6 +39,9 @@ def full_render(story):
     request = RequestFactory().get(story.get_absolute_url())
     loaded = story_page.load(Story.objects.filter(pk=story.pk))
     context = story_page.context(loaded) | selection.in_context(request, story=loaded)
+    tag_ids = [tag.pk for tag in loaded.tags.all()]
+    related = front.related_stories(loaded, tag_ids, story_page.source_ids(loaded))
+    context["related_stories"] = related
     return render(request, story_page.TEMPLATE, context).content.decode()
 
 

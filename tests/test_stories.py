@@ -121,7 +121,10 @@ def test_story_page_has_time_element_and_shows_updated_only_when_it_differs(clie
     published = timezone.now() - timedelta(hours=5)
     story = make_story(published_at=published, updated_at=published)
     html = client.get(story.get_absolute_url()).text
-    assert f'<time datetime="{timezone.localtime(published).isoformat()}">' in html
+    assert (
+        f'<time datetime="{timezone.localtime(published).replace(microsecond=0).isoformat()}">'
+        in html
+    )
     assert "Updated" not in html
     story.updated_at = published + timedelta(hours=2)
     story.save()
@@ -171,7 +174,7 @@ def test_unknown_section_tag_and_author_are_404_in_the_site_style(client):
         assert "We couldn’t find that page" in response.text
 
 
-def test_front_page_has_lead_latest_and_section_blocks(client):
+def test_front_page_has_lead_top_stories_and_section_blocks(client):
     news, culture = make_section(name="News"), make_section(name="Culture")
     now = timezone.now()
     lead = make_story(
@@ -182,7 +185,7 @@ def test_front_page_has_lead_latest_and_section_blocks(client):
             section=culture, headline=f"Culture {i}", published_at=now - timedelta(hours=i + 1)
         )
     html = client.get("/").text
-    assert html.index(lead.headline) < html.index("Latest")
+    assert html.index(lead.headline) < html.index("Top stories")
     assert 'id="block-' in html
 
 

@@ -87,6 +87,12 @@ def test_trust_project_policies_set_in_the_admin_are_in_the_json_ld(editor_clien
         "@type": "NewsMediaOrganization",
         "name": data["publisher"]["name"],
         "url": "http://testserver/",
+        "logo": {
+            "@type": "ImageObject",
+            "url": "http://testserver/static/articles/logo.png",
+            "width": 600,
+            "height": 60,
+        },
     }
     assert "publishingPrinciples" not in data  # none set yet: nothing empty is published
     response = editor_client.post(

@@ -71,13 +71,24 @@ def test_feed_holds_at_most_50_stories(client):
     assert len(feedparser.parse(client.get("/feed/").content).entries) == 50
 
 
+def sitemap_urls(client):
+    """{loc: <url> element} over every sitemap the index names."""
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    urls = {}
+    for entry in index.findall("sm:sitemap", SITEMAP_NS):
+        loc = entry.findtext("sm:loc", namespaces=SITEMAP_NS).removeprefix("http://testserver")
+        response = client.get(loc)
+        assert response.status_code == 200, loc
+        root = ET.fromstring(response.content)
+        urls |= {
+            u.findtext("sm:loc", namespaces=SITEMAP_NS): u
+            for u in root.findall("sm:url", SITEMAP_NS)
+        }
+    return urls
+
+
 def test_sitemap_lists_public_stories_sections_and_authors_with_lastmod(client, newsroom):
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    root = ET.fromstring(response.content)
-    urls = {
-        u.findtext("sm:loc", namespaces=SITEMAP_NS): u for u in root.findall("sm:url", SITEMAP_NS)
-    }
+    urls = sitemap_urls(client)
     locs = "\n".join(urls)
     assert newsroom["public"].get_absolute_url() in locs
     assert "/sections/business/" in locs and "/authors/anna-petrova/" in locs

@@ -5,6 +5,7 @@ from . import (  # noqa: F401
     corrections,
     diversity,
     donations,
+    front,
     login,
     publisher,
     quotes,

@@ -2,6 +2,7 @@
 
 import re
 
+from adminsortable2.admin import SortableAdminBase
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Case, Count, Q, When
@@ -17,6 +18,7 @@ from ..listing import search
 from ..models import Author, Byline, Section, Story, Tag
 from .actions import BOTH_LOCATIONS
 from .confirmations import confirm_move
+from .front import RelatedStoryInline, SectionPinInline
 from .quotes import QuoteInline, extract_quotes
 from .workflow import ScheduleFilter, StoryWorkflowAdmin, StoryWorkflowForm
 
@@ -59,7 +61,8 @@ class StoryCountAdmin(admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(StoryCountAdmin):
+class SectionAdmin(SortableAdminBase, StoryCountAdmin):
+    inlines = (SectionPinInline,)
     list_display = ("name", "slug", "position", "story_count")
     list_editable = ("position",)
     search_fields = ("name",)
@@ -143,7 +146,7 @@ class StoryAdminForm(StoryWorkflowForm):
 
 
 @admin.register(Story)
-class StoryAdmin(StoryWorkflowAdmin):
+class StoryAdmin(SortableAdminBase, StoryWorkflowAdmin):
     form = StoryAdminForm
     list_display = ("headline", "status", "schedule", "section", "byline_names")
     list_filter = ("status", ScheduleFilter, "section", "tags")
@@ -152,7 +155,7 @@ class StoryAdmin(StoryWorkflowAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("headline",)}
     autocomplete_fields = ("section", "tags")
-    inlines = (BylineInline, QuoteInline)
+    inlines = (BylineInline, QuoteInline, RelatedStoryInline)
     actions = ("publish", "publish_now", "send_back", "withdraw", extract_quotes)
     readonly_fields = (
         "created", "created_by", "modified", "version", "image_preview", "former_addresses",

@@ -8,6 +8,7 @@ Surfaces:
   sources wherever they appear. Every page depends on it.
 - "stories": every list of stories not tied to one facet: the front page, /stories/ whatever
   its filters, the main feed, the sitemaps, the corrections page.
+- "front": the front page's arrangement (the editors' picks).
 - "story-<id>": one story's page; "section-/tag-/author-/source-<id>": one facet's lists (its
   page, its feed, the listing filtered by it).
 - "appeals", "appeals-section-<id>", "appeals-tag-<id>": pages whose appeal slots an appeal
@@ -26,12 +27,16 @@ Changes:
 - A pending version of a live story: nothing, until it is published (then: as the story); its
   go-live time is a scheduled edge ("schedule").
 - A live-blog update: the story's page (and its poll endpoint), if readers see the story.
+- A front page pick: "front"; a section pin: that section's lists; an editor's related story:
+  the story's page (if public); a breaking-news strip: "site". Each also moves "schedule"
+  (their expiry, start and end times are edges).
 A scheduled edge passing needs no bump: cached pages never outlive the next one (pages.py).
 """
 
 from . import surfaces
 
 SITE, STORIES, CORRECTIONS, APPEALS = "site", "stories", "corrections", "appeals"
+FRONT = "front"
 APPEALS_REGISTRY, SCHEDULE = "appeals-registry", "schedule"
 # What readers can see of each model, besides stories (see story_fields below).
 PUBLIC_FIELDS = {
@@ -204,3 +209,26 @@ def appeal_changed(before, after, targets):
     changed(APPEALS_REGISTRY, *([SCHEDULE] if live and moved else ()), cdn=False)
     if live:
         changed(*targets)
+
+
+def front_changed():
+    changed(FRONT)
+    changed(SCHEDULE, cdn=False)
+
+
+def pins_changed(section_id):
+    changed(facet("section", section_id))
+    changed(SCHEDULE, cdn=False)
+
+
+def related_changed(story_id):
+    from ..models import Story
+
+    story = Story.objects.filter(pk=story_id).only(*SCHEDULE_FIELDS).first()
+    if story is not None and story.is_public:
+        changed(f"story-{story_id}")
+
+
+def breaking_changed():
+    changed(SITE)
+    changed(SCHEDULE, cdn=False)

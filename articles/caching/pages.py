@@ -92,14 +92,14 @@ def public_page(view=None, *, surfaces=(), params=()):
 
 
 def seconds_until_next_scheduled_change():
-    """Pages must not outlive the next scheduled publication, withdrawal, scheduled update or
-    appeal window edge."""
+    """Pages must not outlive the next scheduled publication, withdrawal, scheduled update,
+    appeal window edge, pick or pin expiry, or breaking strip's start or end."""
     at = cached("schedule:next", [SCHEDULE], _next_scheduled_change, timeout=_until)
     return at - time.time()
 
 
 def _next_scheduled_change():
-    from ..models import Appeal, Revision, Story
+    from ..models import Appeal, BreakingNews, FrontPick, Revision, SectionPin, Story
 
     now = timezone.now()
     stories = Story.objects.filter(status=Story.Status.PUBLISHED)
@@ -112,6 +112,11 @@ def _next_scheduled_change():
         appeals.filter(starts_at__gt=now).aggregate(t=Min("starts_at"))["t"],
         appeals.filter(ends_at__gt=now).aggregate(t=Min("ends_at"))["t"],
         updates.filter(go_live_at__gt=now).aggregate(t=Min("go_live_at"))["t"],
+        # Picks and pins expiring, the breaking strip starting or ending.
+        FrontPick.objects.filter(expires_at__gt=now).aggregate(t=Min("expires_at"))["t"],
+        SectionPin.objects.filter(expires_at__gt=now).aggregate(t=Min("expires_at"))["t"],
+        BreakingNews.objects.filter(starts_at__gt=now).aggregate(t=Min("starts_at"))["t"],
+        BreakingNews.objects.filter(ends_at__gt=now).aggregate(t=Min("ends_at"))["t"],
     ]
     upcoming = [moment.timestamp() for moment in moments if moment]
     return min(upcoming) if upcoming else time.time() + 24 * 3600

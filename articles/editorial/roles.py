@@ -19,7 +19,7 @@ ROLES = {
         "articles.view_author", "articles.add_author",
         "articles.view_source", "articles.add_source", "articles.change_source",
         "articles.*_quote", "articles.view_revision", "articles.view_transition",
-        "articles.view_correction",
+        "articles.view_correction", "articles.*_relatedstory",
     ),
     # Everything editorial, including publish_story (it matches "*_story") and corrections.
     EDITOR: (
@@ -29,6 +29,10 @@ ROLES = {
         # Self-identification: the form's questions and the links sent (never the answers).
         "articles.*_consentrequest", "articles.*_selfidcategory", "articles.*_selfidoption",
         "articles.view_selfidsurvey", "articles.change_selfidsurvey",
+        # The front page (its picks are proxies: lead, top, section block), pins, related
+        # stories and the breaking strip.
+        "articles.*_frontpage", "articles.*pick", "articles.*_sectionpin",
+        "articles.*_relatedstory", "articles.*_breakingnews",
     ),
     # Donation appeals, their variants, counters, donations and reminder addresses; sections
     # and tags only to target them.

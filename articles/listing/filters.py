@@ -35,7 +35,7 @@ from django.utils.datastructures import MultiValueDict
 
 from .. import navigation
 from ..links import TRACKING
-from ..models import Author, Byline, Quote, Source, SourceListing, Story, Tag
+from ..models import Author, Byline, FacetListing, Quote, Source, SourceListing, Story, Tag
 from . import search
 
 MAX_TAGS = 5
@@ -63,8 +63,9 @@ LABELS = {
     "page": "page",
 }
 ORDERING = [("newest", "Newest first"), ("oldest", "Oldest first"), ("relevance", "Relevance")]
-# The filters SourceListing can answer alone (see StoryFilter.in_order).
-SOURCE_LISTING_FILTERS = {"source", "section", "published_after", "published_before", "ordering"}
+# What SourceListing and FacetListing can answer alone, besides their own facet (see
+# StoryFilter.in_order).
+LISTING_FILTERS = {"section", "published_after", "published_before", "ordering"}
 # Facet models looked up by slug, in one query for the whole request (see `_resolve`).
 LOOKUPS = {"tag": Tag, "author": Author, "source": Source}
 
@@ -319,23 +320,18 @@ class StoryFilter(django_filters.FilterSet):
         For the newest/oldest orders only (relevance ranks in articles/listing.py). With
         `ids_only`, just the story ids, as a one-column queryset to use as a subquery.
 
-        A listing narrowed by a source, and otherwise by nothing but a section and dates (the
-        source's page, or the source filter), is read from SourceListing alone (on PostgreSQL,
-        which keeps it): one index holds
-        the source's stories in date order with their section, so counting and paging cost what
-        the source's own stories cost, not what the archive's do. Every other listing reads the
-        stories. Both give the same rows (tests/test_source_listing.py).
+        A listing narrowed by one source, tag or author, and otherwise by nothing but a section
+        and dates (the facet pages, or that one filter), is read from SourceListing or
+        FacetListing alone (on PostgreSQL, which keeps them): one index holds the facet's
+        stories in date order with their section, so counting and paging cost what the facet's
+        own stories cost, not what the archive's do. Every other listing reads the stories.
+        Both give the same rows (tests/test_source_listing.py, tests/test_front.py).
         """
         cleaned = self.form.cleaned_data
         way = "" if self.ordering_value == "oldest" else "-"
-        source = cleaned.get("source")
-        in_effect = {name for name, value in cleaned.items() if value}
-        kept = connections[self.queryset.db].vendor == "postgresql"  # see SourceListing
-        if source and kept and in_effect <= SOURCE_LISTING_FILTERS:
-            rows = SourceListing.objects.published().filter(
-                source_id=self.resolved["source"][source].pk
-            )
-            # SourceListing names its copies of the story's columns as Story does.
+        rows = self._lookup_rows(cleaned)
+        if rows is not None:
+            # The lookup tables name their copies of the story's columns as Story does.
             for name, narrow in (
                 ("section", self.filter_section),
                 ("published_after", self.filter_after),
@@ -353,6 +349,28 @@ class StoryFilter(django_filters.FilterSet):
         return (
             rows.values("pk") if ids_only else rows.values_list("pk", "section_id", "published_at")
         )
+
+    def _lookup_rows(self, cleaned):
+        """The public rows of SourceListing or FacetListing for a listing narrowed by one
+        source, one tag or one author and otherwise only by a section and dates; None for
+        any other listing, or on SQLite (which keeps neither table)."""
+        if connections[self.queryset.db].vendor != "postgresql":
+            return None
+        in_effect = {name for name, value in cleaned.items() if value}
+        facets = in_effect - LISTING_FILTERS
+        if len(facets) != 1:
+            return None
+        (name,) = facets
+        if name == "source":
+            pk = self.resolved["source"][cleaned["source"]].pk
+            return SourceListing.objects.published().filter(source_id=pk)
+        if name == "tag" and len(cleaned["tag"]) == 1:
+            pk = self.resolved["tag"][cleaned["tag"][0]].pk
+        elif name == "author":
+            pk = self.resolved["author"][cleaned["author"]].pk
+        else:
+            return None
+        return FacetListing.objects.published().filter(kind=name, facet_id=pk)
 
     def order_by(self):
         return {

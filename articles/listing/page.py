@@ -5,7 +5,8 @@ Cost is fixed whatever the archive's size. A page runs at most four queries:
 1. the tag/author/source slugs of the request, if any (sections come from the cache),
 2. the window: result count, section and tag facet counts and, for relevance order, which
    stories are on this page, all in one statement over a bounded set of matches (window.py),
-3. the page's stories (with their section, and for a search the highlighted text),
+3. the page's stories (with their section, and for a search the highlighted text; on a
+   section's first page its pinned stories too),
 4. their bylines;
 and a source's page one more, for the source's quotes in the page's stories.
 
@@ -20,14 +21,15 @@ results. The page says so whenever a bound is reached.
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 
-from .. import navigation
+from .. import front, navigation
 from ..appeals import selection as appeals
 from ..caching import declare, invalidation
-from ..models import Quote, Source, Story
+from ..models import Quote, Source, Story, public_q
 from . import search, window
 from .filters import ORDERING, StoryFilter
 
@@ -37,6 +39,12 @@ FACET_PAGES = {
     "tag": "tag-detail",
     "author": "author-detail",
     "source": "source-detail",
+}
+
+FACET_FEEDS = {
+    "section": "articles:section-feed",
+    "tag": "articles:tag-feed",
+    "author": "articles:author-feed",
 }
 
 
@@ -82,7 +90,11 @@ def respond(request, *, fixed=None):
     requested = page_number(storyfilter.data.get("page"), storyfilter.notices)
     found = window.count(storyfilter, stories, active, (requested - 1) * window.PAGE_SIZE)
     number = clamp_page(requested, found.total, found.limit, storyfilter.notices)
-    rows = page_rows(storyfilter, stories, found, number) if found.total else []
+    # A section's own first page, unfiltered, shows its pinned stories on top.
+    pins_of = None
+    if set(fixed) == {"section"} and len(active) == 1 and number == 1:
+        pins_of = storyfilter.resolved["section"][fixed["section"]]
+    rows, pinned = page_rows(storyfilter, stories, found, number, pins_of)
 
     # The reader's choices as query parameters: chips remove one, facets add or replace one.
     state = [(name, value) for name, value, _ in active]
@@ -145,6 +157,10 @@ def respond(request, *, fixed=None):
         "current_section": facet.slug if facet_kind == "section" else None,
         "tags_bounded": found.total > window.TAG_WINDOW,
         "tag_window": window.TAG_WINDOW,
+        "pinned": pinned,
+        "feed_url": reverse(FACET_FEEDS[facet_kind], args=[facet.slug])
+        if facet_kind in FACET_FEEDS
+        else "",
     }
     context |= appeals.in_context(request, section=section)
     return render(request, "articles/story_list.html", context)
@@ -183,28 +199,43 @@ def published_quotes(source):
     )
 
 
-def page_rows(storyfilter, stories, found, number):
-    """The page's stories, ready to show: section, bylines and, for a search, highlights."""
+def page_rows(storyfilter, stories, found, number, pins_of=None):
+    """The page's stories, ready to show: section, bylines and, for a search, highlights;
+    and, with `pins_of` (a section), its pinned stories, read in the same query and left out
+    of the list below them: ([story, …], [pinned story, …])."""
     q = storyfilter.search_text
+    if not found.total and pins_of is None:
+        return [], []
     if found.page_ids is not None:  # relevance: the window chose the page's stories
         rows = Story.objects.filter(pk__in=found.page_ids).for_display()
     else:
         # Deferred join: the OFFSET walks the index for ids only, then ten rows are read.
         offset = (number - 1) * window.PAGE_SIZE
         ids = storyfilter.in_order(ids_only=True)[offset : offset + window.PAGE_SIZE]
+        if pins_of is not None:
+            pins = front.active_pins(pins_of)
+            # One list of ids (a UNION): an OR of two IN-subqueries would scan the archive.
+            wanted = front.union_of(ids, pins.values("story_id"))
+            rows = Story.objects.filter(pk__in=wanted).annotate(
+                pin_position=Subquery(pins.filter(story=OuterRef("pk")).values("position")[:1])
+            )
+        else:
+            rows = Story.objects.filter(pk__in=ids)
         # published() again: a safeguard should a copy in SourceListing ever lag its story.
-        rows = (
-            Story.objects.published()
-            .filter(pk__in=ids)
-            .for_display()
-            .order_by(*storyfilter.order_by())
-        )
+        rows = rows.filter(public_q()).for_display().order_by(*storyfilter.order_by())
     if q:
         rows = search.with_highlights(rows, q)
     rows = list(rows)
+    pinned = []
+    if pins_of is not None:
+        pinned = sorted(
+            (story for story in rows if story.pin_position is not None),
+            key=lambda story: (story.pin_position, story.pk),
+        )
+        rows = [story for story in rows if story.pin_position is None][: window.PAGE_SIZE]
     if found.page_ids is not None:
         rows.sort(key=lambda story: found.page_ids.index(story.pk))
-    return search.highlight(rows, q) if q else rows
+    return (search.highlight(rows, q) if q else rows), pinned
 
 
 def last_page(total, limit):

@@ -12,12 +12,22 @@ from .diversity import (
     SelfIdSurvey,
 )
 from .donations import Donation, Reminder
+from .front import (
+    BreakingNews,
+    FrontPage,
+    FrontPick,
+    LeadPick,
+    RelatedStory,
+    SectionBlockPick,
+    SectionPin,
+    TopPick,
+)
 from .live import Autosave, LiveUpdate, LiveUpdateQuerySet
 from .publisher import PublisherPolicies
 from .record import QuoteMatch, QuoteShingle
 from .revisions import Revision
 from .snapshots import Generation, StorySnapshot
-from .source_listing import SourceListing, SourceListingQuerySet
+from .source_listing import FacetListing, SourceListing, SourceListingQuerySet
 from .sources import (
     Quote,
     QuoteQuerySet,
@@ -44,6 +54,14 @@ __all__ = [
     "Autosave",
     "LiveUpdate",
     "LiveUpdateQuerySet",
+    "BreakingNews",
+    "FrontPage",
+    "FrontPick",
+    "LeadPick",
+    "RelatedStory",
+    "SectionBlockPick",
+    "SectionPin",
+    "TopPick",
     "FormerAddress",
     "Generation",
     "StorySnapshot",
@@ -82,6 +100,7 @@ __all__ = [
     "Reminder",
     "CorrectionQuerySet",
     "Revision",
+    "FacetListing",
     "SourceListing",
     "SourceListingQuerySet",
     "Transition",

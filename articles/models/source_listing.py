@@ -63,3 +63,51 @@ class SourceListing(models.Model):
 
     def __str__(self):
         return f"source {self.source_id} in story {self.story_id}"
+
+
+class FacetListing(models.Model):
+    """A story filed under a tag or bylined to an author, with copies of the story's listing
+    columns: SourceListing's twin for tags and authors, kept by PostgreSQL triggers (migration
+    0031) and empty on SQLite. The tag and author pages, the listing filtered by one tag or
+    author, and related stories read a facet's newest stories from its index alone, instead
+    of joining the link table to every story of a busy tag."""
+
+    class Kind(models.TextChoices):
+        TAG = "tag", "Tag"
+        AUTHOR = "author", "Author"
+
+    kind = models.CharField(max_length=6, choices=Kind)
+    facet_id = models.BigIntegerField()
+    story_id = models.BigIntegerField()
+    status = models.CharField(max_length=10)
+    published_at = models.DateTimeField(null=True)
+    withdraw_at = models.DateTimeField(null=True)
+    section_id = models.BigIntegerField()
+
+    objects = SourceListingQuerySet.as_manager()
+
+    class Meta:
+        default_permissions = ()  # maintained by the database; nobody edits it
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "facet_id", "story_id"], name="facet_listing_triple"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=[
+                    "kind",
+                    "facet_id",
+                    "status",
+                    "-published_at",
+                    "-story_id",
+                    "section_id",
+                    "withdraw_at",
+                ],
+                name="facet_listing_order_idx",
+            ),
+            models.Index(fields=["story_id"], name="facet_listing_story_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.facet_id} on story {self.story_id}"

@@ -104,17 +104,19 @@ def byline_prefetch():
     return Prefetch("bylines", queryset=Byline.objects.select_related("author"))
 
 
-def public_q(now=None):
+def public_q(now=None, prefix=""):
     """The one definition of "public": published, its publication time has come, and its
     withdrawal time (if any) has not.
 
     A future `published_at` means scheduled; it becomes public at query time, no job needed.
     Likewise a past `withdraw_at` takes it off the site with no job to run. SourceListing's
-    copies of these columns have the same names, so its rows use this rule too.
+    copies of these columns have the same names, so its rows use this rule too. `prefix`
+    applies it through a relation ("story__" for rows that point at a story).
     """
     now = now or timezone.now()
-    return models.Q(status="published", published_at__lte=now) & (
-        models.Q(withdraw_at__isnull=True) | models.Q(withdraw_at__gt=now)
+    return models.Q(**{f"{prefix}status": "published", f"{prefix}published_at__lte": now}) & (
+        models.Q(**{f"{prefix}withdraw_at__isnull": True})
+        | models.Q(**{f"{prefix}withdraw_at__gt": now})
     )
 
 
@@ -259,6 +261,8 @@ class Story(models.Model):
                 fields=["section", "status", "-published_at", "-id", "withdraw_at"],
                 name="story_section_list_idx",
             ),
+            # The sitemap index's latest change: the newest update, without a scan.
+            models.Index(fields=["-updated_at"], name="story_updated_idx"),
         ]
         constraints = [
             models.CheckConstraint(

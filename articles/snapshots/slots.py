@@ -57,10 +57,10 @@ def inline_slots(body, insertion_point):
     return "".join(pieces)
 
 
-def fill(html, appeals, render, origin, script=""):
+def fill(html, appeals, render, origin, script="", fragments=None):
     """`html` with its appeal slots filled from `appeals` (a PageAppeals) by `render(appeal,
-    with_script)`, `script` where a page without appeals loads the appeals script, and links
-    pointed at `origin` ("https://news.example")."""
+    with_script)`, `script` where a page without appeals loads the appeals script, the other
+    slots from `fragments` ({name: html}), and links pointed at `origin`."""
     inline = appeals.inline
     if inline is not None:
         inline_name = f"appeal:inline-{inline.inline_after or 1}"
@@ -69,12 +69,15 @@ def fill(html, appeals, render, origin, script=""):
     else:
         inline_name = None
     chosen = {"appeal:banner": appeals.banner, "appeal:end": appeals.end}
+    fragments = fragments or {}
     untaken = [True]  # the first appeal rendered takes the script tag
 
     def one(match):
         name = match[1]
         if name == "appeal:script":
             return "" if appeals else script
+        if name in fragments:
+            return fragments[name]
         appeal = inline if name == inline_name else chosen.get(name)
         if appeal is None:
             return ""

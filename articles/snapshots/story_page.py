@@ -17,12 +17,15 @@ from django.db.models import Exists, OuterRef, Prefetch, Subquery
 from django.db.models.query import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.template.context import make_context
+from django.template.loader import render_to_string
 from django.utils import timezone
 
+from .. import front
 from ..appeals import selection as appeals
 from ..appeals.blocks import appeal_html, script_tag
-from ..caching.invalidation import SITE, story_page
-from ..caching.pages import BUILD, declare
+from ..caching.invalidation import SITE, STORIES, facet, story_page
+from ..caching.pages import BUILD, declare, seconds_until_next_scheduled_change
+from ..caching.surfaces import cached
 from ..editorial import pending
 from ..models import (
     Correction,
@@ -39,6 +42,7 @@ from .slots import ORIGIN_HOST, SlotAppeals, fill
 
 logger = logging.getLogger(__name__)
 TEMPLATE = "articles/story_detail.html"
+RELATED_PARTIAL = "articles/story_partials.html#related-stories"
 LIVE_POLL_SECONDS = 25  # how often readers' open live pages ask for new updates
 FIELDS = ("pk", "section_id", "snapshot__version", "snapshot__built", "snapshot__site",
           "snapshot__build", "snapshot__parts", "site")  # fmt: skip
@@ -98,7 +102,8 @@ def render_parts(story):
     """The story page's blocks, appeals left as slots, and what serving them needs."""
     template, filled = shell.blocks(TEMPLATE)
     # A RequestContext bound to the page's template, as a full render makes it.
-    ctx = make_context(context(story) | {"appeals": SlotAppeals}, snapshot_request())
+    values = context(story) | {"appeals": SlotAppeals, "slotted": True}
+    ctx = make_context(values, snapshot_request())
     with ctx.render_context.push_state(template), ctx.bind_template(template):
         parts = {name: block.render(ctx) for name, block in filled.items()}
     return {
@@ -106,10 +111,31 @@ def render_parts(story):
         "path": story.get_absolute_url(),
         "section": story.section_id,
         "tags": [tag.pk for tag in story.tags.all()],
+        "sources": source_ids(story),
         # A time at which the page changes with no save (a change scheduled to go live), as
         # a POSIX timestamp: the snapshot is out of date from then on.
         "until": until(story),
     }
+
+
+def source_ids(story):
+    return list(dict.fromkeys(q.source_id for q in story.confirmed_quotes if q.source_id))
+
+
+def related(story_id, tag_ids, source_ids):
+    """The related-stories block under the story (articles/front.py), as (html, the story
+    pages it shows): kept in the cache while no public story changes, and never past the next
+    scheduled edge, since it lists other stories than the page's own."""
+
+    def render():
+        stories = front.related_stories(Story(pk=story_id), tag_ids, source_ids)
+        html = render_to_string(RELATED_PARTIAL, {"related_stories": stories})
+        return html, [story_page(other) for other in stories]
+
+    def timeout(value):
+        return max(1, int(seconds_until_next_scheduled_change()))
+
+    return cached(f"related:{BUILD}:{story_id}", [STORIES, f"story-{story_id}"], render, timeout)
 
 
 def until(story):
@@ -181,6 +207,15 @@ def serve(request, slug):
     declare(request, story_page(SimpleNamespace(pk=row["pk"])))
     chosen = appeals.select_for_page(parts["section"], parts["tags"])
     declare(request, *chosen.surfaces)
+    related_html, related_pages = related(row["pk"], parts["tags"], parts["sources"])
+    # The related block shows other stories and draws on the story's tags and sources.
+    declare(
+        request,
+        *related_pages,
+        *(facet("tag", pk) for pk in parts["tags"]),
+        *(facet("source", pk) for pk in parts["sources"]),
+    )
     html = shell.assemble(shell.pieces(TEMPLATE, snapshot_request()), parts["blocks"])
     origin = f"{request.scheme}://{request.get_host()}"
-    return HttpResponse(fill(html, chosen, appeal_html, origin, script_tag()))
+    filled = fill(html, chosen, appeal_html, origin, script_tag(), {"related": related_html})
+    return HttpResponse(filled)
