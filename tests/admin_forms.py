@@ -3,6 +3,7 @@
 from datetime import date, datetime, time
 
 from django import forms
+from django.urls import reverse
 
 MULTIPLE = (forms.MultipleChoiceField, forms.ModelMultipleChoiceField)
 
@@ -56,3 +57,16 @@ def _text(value):
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     return str(value.pk if hasattr(value, "pk") else value)
+
+
+def stored_files(root):
+    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
+
+
+def upload(client, story, image, **changes):
+    page = client.get(change_url(story))
+    return client.post(change_url(story), admin_form_data(page, image=image, **changes))
+
+
+def change_url(story):
+    return reverse("admin:articles_story_change", args=[story.pk])

@@ -1,155 +1,20 @@
-"""Builders shared by the tests: small, deterministic, overridable with keywords."""
+"""The tests' fixtures. Builders are in tests/factories.py, the browser's helpers in
+tests/browser.py, the services' in tests/services.py."""
 
 import contextlib
-import io
-import itertools
 import os
-import threading
-import time
-from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.utils import timezone
 
-from articles.models import Author, Byline, Section, Story, Tag
-
-_counter = itertools.count(1)
-
-
-def make_section(**overrides):
-    n = next(_counter)
-    overrides.setdefault("name", f"Section {n}")
-    overrides.setdefault("slug", f"section-{n}")
-    return Section.objects.create(**overrides)
-
-
-def make_tag(**overrides):
-    n = next(_counter)
-    overrides.setdefault("name", f"Tag {n}")
-    overrides.setdefault("slug", f"tag-{n}")
-    return Tag.objects.create(**overrides)
-
-
-def make_author(**overrides):
-    n = next(_counter)
-    overrides.setdefault("name", f"Author {n}")
-    overrides.setdefault("slug", f"author-{n}")
-    return Author.objects.create(**overrides)
-
-
-def make_story(*, authors=(), tags=(), **overrides):
-    """A published story (one hour old) unless told otherwise."""
-    n = next(_counter)
-    overrides.setdefault("headline", f"Story number {n}")
-    overrides.setdefault("slug", f"story-number-{n}")
-    overrides.setdefault("standfirst", f"The standfirst of story {n}.")
-    overrides.setdefault("body", f"<p>First paragraph of story {n}.</p><p>Second paragraph.</p>")
-    overrides.setdefault("status", Story.Status.PUBLISHED)
-    overrides.setdefault("published_at", timezone.now() - timedelta(hours=1))
-    if "section" not in overrides:
-        overrides["section"] = Section.objects.first() or make_section()
-    story = Story.objects.create(**overrides)
-    for position, author in enumerate(authors):
-        Byline.objects.create(story=story, author=author, position=position)
-    story.tags.set(tags)
-    return story
-
-
-def make_appeal(*, variants=(), **overrides):
-    """A live end-of-story appeal that shows everywhere, unless told otherwise."""
-    from articles.models import Appeal, AppealVariant
-
-    overrides.setdefault("name", "Spring drive")
-    overrides.setdefault("heading", "A Message from The Newsroom")
-    overrides.setdefault("body", "<p>Please support independent journalism.</p>")
-    overrides.setdefault("donation_url", "https://donate.example.org/monthly")
-    overrides.setdefault("status", Appeal.Status.LIVE)
-    overrides.setdefault("starts_at", timezone.now() - timedelta(hours=1))
-    appeal = Appeal.objects.create(**overrides)
-    for name in variants:
-        AppealVariant.objects.create(appeal=appeal, name=name, heading=f"Heading {name}")
-    return appeal
-
-
-def image_file(name="lead.png", size=(1200, 675), image_format="PNG", extra=b""):
-    """An image upload drawn with Pillow: a sky, a horizon and a sun, the same every time.
-
-    `extra` bytes go after the image data (to make a file too large but still readable)."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from PIL import Image, ImageDraw
-
-    width, height = size
-    image = Image.new("RGB", size, (70, 110, 160))
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((0, height * 2 // 3, width, height), fill=(60, 80, 50))
-    draw.ellipse(
-        (width * 2 // 3, height // 6, width * 5 // 6, height // 6 + width // 6), fill="gold"
-    )
-    buffer = io.BytesIO()
-    image.save(buffer, image_format)
-    return SimpleUploadedFile(name, buffer.getvalue() + extra)
-
-
-def with_lead_image(
-    story,
-    image=None,
-    alt="Two presidents on a video call",
-    caption="The call lasted two hours.",
-    credit="Photo: Kremlin press service",
-):
-    """Give `story` a lead image (use the `media_root` fixture so it lands in a temporary
-    folder)."""
-    story.image = image or image_file()
-    story.image_alt, story.image_caption, story.image_credit = alt, caption, credit
-    story.save()
-    return story
-
-
-def make_staff(username, role, password=None):
-    """An account in one of the newsroom's role groups (see articles/editorial/roles.py), which
-    is what makes it staff (articles/editorial/staff.py).
-
-    No password unless asked for: hashing one costs a second, and force_login needs none."""
-    from django.contrib.auth.models import Group, User
-
-    user = User.objects.create_user(username, f"{username}@example.com", password)
-    user.first_name = username.title()
-    user.save()
-    user.groups.add(Group.objects.get(name=role))
-    return user
-
-
-REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
-
-
-def unavailable(reason, required_by):
-    """Skip a test whose service or tool is missing, or fail it when the environment variable
-    `required_by` says it must run (CI sets REQUIRE_BROWSER_TESTS and REQUIRE_REDIS)."""
-    if os.environ.get(required_by):
-        pytest.fail(f"{required_by} is set but {reason}")
-    pytest.skip(reason)
-
-
-def redis_cache_settings():
-    """CACHES for the shared Redis cache of production, or a skip (a failure with REQUIRE_REDIS,
-    as in CI) when no Redis answers at REDIS_TEST_URL. Keys get a per-run prefix."""
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError as error:
-        unavailable(
-            f"this test needs Redis at {REDIS_TEST_URL} ({error}); set REDIS_TEST_URL",
-            "REQUIRE_REDIS",
-        )
-    return {
-        "default": {
-            "BACKEND": "newsroom.redis_cache.SharedClientRedisCache",
-            "LOCATION": REDIS_TEST_URL,
-            "KEY_PREFIX": f"newsroom-test-{os.getpid()}",
-        }
-    }
+from tests.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    wait_for_live_server_requests,
+)
+from tests.factories import (
+    STAFF_PASSWORD,
+)
+from tests.services import unavailable
 
 
 @pytest.fixture(autouse=True)
@@ -191,16 +56,6 @@ def editor_client(client, editor):
 
 # --- Browser tests: Playwright driving Debian's Chromium (never a downloaded browser) ---
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-
 
 @pytest.fixture(scope="session")
 def browser():
@@ -220,9 +75,6 @@ def browser():
         )
         yield chromium
         chromium.close()
-
-
-STAFF_PASSWORD = "pw-for-tests"
 
 
 @pytest.fixture
@@ -264,27 +116,3 @@ def page(browser):
             page.goto("about:blank", timeout=5000)
     context.close()
     wait_for_live_server_requests()
-
-
-def wait_for_live_server_requests(timeout=5.0):
-    """Wait until the live server's request threads have finished (at most `timeout` s)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and any(
-        "process_request_thread" in thread.name for thread in threading.enumerate()
-    ):
-        time.sleep(0.05)
-
-
-# The widths every reader page must fit: a small phone and a desktop.
-WIDTHS = {"phone": 360, "desktop": 1280}
-
-
-def horizontal_overflow(page):
-    """Pixels the page is wider than the window (0 or less: no sideways scrolling)."""
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-
-
-def screenshot(page, name):
-    """Save a full-page screenshot under test-artifacts/ for people to look at."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)

@@ -5,7 +5,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from articles.demo import load_demo
-from tests.conftest import with_lead_image
+from tests.factories import with_lead_image
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -121,7 +121,7 @@ def test_the_keyboard_reaches_every_control_in_order_with_a_visible_focus(
 
 @pytest.fixture
 def editor_page(live_server, page, demo, django_user_model):
-    from tests.conftest import STAFF_PASSWORD
+    from tests.factories import STAFF_PASSWORD
 
     django_user_model.objects.create_superuser("ed", "ed@example.com", STAFF_PASSWORD)
     page.goto(live_server.url + "/admin/login/")

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles.editorial.workflow import change_status
 from articles.models import FormerAddress, Story
-from tests.conftest import make_author, make_story
+from tests.factories import make_author, make_story
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client, override_settings
 
 from articles.models import AppealCounter
-from tests.conftest import make_appeal, make_story
+from tests.factories import make_appeal, make_story
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ import pytest
 from django.db import connection
 
 from articles.models import AppealCounter
-from tests.conftest import make_appeal
+from tests.factories import make_appeal
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -15,7 +15,7 @@ from django.test import Client
 
 from articles.appeals import events
 from articles.models import AppealCounter
-from tests.conftest import make_appeal
+from tests.factories import make_appeal
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -105,7 +105,7 @@ def test_pages_answer_after_the_database_dropped_every_connection(live_server):
 
     import psycopg
 
-    from tests.conftest import make_story
+    from tests.factories import make_story
 
     story = make_story(headline="Still answering")
     url = live_server.url + story.get_absolute_url()

@@ -11,7 +11,7 @@ from articles.appeals import bandit
 from articles.appeals.results import appeal_results
 from articles.appeals.selection import select_for_page
 from articles.models import AppealCounter, AppealVariant, Donation
-from tests.conftest import make_appeal, make_story
+from tests.factories import make_appeal, make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -119,7 +119,7 @@ def test_the_results_page_costs_the_same_queries_however_many_days_and_gifts(
 
 def test_appeals_staff_see_results_and_others_do_not(client):
     from articles.editorial.roles import APPEALS, REPORTER
-    from tests.conftest import make_staff
+    from tests.factories import make_staff
 
     appeal = make_appeal()
     client.force_login(make_staff("rosa", APPEALS))

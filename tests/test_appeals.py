@@ -18,7 +18,7 @@ from articles.demo import load_demo, seed_story
 from articles.html import html_to_text
 from articles.models import Appeal, AppealCounter, Story
 from articles.templatetags.appeals import insertion_point
-from tests.conftest import make_appeal, make_section, make_story, make_tag
+from tests.factories import make_appeal, make_section, make_story, make_tag
 
 pytestmark = pytest.mark.django_db
 EVENTS_URL = "/appeals/events/"

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Byline, Story
-from tests.conftest import make_author, make_section, make_story, make_tag
+from tests.factories import make_author, make_section, make_story, make_tag
 
 pytestmark = pytest.mark.django_db
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}

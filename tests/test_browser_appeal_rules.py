@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from articles.appeals import references
 from articles.models import AppealCounter, Reminder
-from tests.conftest import horizontal_overflow, make_appeal, make_story, screenshot
+from tests.browser import horizontal_overflow, screenshot
+from tests.factories import make_appeal, make_story
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from articles.demo import load_demo
 from articles.models import Appeal, AppealCounter, AppealVariant
-from tests.conftest import screenshot
+from tests.browser import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -356,7 +356,7 @@ def test_screenshot_of_the_appeal_admin_page_with_its_chart(
 
 
 def _artifact(name):
-    from tests.conftest import ARTIFACTS
+    from tests.browser import ARTIFACTS
 
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS / f"{name}.png"

@@ -11,17 +11,8 @@ from django.utils import timezone
 from articles.demo import load_demo
 from articles.editorial.roles import EDITOR, REPORTER
 from articles.models import Story, Transition
-from tests.conftest import (
-    ARTIFACTS,
-    STAFF_PASSWORD,
-    WIDTHS,
-    horizontal_overflow,
-    make_author,
-    make_staff,
-    make_story,
-    screenshot,
-    with_lead_image,
-)
+from tests.browser import ARTIFACTS, WIDTHS, horizontal_overflow, screenshot
+from tests.factories import STAFF_PASSWORD, make_author, make_staff, make_story, with_lead_image
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

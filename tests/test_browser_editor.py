@@ -10,7 +10,8 @@ import pytest
 
 from articles.demo import load_demo
 from articles.editorial.roles import EDITOR
-from tests.conftest import STAFF_PASSWORD, horizontal_overflow, make_staff, screenshot
+from tests.browser import horizontal_overflow, screenshot
+from tests.factories import STAFF_PASSWORD, make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 BODY = ".field-body .prose-editor"
@@ -79,7 +80,7 @@ def test_the_quotes_table_shows_every_column_and_bylines_fit_a_phone(editor_page
 
 
 def _artifact(name):
-    from tests.conftest import ARTIFACTS
+    from tests.browser import ARTIFACTS
 
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS / f"{name}.png"

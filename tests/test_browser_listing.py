@@ -3,7 +3,7 @@
 import pytest
 
 from articles.demo import load_demo
-from tests.conftest import WIDTHS, horizontal_overflow, screenshot
+from tests.browser import WIDTHS, horizontal_overflow, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

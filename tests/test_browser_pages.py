@@ -5,7 +5,8 @@ import re
 import pytest
 
 from articles.demo import load_demo
-from tests.conftest import WIDTHS, horizontal_overflow, image_file, screenshot, with_lead_image
+from tests.browser import WIDTHS, horizontal_overflow, screenshot
+from tests.factories import image_file, with_lead_image
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,15 +5,8 @@ import pytest
 from articles.demo import load_demo
 from articles.editorial.roles import REPORTER
 from articles.models import Quote, Source, Story
-from tests.conftest import (
-    ARTIFACTS,
-    STAFF_PASSWORD,
-    WIDTHS,
-    horizontal_overflow,
-    make_staff,
-    make_story,
-    screenshot,
-)
+from tests.browser import ARTIFACTS, WIDTHS, horizontal_overflow, screenshot
+from tests.factories import STAFF_PASSWORD, make_staff, make_story
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,15 +12,8 @@ from django.utils import timezone
 from articles.demo import load_demo
 from articles.editorial.roles import EDITOR, REPORTER
 from articles.models import Story, Transition
-from tests.conftest import (
-    ARTIFACTS,
-    STAFF_PASSWORD,
-    make_author,
-    make_section,
-    make_staff,
-    make_story,
-    screenshot,
-)
+from tests.browser import ARTIFACTS, screenshot
+from tests.factories import STAFF_PASSWORD, make_author, make_section, make_staff, make_story
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

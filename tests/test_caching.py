@@ -23,13 +23,8 @@ from articles.caching.surfaces import publish
 from articles.editorial.revisions import snapshot
 from articles.editorial.workflow import change_status, record_transition
 from articles.models import Appeal, Quote, Source, Story
-from tests.conftest import (
-    make_author,
-    make_section,
-    make_story,
-    make_tag,
-    redis_cache_settings,
-)
+from tests.factories import make_author, make_section, make_story, make_tag
+from tests.services import redis_cache_settings
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent

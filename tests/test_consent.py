@@ -16,7 +16,7 @@ from articles.models import (
     Source,
 )
 from articles.sources.diversity import MIN_GROUP, diversity_report
-from tests.conftest import make_author, make_section, make_story
+from tests.factories import make_author, make_section, make_story
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from articles.editorial.roles import APPEALS, EDITOR, REPORTER
 from articles.models import Transition
-from tests.conftest import make_author, make_staff, make_story
+from tests.factories import make_author, make_staff, make_story
 
 pytestmark = pytest.mark.django_db
 

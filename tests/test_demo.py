@@ -8,7 +8,7 @@ from django.core.management import call_command
 from articles.demo import load_demo, seed_story
 from articles.importing import StoryFormatError, parse_story_text
 from articles.models import Appeal, Author, Byline, Section, Story, Tag
-from tests.conftest import make_story
+from tests.factories import make_story
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ import pytest
 from articles.appeals import references
 from articles.appeals.donations import import_csv
 from articles.models import Donation
-from tests.conftest import make_appeal
+from tests.factories import make_appeal
 
 pytestmark = pytest.mark.django_db
 URL = "/donations/webhook/"

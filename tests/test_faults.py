@@ -13,7 +13,8 @@ from django.core.cache import caches
 
 from articles.caching import surfaces
 from articles.models import Appeal, AppealCounter
-from tests.conftest import make_story, unavailable
+from tests.factories import make_story
+from tests.services import unavailable
 
 pytestmark = pytest.mark.django_db
 

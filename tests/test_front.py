@@ -22,7 +22,7 @@ from articles.models import (
     Source,
     Story,
 )
-from tests.conftest import make_author, make_section, make_story, make_tag
+from tests.factories import make_author, make_section, make_story, make_tag
 
 pytestmark = pytest.mark.django_db
 

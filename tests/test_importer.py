@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from articles.demo import load_demo
 from articles.management.commands.import_story import headline_from
 from articles.models import Appeal, Byline, Quote, Source, Story
-from tests.conftest import make_section
+from tests.factories import make_section
 
 pytestmark = pytest.mark.django_db
 

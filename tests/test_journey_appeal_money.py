@@ -15,7 +15,8 @@ from articles.appeals import references
 from articles.demo.ab_test import load_demo_ab_test
 from articles.editorial.roles import APPEALS
 from articles.models import Appeal, Donation, Reminder
-from tests.conftest import STAFF_PASSWORD, horizontal_overflow, make_appeal, make_staff, screenshot
+from tests.browser import horizontal_overflow, screenshot
+from tests.factories import STAFF_PASSWORD, make_appeal, make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from articles.editorial.roles import APPEALS
 from articles.models import Appeal
-from tests.conftest import STAFF_PASSWORD, horizontal_overflow, make_staff, screenshot
+from tests.browser import horizontal_overflow, screenshot
+from tests.factories import STAFF_PASSWORD, make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,7 +8,8 @@ Screenshots (test-artifacts/): journey-colleague-signed-in, journey-colleague-no
 import pytest
 
 from articles.editorial.roles import ADMIN
-from tests.conftest import STAFF_PASSWORD, make_staff, screenshot
+from tests.browser import screenshot
+from tests.factories import STAFF_PASSWORD, make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

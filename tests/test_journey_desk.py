@@ -8,14 +8,8 @@ Screenshots (test-artifacts/): journey-story-search.
 import pytest
 
 from articles.editorial.roles import EDITOR
-from tests.conftest import (
-    STAFF_PASSWORD,
-    make_author,
-    make_staff,
-    make_story,
-    make_tag,
-    screenshot,
-)
+from tests.browser import screenshot
+from tests.factories import STAFF_PASSWORD, make_author, make_staff, make_story, make_tag
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

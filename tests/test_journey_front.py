@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from articles.editorial.roles import EDITOR
 from articles.models import BreakingNews, FrontPage, FrontPick
-from tests.conftest import STAFF_PASSWORD, make_section, make_staff, make_story, screenshot
+from tests.browser import screenshot
+from tests.factories import STAFF_PASSWORD, make_section, make_staff, make_story
 from tests.journey_steps import choose
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

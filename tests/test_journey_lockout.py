@@ -7,7 +7,8 @@ Screenshots (test-artifacts/): journey-locked-out, journey-lockouts-list, journe
 import pytest
 
 from articles.editorial.roles import ADMIN, REPORTER
-from tests.conftest import STAFF_PASSWORD, make_staff, screenshot
+from tests.browser import screenshot
+from tests.factories import STAFF_PASSWORD, make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -13,14 +13,8 @@ from django.utils import timezone
 
 from articles.editorial.roles import EDITOR
 from articles.models import Story
-from tests.conftest import (
-    STAFF_PASSWORD,
-    make_author,
-    make_section,
-    make_staff,
-    make_story,
-    screenshot,
-)
+from tests.browser import screenshot
+from tests.factories import STAFF_PASSWORD, make_author, make_section, make_staff, make_story
 from tests.journey_steps import click_and_read_message, open_story, run_list_action
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

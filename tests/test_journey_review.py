@@ -10,14 +10,8 @@ import pytest
 
 from articles.editorial.roles import EDITOR, REPORTER
 from articles.models import Story, Transition
-from tests.conftest import (
-    STAFF_PASSWORD,
-    make_author,
-    make_section,
-    make_staff,
-    make_story,
-    screenshot,
-)
+from tests.browser import screenshot
+from tests.factories import STAFF_PASSWORD, make_author, make_section, make_staff, make_story
 from tests.journey_steps import (
     choose,
     click_and_read_message,

@@ -9,14 +9,8 @@ import pytest
 from articles.editorial.revisions import snapshot
 from articles.editorial.roles import EDITOR
 from articles.models import Story
-from tests.conftest import (
-    STAFF_PASSWORD,
-    horizontal_overflow,
-    make_author,
-    make_staff,
-    make_story,
-    screenshot,
-)
+from tests.browser import horizontal_overflow, screenshot
+from tests.factories import STAFF_PASSWORD, make_author, make_staff, make_story
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

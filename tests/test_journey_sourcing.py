@@ -25,17 +25,8 @@ from articles.models import (
 )
 from articles.sources import confirm
 from articles.sources.suggest import suggest_quotes
-from tests.conftest import (
-    ARTIFACTS,
-    STAFF_PASSWORD,
-    WIDTHS,
-    horizontal_overflow,
-    make_author,
-    make_section,
-    make_staff,
-    make_story,
-    screenshot,
-)
+from tests.browser import ARTIFACTS, WIDTHS, horizontal_overflow, screenshot
+from tests.factories import STAFF_PASSWORD, make_author, make_section, make_staff, make_story
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -14,9 +14,9 @@ from django.urls import reverse
 from articles.editorial.roles import EDITOR
 from articles.images import MAX_BYTES
 from articles.models import Story
-from tests.admin_forms import admin_form_data
-from tests.conftest import image_file, make_author, make_staff, make_story, with_lead_image
-from tests.test_structured_data import json_ld, meta
+from tests.admin_forms import admin_form_data, change_url, stored_files, upload
+from tests.factories import image_file, make_author, make_staff, make_story, with_lead_image
+from tests.markup import json_ld, meta
 
 pytestmark = pytest.mark.django_db
 
@@ -24,19 +24,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def uploads_in_a_temporary_folder(media_root):
     return media_root
-
-
-def stored_files(root):
-    return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
-
-
-def change_url(story):
-    return reverse("admin:articles_story_change", args=[story.pk])
-
-
-def upload(client, story, image, **changes):
-    page = client.get(change_url(story))
-    return client.post(change_url(story), admin_form_data(page, image=image, **changes))
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from articles.listing import window
 from articles.listing.filters import PARAMETERS
 from articles.models import Quote, Source, Story
-from tests.conftest import make_author, make_section, make_story, make_tag
+from tests.factories import make_author, make_section, make_story, make_tag
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from articles.editorial import live
 from articles.editorial.roles import EDITOR, REPORTER
 from articles.models import LiveUpdate, Story
-from tests.conftest import make_staff, make_story
+from tests.factories import make_staff, make_story
 
 pytestmark = pytest.mark.django_db
 

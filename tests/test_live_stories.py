@@ -12,7 +12,7 @@ from articles.editorial import pending
 from articles.editorial.roles import EDITOR, REPORTER
 from articles.models import Autosave, Revision, Story, Transition
 from tests.admin_forms import admin_form_data
-from tests.conftest import make_author, make_staff, make_story
+from tests.factories import make_author, make_staff, make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +139,7 @@ def test_a_draft_is_saved_directly_as_before(editor_client):
 
 
 def test_filing_changes_on_a_live_story_save_at_once_beside_the_pending_words(editor_client):
-    from tests.conftest import make_section
+    from tests.factories import make_section
 
     story = live_story()
     other = make_section(name="World")

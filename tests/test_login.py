@@ -14,7 +14,7 @@ from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from articles.editorial.roles import ADMIN
-from tests.conftest import make_staff
+from tests.factories import make_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from articles.editorial.roles import EDITOR, REPORTER
 from articles.models import Story, Transition
 from tests.admin_forms import admin_form_data
-from tests.conftest import make_author, make_staff, make_story
+from tests.factories import make_author, make_staff, make_story
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Byline, Story
-from tests.conftest import make_author, make_section, make_tag
+from tests.factories import make_author, make_section, make_tag
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from articles.sources import confirm, record
 from articles.sources.duplicates import duplicate_pairs, similar_sources
 from articles.sources.spelling import sound_key
 from articles.sources.suggest import suggest_quotes
-from tests.conftest import make_author, make_story
+from tests.factories import make_author, make_story
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from articles.appeals import references
 from articles.appeals.reminders import consent_text, month_of, send_due_reminders
 from articles.models import AppealCounter, Reminder
-from tests.conftest import make_appeal
+from tests.factories import make_appeal
 
 pytestmark = pytest.mark.django_db
 ORIGIN = {"Origin": "http://testserver"}
@@ -147,7 +147,7 @@ def test_the_months_offered_are_the_next_twelve():
 
 
 def test_the_appeal_shows_the_form_with_its_consent_text(client, appeal):
-    from tests.conftest import make_story
+    from tests.factories import make_story
 
     html = client.get(make_story().get_absolute_url()).text
     assert 'action="/appeals/remind/"' in html and consent_text() in html

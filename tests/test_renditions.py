@@ -14,9 +14,9 @@ from django.urls import reverse
 from PIL import Image
 
 from articles.models import Story
-from tests.conftest import image_file, make_author, make_story, with_lead_image
-from tests.test_lead_images import stored_files, upload
-from tests.test_structured_data import json_ld, meta
+from tests.admin_forms import stored_files, upload
+from tests.factories import image_file, make_author, make_story, with_lead_image
+from tests.markup import json_ld, meta
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from articles.editorial.roles import EDITOR
 from articles.editorial.workflow import restore, restore_preview
 from articles.models import Revision, Story, Tag
 from tests.admin_forms import admin_form_data
-from tests.conftest import (
+from tests.factories import (
     make_author,
     make_section,
     make_staff,

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from articles.html import ALLOWED_TAGS, html_to_text, sanitize_html
-from tests.conftest import make_story
+from tests.factories import make_story
 
 XSS_PAYLOADS = [
     "<script>alert(1)</script>",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import make_story
+from tests.factories import make_story
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {

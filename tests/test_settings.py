@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from newsroom.settings import database_from_url, mailer_from_url
-from tests.conftest import redis_cache_settings
+from tests.services import redis_cache_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -25,7 +25,7 @@ from articles.models import (
     Tag,
 )
 from articles.snapshots import store, story_page
-from tests.conftest import make_appeal, make_author, make_section, make_story, make_tag
+from tests.factories import make_appeal, make_author, make_section, make_story, make_tag
 
 pytestmark = pytest.mark.django_db
 

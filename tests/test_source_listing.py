@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from articles.listing.filters import StoryFilter
 from articles.models import Quote, Source, SourceListing, Story
-from tests.conftest import make_section, make_story
+from tests.factories import make_section, make_story
 
 pytestmark = pytest.mark.django_db
 postgresql_only = pytest.mark.skipif(

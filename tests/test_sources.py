@@ -14,7 +14,7 @@ from articles.html import paragraphs_to_html
 from articles.models import Quote, Source, Story
 from articles.sources import confirm
 from articles.sources.suggest import merge_sources, suggest_quotes
-from tests.conftest import make_author, make_section, make_story
+from tests.factories import make_author, make_section, make_story
 
 pytestmark = pytest.mark.django_db
 

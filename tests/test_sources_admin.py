@@ -10,7 +10,7 @@ from django.contrib.admin import helpers
 from articles.editorial.roles import REPORTER
 from articles.html import paragraphs_to_html
 from articles.models import Quote, Source, Story
-from tests.conftest import make_author, make_section, make_staff, make_story
+from tests.factories import make_author, make_section, make_staff, make_story
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from articles.editorial.roles import APPEALS, EDITOR, REPORTER
 from tests.admin_forms import admin_form_data
-from tests.conftest import make_staff, make_story
+from tests.factories import make_staff, make_story
 
 pytestmark = pytest.mark.django_db
 

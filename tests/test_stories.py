@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Byline, Story
-from tests.conftest import make_author, make_section, make_story, make_tag
+from tests.factories import make_author, make_section, make_story, make_tag
 
 pytestmark = pytest.mark.django_db
 

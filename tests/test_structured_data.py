@@ -1,27 +1,15 @@
 """Story pages describe themselves to search engines and social networks."""
 
-import json
-import re
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from articles.models import Byline
-from tests.conftest import make_author, make_story, make_tag
+from tests.factories import make_author, make_story, make_tag
+from tests.markup import json_ld, meta
 
 pytestmark = pytest.mark.django_db
-
-
-def json_ld(html):
-    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
-    assert len(blocks) == 1
-    return json.loads(blocks[0])
-
-
-def meta(html, key):
-    match = re.search(rf'<meta (?:property|name)="{re.escape(key)}" content="([^"]*)"', html)
-    return match and match.group(1)
 
 
 @pytest.fixture

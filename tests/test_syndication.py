@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Byline, Story
-from tests.conftest import make_author, make_section, make_story
+from tests.factories import make_author, make_section, make_story
 
 pytestmark = pytest.mark.django_db
 
