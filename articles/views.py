@@ -35,7 +35,7 @@ CORRECTIONS_PAGE_SIZE = 25
 
 @public_page(surfaces=[STORIES])
 def home(request):
-    published = Story.objects.published().select_related("section")
+    published = Story.objects.published().select_related("section", "lead_image")
     latest = list(published[:FRONT_PAGE_LATEST])
     # One query for every section block: number each section's stories, keep the first few.
     ranked = list(

@@ -1,3 +1,14 @@
 """The editors' CMS, one module per concept; importing them registers the admin classes."""
 
-from . import appeals, corrections, diversity, login, publisher, quotes, sources, stories, users  # noqa: F401
+from . import (  # noqa: F401
+    appeals,
+    corrections,
+    diversity,
+    login,
+    media,
+    publisher,
+    quotes,
+    sources,
+    stories,
+    users,
+)

@@ -11,6 +11,7 @@ from .diversity import (
     SelfIdOption,
     SelfIdSurvey,
 )
+from .media import Image, ImageQuerySet, ImageUse
 from .publisher import PublisherPolicies
 from .record import QuoteMatch, QuoteShingle
 from .revisions import Revision
@@ -39,6 +40,9 @@ from .workflow import Transition
 
 __all__ = [
     "FormerAddress",
+    "Image",
+    "ImageQuerySet",
+    "ImageUse",
     "Appeal",
     "AppealCounter",
     "AppealCounterQuerySet",

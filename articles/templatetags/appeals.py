@@ -35,7 +35,7 @@ def appeal(context, appeal):
 @register.simple_tag(takes_context=True)
 def body_with_appeal(context, story, appeal):
     """The story's body, with the inline appeal (if any) after its Nth paragraph."""
-    body = story.body
+    body = story.reader_body
     html = render_appeal(context, appeal)
     if not html:
         return mark_safe(body)
