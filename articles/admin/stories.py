@@ -163,7 +163,7 @@ class StoryAdmin(StoryWorkflowAdmin):
     save_on_top = True  # the workflow toolbar (change_form.html), sticky on a wide screen
 
     class Media:
-        css = {"all": ("articles/admin.css", "articles/story_form.css")}
+        css = {"all": ("articles/admin.css", "articles/story_form.css", "articles/media_admin.css")}
         js = ("articles/story_form.js", "articles/admin_a11y.js")
 
     # The writing screen: the words in the main column; "side-top" and "side-bottom" fieldsets

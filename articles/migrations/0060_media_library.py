@@ -48,7 +48,7 @@ def move_into_library(apps, schema_editor):
 
     # Stories first, so each file's entry carries its size and the words readers see now.
     for story in Story.objects.exclude(image="").order_by("pk").iterator():
-        image = image_for(story.image, story.image_alt, story.image_caption, story.image_credit,
+        image = image_for(story.image.name, story.image_alt, story.image_caption, story.image_credit,
                           story.image_width, story.image_height, story.created_by_id, story.created)
         Story.objects.filter(pk=story.pk).update(lead_image=image)
     sizes = {name: (i.width, i.height) for (name, *_), i in library.items()}
@@ -95,7 +95,7 @@ class Migration(migrations.Migration):
             name='Image',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.ImageField(height_field='height', help_text='JPEG, PNG or WebP, at most 10 MB; 1600 pixels wide or more looks sharp everywhere.', max_length=255, upload_to='images/%Y/%m/', validators=[articles.images.validate_image], width_field='width')),
+                ('file', models.ImageField(help_text='JPEG, PNG or WebP, at most 10 MB; 1600 pixels wide or more looks sharp everywhere.', max_length=255, upload_to='images/%Y/%m/', validators=[articles.images.validate_image])),
                 ('width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('title', models.CharField(help_text='For finding it in the library; readers do not see it.', max_length=200)),

@@ -21,12 +21,12 @@ class Image(models.Model):
     file = models.ImageField(
         upload_to="images/%Y/%m/",
         max_length=255,
-        width_field="width",
-        height_field="height",
         validators=[validate_image],
         help_text="JPEG, PNG or WebP, at most 10 MB; 1600 pixels wide or more looks sharp "
         "everywhere.",
     )
+    # Filled in by save() from a new upload, not by the field's width_field: that would open
+    # the file whenever an image without a recorded size is loaded, and fail if it is gone.
     width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     title = models.CharField(
@@ -91,6 +91,11 @@ class Image(models.Model):
 
         if not self.title and self.file:
             self.title = self.file.name.rsplit("/", 1)[-1].rsplit(".", 1)[0][:200]
+        if self.file and (not self.file._committed or self.width is None):
+            try:
+                self.width, self.height = self.file.width, self.file.height
+            except (OSError, TypeError):
+                self.width = self.height = None  # unreadable: its renditions task says so
         stale = self.renditions.get("of") != rendition_key(self)
         if stale:
             # A new file or focal point: readers get the original until the task has built
