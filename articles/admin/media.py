@@ -13,6 +13,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import Resolver404, path, resolve, reverse
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
@@ -115,8 +116,7 @@ class UsedFilter(admin.SimpleListFilter):
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
     form = ImageForm
-    list_display = ("thumb", "title", "alt_short", "credit", "uploaded_by", "uploaded_at",
-                    "renditions_built", "used_in_count")  # fmt: skip
+    list_display = ("thumb", "title", "alt_short", "uploaded", "copies", "used_in_count")
     list_display_links = ("thumb", "title")
     list_filter = ("uploaded_by", "uploaded_at", UsedFilter)
     search_fields = ("title", "alt_text", "caption", "credit", "licence")
@@ -160,9 +160,14 @@ class ImageAdmin(admin.ModelAdmin):
     def thumb(self, obj):
         return thumbnail(obj)
 
+    @admin.display(description="Uploaded", ordering="uploaded_at")
+    def uploaded(self, obj):
+        when = formats.date_format(timezone.localtime(obj.uploaded_at), "j M Y")
+        return f"{when}, {obj.uploaded_by}" if obj.uploaded_by else when
+
     @admin.display(description="Alt text")
     def alt_short(self, obj):
-        return Truncator(obj.alt_text).chars(60)
+        return Truncator(obj.alt_text).chars(40)
 
     @admin.display(description="Size")
     def size(self, obj):
@@ -191,6 +196,18 @@ class ImageAdmin(admin.ModelAdmin):
             done,
             total,
         )
+
+    @admin.display(description="Renditions")
+    def copies(self, obj):
+        if obj.renditions.get("error"):
+            return format_html('<span class="renditions renditions--error">Unreadable</span>')
+        done, total = progress(obj)
+        css = "done" if done == total else "pending"
+        return format_html(
+            '<span class="renditions renditions--{}" title="{} of {} renditions built">{} of {}'
+            "</span>",
+            css, done, total, done, total,
+        )  # fmt: skip
 
     @admin.display(description="Used in")
     def used_in_count(self, obj):

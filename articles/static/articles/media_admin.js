@@ -23,7 +23,10 @@
         var entry = { file: file, row: row, done: false };
         row.querySelector(".upload-row__name").textContent = file.name + " (" + Math.round(file.size / 1024) + " KB)";
         row.querySelector("input[name=title]").value = file.name.replace(/\.[^.]+$/, "");
-        row.querySelector(".upload-row__preview").src = URL.createObjectURL(file);
+        // A data: URL, which the CSP's img-src allows (blob: it does not).
+        var reader = new FileReader();
+        reader.onload = function () { row.querySelector(".upload-row__preview").src = reader.result; };
+        reader.readAsDataURL(file);
         row.querySelector("[data-remove]").addEventListener("click", function () {
           rows = rows.filter(function (r) { return r !== entry; });
           row.remove();
