@@ -54,4 +54,5 @@ def test_every_articles_model_is_in_the_admin_or_deliberately_not():
         "selfidentification",  # sources' own answers: nobody sees them per person
         "selfidanswer",
         "formeraddress",  # written by the workflow; listed on the story's form (History)
+        "imageuse",  # kept in step with story bodies; listed on the image's page (Used in)
     }

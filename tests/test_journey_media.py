@@ -43,6 +43,7 @@ def test_an_editor_uploads_photos_puts_one_and_an_embed_in_a_story_and_a_reader_
     log_in, live_server, browser, media_root, photos
 ):
     seed = load_demo()[0]
+    paragraphs = seed.body.count("<p>")
     make_staff("eddie", EDITOR, password=STAFF_PASSWORD)
     page = log_in("eddie")
 
@@ -108,7 +109,8 @@ def test_an_editor_uploads_photos_puts_one_and_an_embed_in_a_story_and_a_reader_
     inline = Image.objects.get(alt_text="Delegates arrive at the summit hall")
     assert seed.lead_image == lead
     assert f'data-image-id="{inline.pk}" data-layout="inset"' in seed.body
-    assert 'data-embed="youtube" data-embed-id="dQw4w9WgXcQ"' in seed.body
+    assert '</p><figure data-embed="youtube" data-embed-id="dQw4w9WgXcQ"></figure><p>' in seed.body
+    assert seed.body.count("<p>") == paragraphs  # blocks go between paragraphs, never inside
     assert body.locator(".body-node").count() == 2  # the editor shows its nodes again
     assert page.locator(".field-image_preview img.library-thumb").count() == 1
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from ..addresses import keep_former
 from ..caching import invalidation
-from ..models import Author, Byline, Revision, Section, Story, Tag, Transition
+from ..models import Author, Byline, Image, Revision, Section, Story, Tag, Transition
 from . import notifications
 from .revisions import current_state, ensure_baseline, snapshot
 
@@ -306,6 +306,9 @@ def restore(story, revision, user):
 def _restored_lead_image(story, revision):
     """The revision's library image (its alt text, caption and credit go with it); None if
     it has been deleted from the library since."""
-    if revision.lead_image_id is None and revision.lead_image_title:
+    pk = revision.lead_image_id
+    if pk is not None and not Image.objects.filter(pk=pk).exists():
+        pk = None  # deleted since this copy of the revision was read
+    if pk is None and revision.lead_image_title:
         return None
-    return {"lead_image_id": revision.lead_image_id}
+    return {"lead_image_id": pk}

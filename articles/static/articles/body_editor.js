@@ -46,6 +46,16 @@ async function lookup(url, params) {
   return response.ok ? data : { error: data.error || "That did not work; try again." }
 }
 
+// A block goes after the paragraph the cursor is in (never splitting a sentence), or in
+// place of an empty one.
+function insertBlock(editor, content) {
+  const { $from } = editor.state.selection
+  if ($from.depth === 0 || ($from.parent.isTextblock && $from.parent.content.size === 0)) {
+    return editor.chain().focus().insertContent(content).run()
+  }
+  return editor.chain().focus().insertContentAt($from.after(1), content).run()
+}
+
 const atomView = (label, extra) => ({ node, editor, getPos }) => {
   const dom = crel("div", { className: "body-node", contentEditable: "false" })
   dom.dataset.node = node.type.name
@@ -158,10 +168,7 @@ function openImagePicker(editor, options) {
         const choice = event.target.closest("[data-image-id]")
         if (!choice) return
         const chosen = fields.querySelector("input[name=layout]:checked").value
-        editor.chain().focus().insertContent({
-          type: "libraryImage",
-          attrs: { imageId: choice.dataset.imageId, layout: chosen },
-        }).run()
+        insertBlock(editor, { type: "libraryImage", attrs: { imageId: choice.dataset.imageId, layout: chosen } })
         close()
       })
       load()
@@ -223,7 +230,7 @@ export const Embed = Node.create({
             async submit(data) {
               const found = await lookup(lookupUrl(), { url: data.get("url") })
               if (found.error) return found.error
-              editor.chain().focus().insertContent({ type: "embed", attrs: { provider: found.provider, embedId: found.id } }).run()
+              insertBlock(editor, { type: "embed", attrs: { provider: found.provider, embedId: found.id } })
               return null
             },
           })
@@ -351,7 +358,7 @@ export const RelatedStory = Node.create({
           async submit(data) {
             const found = await lookup(lookupUrl, { q: data.get("q") })
             if (found.error) return found.error
-            editor.chain().focus().insertContent({ type: "relatedStory", attrs: { storyId: String(found.id) } }).run()
+            insertBlock(editor, { type: "relatedStory", attrs: { storyId: String(found.id) } })
             return null
           },
         })
@@ -382,13 +389,13 @@ export const TableFigure = Node.create({
       groups: "nodes",
       button: buttons.material("table_chart", "Table with a header row and a caption"),
       command(editor) {
-        editor.chain().focus().insertContent({
+        insertBlock(editor, {
           type: "tableFigure",
           content: [
             { type: "table", content: [row("tableHeader"), row("tableCell"), row("tableCell")] },
             { type: "caption", content: [{ type: "text", text: "What the table shows" }] },
           ],
-        }).run()
+        })
       },
     })
   },
