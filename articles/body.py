@@ -54,11 +54,7 @@ def render(body):
     ids = image_ids(body)
     images = Image.objects.in_bulk(ids) if ids else {}
     related_ids = story_ids(body)
-    related = (
-        Story.objects.published().for_display().in_bulk(related_ids)
-        if related_ids
-        else {}
-    )
+    related = Story.objects.published().for_display().in_bulk(related_ids) if related_ids else {}
 
     def figure(match):
         attributes = _attributes(match.group(1))

@@ -76,7 +76,9 @@ PROVIDERS = {
         "Telegram",
         "post",
         r"[A-Za-z][A-Za-z0-9_]{3,31}/[0-9]{1,10}",
-        (r"(?:t\.me|telegram\.me)/(?:s/)?(?P<id>[A-Za-z][A-Za-z0-9_]{3,31}/[0-9]{1,10})(?:[?#].*)?",),
+        (
+            r"(?:t\.me|telegram\.me)/(?:s/)?(?P<id>[A-Za-z][A-Za-z0-9_]{3,31}/[0-9]{1,10})(?:[?#].*)?",
+        ),
         "https://t.me/{id}?embed=1",
         "https://t.me/{id}",
         480,
@@ -85,7 +87,9 @@ PROVIDERS = {
         "Instagram",
         "post",
         r"[A-Za-z0-9_-]{5,40}",
-        (r"instagram\.com/(?:[A-Za-z0-9_.]+/)?(?:p|reel|tv)/(?P<id>[A-Za-z0-9_-]{5,40})(?:[/?#].*)?",),
+        (
+            r"instagram\.com/(?:[A-Za-z0-9_.]+/)?(?:p|reel|tv)/(?P<id>[A-Za-z0-9_-]{5,40})(?:[/?#].*)?",
+        ),
         "https://www.instagram.com/p/{id}/embed/",
         "https://www.instagram.com/p/{id}/",
         640,

@@ -67,9 +67,7 @@ _cleaner = nh3.Cleaner(
 # Underline is not offered (readers take it for a link): underlined words become emphasis.
 _UNDERLINE = re.compile(r"<(/?)u\b[^>]*>", re.IGNORECASE)
 _EMPTY_PARAGRAPH = re.compile(r"^\s*(<p>\s*(<br>)?\s*</p>\s*)*$")
-_BLOCK_END = re.compile(
-    r"</(?:p|h[2-4]|li|blockquote|figcaption|th|td)>|<br\s*/?>|<hr\s*/?>"
-)
+_BLOCK_END = re.compile(r"</(?:p|h[2-4]|li|blockquote|figcaption|th|td)>|<br\s*/?>|<hr\s*/?>")
 _TAG = re.compile(r"<[^>]+>")
 
 

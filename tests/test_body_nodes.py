@@ -62,7 +62,8 @@ HOSTILE = [
      "</figure>", '<figure data-embed="youtube"></figure>'),
     ('<iframe src="https://evil.example/"></iframe><p>Text</p>', "<p>Text</p>"),
     ('<figure class="table evil" style="x"><table><tr><td onmouseover="x">a</td></tr></table>'
-     "</figure>", '<figure class="table"><table><tbody><tr><td>a</td></tr></tbody></table></figure>'),
+     "</figure>",
+     '<figure class="table"><table><tbody><tr><td>a</td></tr></tbody></table></figure>'),
     ('<aside class="related-story" data-story-id="5;drop"></aside>',
      '<aside class="related-story"></aside>'),
     ('<aside class="pull-quote"><script>alert(1)</script><p>Hi</p></aside>',
@@ -213,7 +214,9 @@ def test_a_story_with_20_images_and_5_embeds_costs_the_same_queries_as_with_one(
     providers = ["https://youtu.be/dQw4w9WgXcQ", "https://vimeo.com/76979871",
                  "https://x.com/a/status/123", "https://t.me/meduzalive/91234",
                  "https://soundcloud.com/artist/track"]  # fmt: skip
-    parts = [f'<figure data-image-id="{i.pk}" data-layout="inset"></figure><p>Para</p>' for i in images]
+    parts = [
+        f'<figure data-image-id="{i.pk}" data-layout="inset"></figure><p>Para</p>' for i in images
+    ]
     for url in providers:
         provider, embed_id = embeds.parse(url)
         parts.append(f'<figure data-embed="{provider}" data-embed-id="{embed_id}"></figure>')

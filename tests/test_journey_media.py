@@ -120,10 +120,12 @@ def test_an_editor_uploads_photos_puts_one_and_an_embed_in_a_story_and_a_reader_
         context.add_init_script(WATCH_CSP)
         reader = context.new_page()
         third_party = []
-        reader.on(
-            "request",
-            lambda r: third_party.append(r.url) if not r.url.startswith(live_server.url) else None,
-        )
+
+        def note(request, seen=third_party):
+            if not request.url.startswith(live_server.url):
+                seen.append(request.url)
+
+        reader.on("request", note)
         reader.goto(live_server.url + seed.get_absolute_url())
         lead_img = reader.locator(".lead-image img")
         assert lead_img.get_attribute("alt") == "The two leaders on screens in the hall"

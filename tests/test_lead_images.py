@@ -15,8 +15,14 @@ from articles.editorial.roles import EDITOR, REPORTER
 from articles.images import MAX_BYTES
 from articles.models import Image, Story
 from tests.admin_forms import admin_form_data
-from tests.conftest import image_file, make_author, make_image, make_staff, make_story
-from tests.conftest import with_lead_image
+from tests.conftest import (
+    image_file,
+    make_author,
+    make_image,
+    make_staff,
+    make_story,
+    with_lead_image,
+)
 from tests.test_structured_data import json_ld, meta
 
 pytestmark = pytest.mark.django_db

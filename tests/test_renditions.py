@@ -17,7 +17,7 @@ from PIL import Image as PILImage
 from PIL import ImageCms
 
 from articles.images import SHAPES, build_image_renditions, crop_box, progress
-from articles.models import Image, Story
+from articles.models import Image
 from tests.conftest import image_file, make_image, make_story, with_lead_image
 from tests.test_structured_data import json_ld, meta
 
@@ -255,9 +255,10 @@ def test_the_admin_shows_how_many_renditions_are_built(admin_client):
         renditions={k: image.renditions[k] for k in ("of", "free", "16:9")}
     )
     assert "2 of 4 renditions built" in admin_client.get(url).text
-    assert 'title="2 of 4 renditions built">2 of 4' in admin_client.get(
-        reverse("admin:articles_image_changelist")
-    ).text
+    assert (
+        'title="2 of 4 renditions built">2 of 4'
+        in admin_client.get(reverse("admin:articles_image_changelist")).text
+    )
 
 
 def test_a_big_upload_returns_before_any_rendition_is_built(admin_client, settings, media_root):

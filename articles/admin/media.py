@@ -359,4 +359,3 @@ def related_story(text):
         pk = match.kwargs.get("object_id") or match.kwargs.get("pk")
         return Story.objects.filter(pk=pk).first() if str(pk).isdigit() else None
     return None
-
