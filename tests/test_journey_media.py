@@ -101,8 +101,17 @@ def test_an_editor_uploads_photos_puts_one_and_an_embed_in_a_story_and_a_reader_
     body.locator(".body-node[data-node=embed]").wait_for()
     screenshot(page, "media-editor-1280")
 
+    # The lead image: the library opens as a picker; search, click the thumbnail.
     lead = Image.objects.get(alt_text="The two leaders on screens in the hall")
-    page.fill("#id_lead_image", str(lead.pk))
+    with page.expect_popup() as opened:
+        page.click("text=Choose from the library")
+    picker = opened.value
+    picker.fill("#searchbar", "screens")
+    picker.press("#searchbar", "Enter")
+    expect(picker.locator("img.library-thumb")).to_have_count(1)
+    screenshot(picker, "media-lead-picker")
+    picker.locator("img.library-thumb").click()
+    expect(page.locator("#id_lead_image")).to_have_value(str(lead.pk))
     message = click_and_read_message(page, "input[name=_continue]")
     assert "was changed successfully" in message, message
     seed.refresh_from_db()
