@@ -88,7 +88,7 @@ def main():
             print(f"page: {path} (uploads from {media_url})")
             scores = []
             for run in range(args.runs):
-                report = Path(media_root).parent / f"lighthouse-{run}.json"
+                report = database.parent / f"lighthouse-{run}.json"
                 subprocess.run(
                     [args.lighthouse, url, "--only-categories=performance", "--output=json",
                      f"--output-path={report}", "--quiet",
