@@ -13,7 +13,8 @@ FEED_SIZE = 50
 
 
 class NewsRssFeed(Rss201rev2Feed):
-    """RSS 2.0 with every author as `dc:creator` and the last update as `atom:updated`.
+    """RSS 2.0 with every author as `dc:creator`, the last update as `atom:updated` and the
+    lead image as Media RSS `media:content` (with its alt text, caption and credit).
 
     Plain RSS has one `author` element that must be an e-mail address; news readers
     understand Dublin Core creators instead, one per author (and no item author name, which
@@ -21,7 +22,10 @@ class NewsRssFeed(Rss201rev2Feed):
     """
 
     def rss_attributes(self):
-        return super().rss_attributes() | {"xmlns:dc": "http://purl.org/dc/elements/1.1/"}
+        return super().rss_attributes() | {
+            "xmlns:dc": "http://purl.org/dc/elements/1.1/",
+            "xmlns:media": "http://search.yahoo.com/mrss/",
+        }
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
@@ -29,6 +33,16 @@ class NewsRssFeed(Rss201rev2Feed):
             handler.addQuickElement("dc:creator", name)
         if item.get("updateddate"):
             handler.addQuickElement("atom:updated", item["updateddate"].isoformat())
+        if media := item.get("media"):
+            attributes = {"url": media["url"], "medium": "image", "type": "image/jpeg"}
+            attributes |= {k: str(media[k]) for k in ("width", "height", "fileSize") if media[k]}
+            handler.startElement("media:content", attributes)
+            handler.addQuickElement("media:description", media["alt"], {"type": "plain"})
+            if media["caption"]:
+                handler.addQuickElement("media:title", media["caption"], {"type": "plain"})
+            if media["credit"]:
+                handler.addQuickElement("media:credit", media["credit"])
+            handler.endElement("media:content")
 
 
 class LatestStoriesFeed(Feed):
@@ -66,18 +80,21 @@ class LatestStoriesFeed(Feed):
         return [item.section.name]
 
     def item_enclosures(self, item):
-        """The lead image's default rendition; none for a story without renditions."""
-        picture = item.lead_image
-        if picture is None or picture.default is None:
+        """The lead image's default copy (or its original until copies exist)."""
+        image = item.lead_image
+        if image is None:
             return []
-        rendition = picture.default
-        return [Enclosure(rendition.url, str(rendition.bytes), "image/jpeg")]
+        picture = image.picture("free")
+        if picture.built:
+            return [Enclosure(picture.src, str(picture.default["jpeg_bytes"]), "image/jpeg")]
+        return []
 
     def surface(self, obj):
         """The lists this feed shows (caching/invalidation.py)."""
         return STORIES
 
     def get_feed(self, obj, request):
+        self.request = request
         declare(request, self.surface(obj))
         feed = super().get_feed(obj, request)
         # Django makes item links absolute but not enclosures, and RSS needs them absolute.
@@ -89,7 +106,27 @@ class LatestStoriesFeed(Feed):
         return feed
 
     def item_extra_kwargs(self, item):
-        return {"creators": list(dict.fromkeys(b.author.name for b in item.bylines.all()))}
+        return {
+            "creators": list(dict.fromkeys(b.author.name for b in item.bylines.all())),
+            "media": self._media(item),
+        }
+
+    def _media(self, item):
+        image = item.lead_image
+        if image is None:
+            return None
+        picture = image.picture("16:9")
+        if not picture.built:
+            picture = image.picture("free")
+        return {
+            "url": self.request.build_absolute_uri(picture.largest_url),
+            "width": picture.width,
+            "height": picture.height,
+            "fileSize": picture.largest["jpeg_bytes"] if picture.built else None,
+            "alt": image.alt_text,
+            "caption": image.caption,
+            "credit": image.credit,
+        }
 
 
 class SectionFeed(LatestStoriesFeed):

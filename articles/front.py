@@ -45,11 +45,15 @@ def arrangement(now=None, picks=None):
     """{"lead", "top", "section_blocks"} for the front page. `picks` replaces the stored picks
     (the admin's preview of an arrangement not yet saved): [(place, section_id, story_id)]."""
     now = now or timezone.now()
-    published = Story.objects.filter(public_q(now)).select_related("section").defer(*CARD_DEFERS)
+    published = (
+        Story.objects.filter(public_q(now))
+        .select_related("section", "lead_image")
+        .defer(*CARD_DEFERS)
+    )
     if picks is None:
         picks = list(
             FrontPick.objects.filter(active_q(now), public_q(now, prefix="story__"))
-            .select_related("story__section")
+            .select_related("story__section", "story__lead_image")
             .defer(*(f"story__{name}" for name in CARD_DEFERS))
             .order_by("position", "pk")
         )
@@ -144,7 +148,7 @@ def related_stories(story, tag_ids, source_ids, now=None):
         Story.objects.filter(public_q(now), pk__in=candidates)
         .exclude(pk=story.pk)
         .annotate(chosen_at=chosen_at)
-        .select_related("section")
+        .select_related("section", "lead_image")
         .defer(*CARD_DEFERS)
         .order_by(F("chosen_at").asc(nulls_last=True), "-published_at", "-pk")[:RELATED]
     )

@@ -2,6 +2,16 @@
 
 Editors paste from anywhere; readers must never run what they pasted. nh3 (a binding to the
 Rust `ammonia` sanitiser) removes scripts, event handlers, styles and dangerous URL schemes.
+
+Besides text, the body editor makes a few nodes, and this rule allows exactly their markup:
+- a library image: `<figure data-image-id="12" data-layout="full|inset"></figure>`;
+- an embed: `<figure data-embed="youtube" data-embed-id="…"></figure>` (articles/embeds.py);
+- a table with a header row and a caption: `<figure class="table"><table>…</table>
+  <figcaption>…</figcaption></figure>`;
+- a pull quote: `<aside class="pull-quote"><p>…</p></aside>`;
+- a related story: `<aside class="related-story" data-story-id="5"></aside>`;
+- a divider: `<hr>`.
+Their readers' markup is derived from these when the page is drawn (articles/body.py).
 """
 
 import html
@@ -9,16 +19,47 @@ import re
 
 import nh3
 
+from . import embeds
+
 ALLOWED_TAGS = {
     "p", "br", "strong", "b", "em", "i", "s", "a", "h2", "h3", "h4",
     "blockquote", "ul", "ol", "li", "figure", "figcaption", "sub", "sup", "hr",
+    "table", "thead", "tbody", "tr", "th", "td", "aside",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "figure": {"data-image-id", "data-layout", "data-embed", "data-embed-id"},
+    "aside": {"data-story-id"},
+    "th": {"colspan", "rowspan"},
+    "td": {"colspan", "rowspan"},
+}
+ALLOWED_CLASSES = {"figure": {"table"}, "aside": {"pull-quote", "related-story"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+LAYOUTS = ("full", "inset")
+_NUMBER = re.compile(r"[1-9][0-9]{0,9}")
+_SPAN = re.compile(r"[1-9][0-9]?")
+
+
+def _attribute_value(tag, attribute, value):
+    """Each data attribute only in the form the editor writes it (None drops it)."""
+    checks = {
+        "data-image-id": _NUMBER.fullmatch,
+        "data-story-id": _NUMBER.fullmatch,
+        "data-layout": lambda v: v in LAYOUTS,
+        "data-embed": lambda v: v in embeds.PROVIDERS,
+        "data-embed-id": embeds.ANY_ID.fullmatch,
+        "colspan": _SPAN.fullmatch,
+        "rowspan": _SPAN.fullmatch,
+    }
+    check = checks.get(attribute)
+    return value if check is None or check(value) else None
+
 
 _cleaner = nh3.Cleaner(
     tags=ALLOWED_TAGS,
     attributes=ALLOWED_ATTRIBUTES,
+    allowed_classes=ALLOWED_CLASSES,
+    attribute_filter=_attribute_value,
     url_schemes=ALLOWED_URL_SCHEMES,
     link_rel="noopener noreferrer",
     strip_comments=True,
@@ -26,7 +67,7 @@ _cleaner = nh3.Cleaner(
 # Underline is not offered (readers take it for a link): underlined words become emphasis.
 _UNDERLINE = re.compile(r"<(/?)u\b[^>]*>", re.IGNORECASE)
 _EMPTY_PARAGRAPH = re.compile(r"^\s*(<p>\s*(<br>)?\s*</p>\s*)*$")
-_BLOCK_END = re.compile(r"</(?:p|h[2-4]|li|blockquote|figcaption)>|<br\s*/?>|<hr\s*/?>")
+_BLOCK_END = re.compile(r"</(?:p|h[2-4]|li|blockquote|figcaption|th|td)>|<br\s*/?>|<hr\s*/?>")
 _TAG = re.compile(r"<[^>]+>")
 
 

@@ -1,25 +1,29 @@
-"""Lead images: which uploads a story accepts, and the resized copies readers are served.
+"""Library images: which uploads are accepted, and the resized copies readers are served.
 
 Django's image form field already refuses files Pillow cannot read (not an image, truncated,
 corrupt). On top of that the newsroom accepts only the formats every browser and social
 network shows (JPEG, PNG and WebP, with one of their file name endings) up to 10 MB.
 
-Readers never get that original. When a story is saved with a new image, `refresh_renditions`
-writes upright, metadata-free JPEG copies at a few widths next to it in storage
-(`stories/2026/11/call.960w.jpg`) and records them on the story (`Story.image_renditions`), so
-pages, metadata and feeds choose a copy without touching storage or the database.
+Readers never get that original once its renditions exist. Saving an image with a new file or
+focal point enqueues `build_image_renditions` (Django's Tasks framework): off the request, it
+writes upright, metadata-free sRGB copies in JPEG and WebP at a few widths for each shape
+(the picture as it is, and crops around the focal point for cards and structured data), and
+records them on the image (`Image.renditions`), shape by shape, so the admin can show progress
+and pages choose a copy without touching storage. Until then pages show the original, bounded
+by the layout.
 """
 
 import io
 import os
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.validators import FileExtensionValidator
+from django.tasks import task
 from django.template.defaultfilters import filesizeformat
-from PIL import Image, ImageOps
+from PIL import Image as PILImage
+from PIL import ImageCms, ImageOps
 
 # Pillow's name for each format, and the file name endings that go with it.
 FORMATS = {"JPEG": ("jpg", "jpeg"), "PNG": ("png",), "WEBP": ("webp",)}
@@ -33,7 +37,7 @@ _extension = FileExtensionValidator(
 )
 
 
-def validate_lead_image(image):
+def validate_image(image):
     """Refuse a new upload that is too large, or not really a JPEG, PNG or WebP file.
 
     A file already in storage passed when it was uploaded; it is not read again on every save.
@@ -49,7 +53,7 @@ def validate_lead_image(image):
     _extension(image)
     image.seek(0)
     try:
-        with Image.open(image) as opened:
+        with PILImage.open(image) as opened:
             image_format = opened.format
     except Exception as error:  # Pillow raises many kinds for files it cannot read
         raise ValidationError(f"{_MESSAGE} This file is not one.", code="invalid") from error
@@ -61,135 +65,204 @@ def validate_lead_image(image):
         )
 
 
+validate_lead_image = validate_image  # the name migration 0010 refers to
+
+
 # --- Renditions ---
 
-# The widths built (never wider than the original), and the one pages and feeds use by
-# default: a phone at 2x or a desktop story column at 1x.
-WIDTHS = (480, 960, 1600)
+# Each shape's proportions (None: the picture's own) and the widths built for it, never wider
+# than the picture. "free" fits the story column (720 is the step between 480 and 960 that
+# phones at 2x want); 16:9 fits cards; 16:9, 4:3 and 1:1 at 1200 are what Google asks of
+# NewsArticle.image.
+SHAPES = {
+    "free": (None, (480, 720, 960, 1280, 1600)),
+    "16:9": (16 / 9, (320, 480, 720, 960, 1200)),
+    "4:3": (4 / 3, (1200,)),
+    "1:1": (1.0, (1200,)),
+}
 DEFAULT_WIDTH = 960
 JPEG_OPTIONS = {"quality": 82, "optimize": True, "progressive": True}
+WEBP_OPTIONS = {"quality": 80, "method": 4}
 # What reading an original can raise: missing or unreadable file, or too many pixels.
-UNREADABLE = (OSError, Image.DecompressionBombError)
+UNREADABLE = (OSError, SyntaxError, PILImage.DecompressionBombError)
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 
-@dataclass(frozen=True)
-class Rendition:
-    """One resized copy, as recorded in `Story.image_renditions`."""
-
-    name: str
-    width: int
-    height: int
-    bytes: int
-
-    @property
-    def url(self):
-        return default_storage.url(self.name)
+def rendition_key(image):
+    """What an image's renditions were built from: its file and its focal point."""
+    return f"{image.file.name} {image.focal_x:.3f} {image.focal_y:.3f}" if image.file else ""
 
 
-class LeadImage:
-    """What readers are shown of a story's lead image: the renditions when there are some,
-    else the original exactly as uploaded. Built from the story's columns alone."""
+def progress(image):
+    """(shapes built, shapes wanted) for the admin's "2 of 4 renditions built"."""
+    return sum(shape in image.renditions for shape in SHAPES), len(SHAPES)
 
-    def __init__(self, story):
-        self.original_url = story.image.url
-        self.renditions = sorted(
-            (Rendition(**r) for r in story.image_renditions), key=lambda r: r.width
-        )
-        if self.renditions:
+
+class Picture:
+    """What a page shows of a library image in one shape: JPEG and WebP srcsets when its
+    renditions exist, else the original (which the layout bounds, and CSS crops to shape)."""
+
+    def __init__(self, image, shape="free"):
+        self.image = image
+        self.shape = shape
+        self.renditions = sorted(image.renditions.get(shape) or [], key=lambda r: r["width"])
+        self.built = bool(self.renditions)
+        if self.built:
             self.largest = self.renditions[-1]
             self.default = max(
-                (r for r in self.renditions if r.width <= DEFAULT_WIDTH),
-                key=lambda r: r.width,
+                (r for r in self.renditions if r["width"] <= DEFAULT_WIDTH),
+                key=lambda r: r["width"],
                 default=self.renditions[0],
             )
+            self.width, self.height = self.largest["width"], self.largest["height"]
         else:
             self.largest = self.default = None
-        # The largest copy has the picture's upright proportions (EXIF applied); the stored
-        # original size may be sideways.
-        self.width = self.largest.width if self.largest else story.image_width
-        self.height = self.largest.height if self.largest else story.image_height
+            self.width, self.height = self._original_size()
+
+    def _original_size(self):
+        width, height = self.image.width, self.image.height
+        ratio = SHAPES.get(self.shape, (None,))[0]
+        if not (width and height) or ratio is None:
+            return width, height
+        return crop_box(width, height, ratio, 0.5, 0.5)[2:]
 
     @property
     def src(self):
-        return self.default.url if self.default else self.original_url
+        return _url(self.default["jpeg"]) if self.built else self.image.file.url
 
     @property
-    def srcset(self):
-        return ", ".join(f"{r.url} {r.width}w" for r in self.renditions)
+    def jpeg_srcset(self):
+        return ", ".join(f"{_url(r['jpeg'])} {r['width']}w" for r in self.renditions)
 
     @property
-    def social_url(self):
-        """For social cards and JSON-LD: the largest copy (at most 1,600 px wide)."""
-        return self.largest.url if self.largest else self.original_url
+    def webp_srcset(self):
+        return ", ".join(f"{_url(r['webp'])} {r['width']}w" for r in self.renditions)
+
+    @property
+    def largest_url(self):
+        """For social cards, JSON-LD and feeds: the largest JPEG copy."""
+        return _url(self.largest["jpeg"]) if self.built else self.image.file.url
+
+    @property
+    def largest_bytes(self):
+        return self.largest["jpeg_bytes"] if self.built else self.image.file.size
 
 
-def rendition_widths(original_width):
-    """The widths to build: each standard width narrower than the original, then the
-    original's own width, capped at the widest standard one. Never an upscale."""
-    largest = min(original_width, WIDTHS[-1])
-    return [w for w in WIDTHS if w < largest] + [largest]
+def _url(name):
+    return default_storage.url(name)
 
 
-def renditions_belong_to(name, renditions):
-    """Whether `renditions` were built from the image stored as `name` (they share its stem)."""
-    stem = os.path.splitext(name)[0] + "."
-    return bool(renditions) and all(r["name"].startswith(stem) for r in renditions)
+def crop_box(width, height, ratio, focal_x, focal_y):
+    """The (left, top, crop width, crop height) of the largest `ratio` box inside a picture
+    of `width` x `height`, centred on the focal point as far as the edges allow."""
+    if width / height > ratio:
+        crop_w, crop_h = max(1, round(height * ratio)), height
+    else:
+        crop_w, crop_h = width, max(1, round(width / ratio))
+    left = min(max(round(focal_x * width - crop_w / 2), 0), width - crop_w)
+    top = min(max(round(focal_y * height - crop_h / 2), 0), height - crop_h)
+    return left, top, crop_w, crop_h
 
 
-def refresh_renditions(story):
-    """Before `story` is saved: build renditions for a new upload, or for an image whose
-    recorded renditions belong to another one (a restored revision, an older story); clear them
-    without an image. Otherwise nothing is read or written, so ordinary saves stay cheap.
-
-    An original that cannot be read leaves the story without renditions (pages then serve the
-    original); `manage.py build_renditions` reports such stories.
-    """
-    image = story.image
-    if not image:
-        story.image_renditions = []
-        return
-    new_upload = not image._committed
-    if not new_upload and renditions_belong_to(image.name, story.image_renditions):
-        return
-    if new_upload:
-        # Store the upload now (the model field would on save) to learn its final name.
-        image.save(image.name, image.file, save=False)
-    try:
-        story.image_renditions = build_renditions(image.name)
-    except UNREADABLE:
-        story.image_renditions = []
+def rendition_widths(original_width, widths):
+    """The widths to build: each one narrower than the original, then the original's own
+    width capped at the widest. Never an upscale."""
+    largest = min(original_width, widths[-1])
+    return [w for w in widths if w < largest] + [largest]
 
 
-def build_renditions(name, storage=default_storage):
-    """Write the JPEG renditions of the image stored as `name`; return their records.
+def open_for_renditions(name, storage=default_storage):
+    """The stored original, decoded no larger than needed, upright (EXIF orientation applied),
+    converted to sRGB from its colour profile, in RGB with transparency on white.
 
     Raises one of UNREADABLE when the original is missing or cannot be read.
     """
-    with storage.open(name) as file, Image.open(file) as opened:
+    widest = max(widths[-1] for _, widths in SHAPES.values())
+    with storage.open(name) as file, PILImage.open(file) as opened:
         # A JPEG can decode at a fraction of its size: far quicker for camera photos, and
         # still at least as large as the widest rendition.
-        opened.draft("RGB", (WIDTHS[-1], WIDTHS[-1]))
-        picture = _upright_rgb(opened)
-    stem = os.path.splitext(name)[0]
-    renditions = []
-    for width in rendition_widths(picture.width):
-        height = max(1, round(picture.height * width / picture.width))
-        copy = picture.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
-        buffer = io.BytesIO()
-        copy.save(buffer, "JPEG", **JPEG_OPTIONS)  # no exif= or icc_profile=: metadata stripped
-        saved = storage.save(f"{stem}.{width}w.jpg", ContentFile(buffer.getvalue()))
-        renditions.append(
-            {"width": width, "height": height, "name": saved, "bytes": len(buffer.getvalue())}
-        )
-    return renditions
+        opened.draft("RGB", (widest, widest))
+        picture = ImageOps.exif_transpose(opened)
+        picture.load()
+    return _flatten(_to_srgb(picture))
 
 
-def _upright_rgb(image):
-    """The picture turned as its EXIF orientation says, in RGB, transparency on white."""
-    image = ImageOps.exif_transpose(image)
-    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
-        image = image.convert("RGBA")
-        flat = Image.new("RGB", image.size, "white")
-        flat.paste(image, mask=image.getchannel("A"))
+def _to_srgb(picture):
+    icc = picture.info.get("icc_profile")
+    if picture.mode not in ("RGB", "RGBA", "CMYK", "L"):
+        picture = picture.convert("RGBA" if _has_alpha(picture) else "RGB")
+    if not icc:
+        return picture  # untagged pictures are taken to be sRGB already
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        mode = "RGBA" if picture.mode == "RGBA" else "RGB"
+        return ImageCms.profileToProfile(picture, source, _SRGB, outputMode=mode)
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return picture  # a broken profile: better the colours as they are than no picture
+
+
+def _has_alpha(picture):
+    return picture.mode in ("RGBA", "LA", "PA") or "transparency" in picture.info
+
+
+def _flatten(picture):
+    if _has_alpha(picture):
+        picture = picture.convert("RGBA")
+        flat = PILImage.new("RGB", picture.size, "white")
+        flat.paste(picture, mask=picture.getchannel("A"))
         return flat
-    return image.convert("RGB")
+    return picture.convert("RGB")
+
+
+def build_shape(picture, stem, shape, focal, storage=default_storage):
+    """Write one shape's JPEG and WebP copies of `picture`; return their records."""
+    ratio, widths = SHAPES[shape]
+    if ratio is not None:
+        left, top, crop_w, crop_h = crop_box(picture.width, picture.height, ratio, *focal)
+        picture = picture.crop((left, top, left + crop_w, top + crop_h))
+    tag = "" if ratio is None else "." + shape.replace(":", "x")
+    records = []
+    for width in rendition_widths(picture.width, widths):
+        height = max(1, round(picture.height * width / picture.width))
+        copy = picture.resize((width, height), PILImage.Resampling.LANCZOS, reducing_gap=3.0)
+        record = {"width": width, "height": height}
+        for fmt, ext, options in (("JPEG", "jpg", JPEG_OPTIONS), ("WEBP", "webp", WEBP_OPTIONS)):
+            buffer = io.BytesIO()
+            copy.save(buffer, fmt, **options)  # no exif= or icc_profile=: metadata stripped
+            data = buffer.getvalue()
+            name = storage.save(f"{stem}{tag}.{width}w.{ext}", ContentFile(data))
+            record[ext if ext == "webp" else "jpeg"] = name
+            record[f"{'webp' if ext == 'webp' else 'jpeg'}_bytes"] = len(data)
+        records.append(record)
+    return records
+
+
+@task
+def build_image_renditions(image_id):
+    """Build every shape the image lacks, recording each as it is done. Stops (writing
+    nothing more) if the image's file or focal point changed meanwhile: the save that changed
+    it enqueued a fresh build."""
+    from .caching.invalidation import image_changed
+    from .models import Image
+
+    image = Image.objects.filter(pk=image_id).first()
+    if image is None or not image.file:
+        return "gone"
+    key = rendition_key(image)
+    current = Image.objects.filter(pk=image_id, file=image.file.name)
+    current = current.filter(focal_x=image.focal_x, focal_y=image.focal_y)
+    renditions = dict(image.renditions) if image.renditions.get("of") == key else {"of": key}
+    try:
+        picture = open_for_renditions(image.file.name)
+    except UNREADABLE as error:
+        current.update(renditions={"of": key, "error": str(error)[:200]})
+        return "unreadable"
+    stem = os.path.splitext(image.file.name)[0]
+    for shape in SHAPES:
+        if shape in renditions:
+            continue
+        renditions[shape] = build_shape(picture, stem, shape, (image.focal_x, image.focal_y))
+        if not current.update(renditions=renditions):
+            return "superseded"
+    image_changed(image_id)
+    return "built"

@@ -31,6 +31,7 @@ from .models import (
     Correction,
     FrontPage,
     FrontPick,
+    Image,
     LeadPick,
     LiveUpdate,
     PublisherPolicies,
@@ -48,6 +49,7 @@ from .models import (
 # What `remember` keeps of each model before a save.
 REMEMBERED = {
     Story: rule.STORY_FIELDS,
+    Image: rule.IMAGE_FIELDS,
     Byline: ("author_id", "story_id"),
     Quote: rule.QUOTE_FIELDS,
     **{model: rule.PUBLIC_FIELDS[model._meta.label_lower] for model in (Tag, Author, Source)},
@@ -64,6 +66,7 @@ def connect(app_config):
     receivers = [
         *((pre_save, model, remember) for model in REMEMBERED),
         (post_save, Story, story_saved),
+        (post_save, Image, image_saved),
         (post_delete, Story, story_deleted),
         (m2m_changed, Story.tags.through, story_tags_changed),
         (post_save, Byline, byline_changed),
@@ -125,6 +128,16 @@ def story_saved(sender, instance, raw=False, **kwargs):
         rule.story_changed(
             instance.pk, getattr(instance, "_stored", None), rule.story_fields(instance)
         )
+
+
+def image_saved(sender, instance, raw=False, created=False, **kwargs):
+    """A library image's words or picture changed: the stories showing it go stale (a new
+    image is in no story yet)."""
+    stored = getattr(instance, "_stored", None)
+    if raw or created or stored is None:
+        return
+    if {k: str(v) for k, v in stored.items()} != rule.image_fields(instance):
+        rule.image_changed(instance.pk)
 
 
 def story_deleted(sender, instance, **kwargs):

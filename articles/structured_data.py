@@ -54,8 +54,8 @@ def news_article(story, request):
     }
     if "publishingPrinciples" in data["publisher"]:
         data["publishingPrinciples"] = data["publisher"]["publishingPrinciples"]
-    if image := lead_image(story, request):
-        data["image"] = image
+    if images := lead_images(story, request):
+        data["image"] = images
     keywords = [tag.name for tag in story.tags.all()]
     if keywords:
         data["keywords"] = keywords
@@ -117,24 +117,35 @@ def publisher(request):
     return data
 
 
-def lead_image(story, request):
-    """The story's lead image as a schema.org ImageObject, or None without one.
+# Google asks for NewsArticle.image in 16:9, 4:3 and 1:1, each at least 1200 pixels wide.
+STRUCTURED_SHAPES = ("16:9", "4:3", "1:1")
 
-    Open Graph and Twitter tags read the same object, so every consumer gets the same absolute
-    URL and size: the largest rendition when there are some, else the original. Width and
-    height come from the story's columns: no file is opened.
-    """
-    picture = story.lead_image
-    if picture is None:
-        return None
-    image = {"@type": "ImageObject", "url": request.build_absolute_uri(picture.social_url)}
-    if picture.width and picture.height:
-        image.update(width=picture.width, height=picture.height)
-    if story.image_caption:
-        image["caption"] = story.image_caption
-    if story.image_credit:
-        image["creditText"] = story.image_credit
-    return image
+
+def lead_images(story, request):
+    """The lead image as schema.org ImageObjects, one per shape Google asks for (16:9 first,
+    which social cards use too), or the original alone until its crops are built; [] without
+    one. Sizes come from the image's record: no file is opened."""
+    image = story.lead_image
+    if image is None:
+        return []
+    pictures = [image.picture(shape) for shape in STRUCTURED_SHAPES]
+    pictures = [p for p in pictures if p.built] or [image.picture("free")]
+    objects = []
+    for picture in pictures:
+        data = {"@type": "ImageObject", "url": request.build_absolute_uri(picture.largest_url)}
+        if picture.width and picture.height:
+            data.update(width=picture.width, height=picture.height)
+        if image.caption:
+            data["caption"] = image.caption
+        if image.credit:
+            data["creditText"] = image.credit
+        objects.append(data)
+    return objects
+
+
+def lead_image(story, request):
+    """The ImageObject social cards (Open Graph, Twitter) use: the first of `lead_images`."""
+    return next(iter(lead_images(story, request)), None)
 
 
 def json_ld(data):

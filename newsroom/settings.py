@@ -11,6 +11,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from django_prose_editor.config import html_tags
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -320,11 +322,38 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:", *origin_of(MEDIA_URL)],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
+    # Embeds load a provider's frame only after the reader clicks (articles/embeds.py): each
+    # provider's frame origin and nothing else of theirs (tests/test_embeds.py keeps the two
+    # lists equal).
+    "frame-src": [
+        "https://platform.twitter.com",
+        "https://player.vimeo.com",
+        "https://t.me",
+        "https://w.soundcloud.com",
+        "https://www.instagram.com",
+        "https://www.youtube-nocookie.com",
+    ],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+
+# The story body's own editor nodes (images, embeds, pull quotes, related stories, tables with
+# a caption): their JavaScript, and the tags each may write (articles/html.py is the rule that
+# is enforced; these are what the editor's configuration reports).
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("articles/body_editor.js")],
+        "extensions": {
+            "LibraryImage": html_tags(["figure"], {"figure": ["data-image-id", "data-layout"]}),
+            "Embed": html_tags(["figure"], {"figure": ["data-embed", "data-embed-id"]}),
+            "PullQuote": html_tags(["aside"], {"aside": ["class"]}),
+            "RelatedStory": html_tags(["aside"], {"aside": ["class", "data-story-id"]}),
+            "TableFigure": html_tags(["figure"], {"figure": ["class"]}),
+        },
+    }
+]
 
 # Everything goes to the root logger's one console handler, once. Django's own "django" logger
 # has a console handler too (shown with DEBUG on) and passes records on to the root as well,

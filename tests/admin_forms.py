@@ -63,10 +63,5 @@ def stored_files(root):
     return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
 
 
-def upload(client, story, image, **changes):
-    page = client.get(change_url(story))
-    return client.post(change_url(story), admin_form_data(page, image=image, **changes))
-
-
 def change_url(story):
     return reverse("admin:articles_story_change", args=[story.pk])

@@ -85,17 +85,26 @@ def image_file(name="lead.png", size=(1200, 675), image_format="PNG", extra=b"")
     return SimpleUploadedFile(name, buffer.getvalue() + extra)
 
 
-def with_lead_image(
-    story,
-    image=None,
-    alt="Two presidents on a video call",
-    caption="The call lasted two hours.",
-    credit="Photo: Kremlin press service",
-):
-    """Give `story` a lead image (use the `media_root` fixture so it lands in a temporary
-    folder)."""
-    story.image = image or image_file()
-    story.image_alt, story.image_caption, story.image_credit = alt, caption, credit
+def make_image(file=None, build=True, **overrides):
+    """A library image (use the `media_root` fixture so it lands in a temporary folder), with
+    its renditions built unless `build=False` (as the task would, after the commit)."""
+    from articles.images import build_image_renditions
+    from articles.models import Image
+
+    overrides.setdefault("title", "Video call")
+    overrides.setdefault("alt_text", "Two presidents on a video call")
+    overrides.setdefault("caption", "The call lasted two hours.")
+    overrides.setdefault("credit", "Photo: Kremlin press service")
+    image = Image.objects.create(file=file or image_file(), **overrides)
+    if build:
+        build_image_renditions.call(image.pk)
+        image.refresh_from_db()
+    return image
+
+
+def with_lead_image(story, image=None, build=True, **words):
+    """Give `story` a library image as its lead image (see `make_image`)."""
+    story.lead_image = make_image(image, build=build, **words)
     story.save()
     return story
 

@@ -172,12 +172,12 @@ def test_the_story_form_works_from_the_keyboard_and_the_toolbar_never_hides_the_
     assert page.evaluate(positive) == 0
     page.locator(".story-toolbar input").first.focus()
     stops = [page.evaluate(FOCUS_ON_FORM)]
-    while stops[-1]["name"] != "id_image_credit" and len(stops) < 300:
+    while stops[-1]["name"] != "id_lead_image" and len(stops) < 300:
         page.keyboard.press("Tab")
         stops.append(page.evaluate(FOCUS_ON_FORM))
     names = [stop["name"] for stop in stops]
     wanted = ("_continue", "id_headline", "id_slug", "textbox", "id_status", "id_published_at_0",
-              "id_workflow_note", "id_bylines-0-role", "id_image_credit")  # fmt: skip
+              "id_workflow_note", "id_bylines-0-role", "id_lead_image")  # fmt: skip
     assert [control for control in wanted if control not in names] == [], names
     assert [s["name"] for s in stops if s["hidden"] and not s["inToolbar"]] == []
     assert [s["name"] for s in stops if not s["outlined"]] == []

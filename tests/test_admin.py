@@ -244,7 +244,7 @@ def test_the_story_form_puts_the_words_first_and_the_desk_work_in_the_sidebar(ed
         side = html.index('<aside class="story-editor__side"')
         assert toolbar < main < html.index('id="id_body"') < side
         for field in ('id="id_status"', 'id="id_published_at_0"', 'id="id_section"',
-                      'id="bylines-group"', 'id="id_image_alt"'):  # fmt: skip
+                      'id="bylines-group"', 'id="id_lead_image"'):  # fmt: skip
             assert html.index(field) > side, field
         assert html.index('id="quotes-group"') < side  # long tables stay in the wide column
         assert 'name="_save"' in html[toolbar:main]

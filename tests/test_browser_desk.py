@@ -91,7 +91,7 @@ def test_the_workflow_buttons_stay_in_reach_and_the_word_count_follows_the_typin
     page.wait_for_function(
         f"document.querySelector('.story-length').textContent.startsWith('{before + 3:,}')"
     )
-    page.locator("#id_image_credit").scroll_into_view_if_needed()  # far down the page
+    page.locator("#id_lead_image").scroll_into_view_if_needed()  # far down the page
     toolbar = page.locator(".story-toolbar").bounding_box()
     assert 0 <= toolbar["y"] <= 1 and page.locator(".story-toolbar input[name=_save]").is_visible()
     # Collapsed until wanted: history, search and social, the workflow history.

@@ -34,8 +34,8 @@ def test_a_lead_image_fits_the_screen_at_its_own_proportions(live_server, page, 
     page.goto(live_server.url + story.get_absolute_url())
     image = page.locator(".lead-image img")
     assert image.evaluate("img => img.complete && img.naturalWidth > 0")
-    # A rendition chosen for the column's width, never the original upload.
-    assert re.search(r"\.(480|960|1600)w\.jpg$", image.evaluate("img => img.currentSrc"))
+    # A rendition chosen for the column's width (WebP, which Chromium takes), never the original.
+    assert re.search(r"\.(480|720|960|1280|1600)w\.webp$", image.evaluate("img => img.currentSrc"))
     box = image.bounding_box()
     assert box["width"] <= WIDTHS[device]
     assert abs(box["height"] - box["width"] * 900 / 1600) < 1
@@ -66,10 +66,11 @@ def test_front_page_lead_image_is_a_rendition_sized_for_the_screen(
     assert image.evaluate("img => img.complete && img.naturalWidth > 0")
     assert page.locator(".card img").count() == 1  # the other cards stay text-only
     chosen = image.evaluate("img => img.currentSrc")
+    # The 16:9 card crop, at a width for the screen.
     if device == "phone":
-        assert re.search(r"\.(480|960)w\.jpg$", chosen), chosen
+        assert re.search(r"\.16x9\.(480|720)w\.webp$", chosen), chosen
     else:
-        assert re.search(r"\.(960|1600)w\.jpg$", chosen), chosen
+        assert re.search(r"\.16x9\.(720|960|1200)w\.webp$", chosen), chosen
     box = image.bounding_box()
     assert abs(box["height"] - box["width"] * 1350 / 2400) < 1
     assert horizontal_overflow(page) <= 0
@@ -98,8 +99,8 @@ def test_admin_story_form_shows_the_rich_text_editor(
     editor = page.locator(".prose-editor [contenteditable=true]")
     editor.wait_for()
     assert "Vladimir Putin" in editor.inner_text()
-    preview = page.locator("img.lead-image-preview")
-    assert preview.evaluate("img => img.complete && img.naturalWidth") == 1200
+    preview = page.locator(".field-image_preview img.library-thumb")
+    assert preview.evaluate("img => img.complete && img.naturalWidth") == 480
     assert preview.bounding_box()["width"] <= 320
     screenshot(page, "admin-story-change")
 

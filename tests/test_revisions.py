@@ -236,7 +236,7 @@ def test_the_restore_page_says_what_no_longer_exists_and_restore_agrees(anna, st
 
 @pytest.mark.parametrize(
     "change",
-    ["words", "section gone", "author gone", "status and times", "lead image file gone"],
+    ["words", "section gone", "author gone", "status and times", "lead image deleted"],
 )
 def test_restore_does_exactly_what_its_preview_shows(change, media_root):
     """Whatever changed since, the story after restore equals the restore page's preview."""
@@ -246,8 +246,8 @@ def test_restore_does_exactly_what_its_preview_shows(change, media_root):
         headline="Old words", body="<p>Old.</p>", section=section, authors=[author],
         status=Story.Status.DRAFT, published_at=None,
     )  # fmt: skip
-    if change == "lead image file gone":
-        with_lead_image(story)
+    if change == "lead image deleted":
+        with_lead_image(story, build=False)
     story.refresh_from_db()
     revision = snapshot(story)
     story.headline, story.body = "New words", "<p>New.</p>"
@@ -263,11 +263,11 @@ def test_restore_does_exactly_what_its_preview_shows(change, media_root):
         story.status, story.published_at = Story.Status.PUBLISHED, timezone.now()
         story.slug = "renamed"
         story.save()
-    elif change == "lead image file gone":
-        story.image.storage.delete(story.image.name)
-        story.image = ""
-        story.image_alt = ""
+    elif change == "lead image deleted":
+        image = story.lead_image
+        story.lead_image = None
         story.save()
+        image.delete()
     else:
         story.save()
     story = Story.objects.select_related("section").get(pk=story.pk)

@@ -7,6 +7,7 @@ from . import (  # noqa: F401
     donations,
     front,
     login,
+    media,
     publisher,
     quotes,
     sources,

@@ -10,12 +10,15 @@ from django.urls import path
 
 from ..editorial.revisions import compare, current_state, ensure_baseline
 from ..editorial.workflow import restore, restore_preview
-from ..models import Correction, Revision
+from ..models import Correction, Image, Revision
 
 # Where a refused save's text is kept (per user, in their session) for the conflict diff.
 CONFLICT_SESSION_KEY = "story-conflict-{}"
-# It keeps the lead image's words too; the uploaded file itself cannot be kept.
-LEAD_IMAGE_WORDS = ("image_alt", "image_caption", "image_credit")
+
+
+def _lead_image(pk):
+    image = Image.objects.filter(pk=pk).only("title").first() if pk else None
+    return {"lead_image": image, "lead_image_title": image.title if image else ""}
 
 
 class StoryRevisionPages:
@@ -166,9 +169,8 @@ class StoryRevisionPages:
             standfirst=copy["standfirst"],
             body=copy["body"],
             dateline=copy["dateline"],
-            image=current.image,
-            # Copies refused before lead images existed have no image words: show no change.
-            **{name: copy.get(name, getattr(current, name)) for name in LEAD_IMAGE_WORDS},
+            # Copies refused before the media library have no lead image: show no change.
+            **_lead_image(copy.get("lead_image_id", current.lead_image_id)),
             slug=current.slug,
             seo_description=current.seo_description,
             status=current.status,

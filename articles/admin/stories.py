@@ -13,12 +13,12 @@ from django.utils.html import format_html, format_html_join
 from ..editorial.ownership import PUBLISH_PERMISSION, PUBLISHER_STATUSES
 from ..editorial.workflow import change_status, publication_fields
 from ..html import html_to_text
-from ..images import ACCEPT
 from ..listing import search
 from ..models import Author, Byline, Section, Story, Tag
 from .actions import BOTH_LOCATIONS
 from .confirmations import confirm_move
 from .front import RelatedStoryInline, SectionPinInline
+from .media import LibraryImageWidget, image_summary
 from .quotes import QuoteInline, extract_quotes
 from .workflow import ScheduleFilter, StoryWorkflowAdmin, StoryWorkflowForm
 
@@ -108,12 +108,9 @@ class StoryAdminForm(StoryWorkflowForm):
         fields = (
             "headline", "slug", "standfirst", "dateline", "body", "section", "tags",
             "status", "published_at", "withdraw_at", "updated_at", "seo_description",
-            "image", "image_alt", "image_caption", "image_credit",
+            "lead_image",
         )  # fmt: skip
-        widgets = {
-            "standfirst": forms.Textarea(attrs={"rows": 2}),
-            "image": forms.ClearableFileInput(attrs={"accept": ACCEPT}),
-        }
+        widgets = {"standfirst": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -155,6 +152,7 @@ class StoryAdmin(SortableAdminBase, StoryWorkflowAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("headline",)}
     autocomplete_fields = ("section", "tags")
+    raw_id_fields = ("lead_image",)  # its magnifier opens the library as the picker
     inlines = (BylineInline, QuoteInline, RelatedStoryInline)
     actions = ("publish", "publish_now", "send_back", "withdraw", extract_quotes)
     readonly_fields = (
@@ -164,7 +162,7 @@ class StoryAdmin(SortableAdminBase, StoryWorkflowAdmin):
     save_on_top = True  # the workflow toolbar (change_form.html), sticky on a wide screen
 
     class Media:
-        css = {"all": ("articles/admin.css", "articles/story_form.css")}
+        css = {"all": ("articles/admin.css", "articles/story_form.css", "articles/media_admin.css")}
         js = ("articles/story_form.js", "articles/autosave.js", "articles/admin_a11y.js")
 
     # The writing screen: the words in the main column; "side-top" and "side-bottom" fieldsets
@@ -195,7 +193,7 @@ class StoryAdmin(SortableAdminBase, StoryWorkflowAdmin):
         (
             "Lead image",
             {
-                "fields": ("image_preview", "image", "image_alt", "image_caption", "image_credit"),
+                "fields": ("image_preview", "lead_image"),
                 "classes": ("side-bottom",),
             },
         ),
@@ -210,7 +208,12 @@ class StoryAdmin(SortableAdminBase, StoryWorkflowAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("bylines__author")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("lead_image")
+            .prefetch_related("bylines__author")
+        )
 
     def get_search_results(self, request, queryset, search_term):
         """The fields above (slug and bylines too), or the public search's match on headline,
@@ -233,15 +236,15 @@ class StoryAdmin(SortableAdminBase, StoryWorkflowAdmin):
 
     @admin.display(description="Current image")
     def image_preview(self, obj):
-        if not obj or not obj.image:
-            return "No lead image yet."
-        return format_html(
-            '<img class="lead-image-preview" src="{}" alt="{}" width="{}" height="{}">',
-            obj.image.url,
-            obj.image_alt,
-            obj.image_width or "",
-            obj.image_height or "",
-        )
+        image = obj.lead_image if obj else None
+        if image is None:
+            return "No lead image yet: choose one from the library (the magnifier below)."
+        return image_summary(image)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "lead_image":
+            kwargs["widget"] = LibraryImageWidget(db_field.remote_field, self.admin_site)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description="Length")
     def length(self, obj):

@@ -30,7 +30,7 @@ from .actions import ChangeFormActionsAdmin
 from .confirmations import confirm_move, sent_back_message
 from .corrections import CorrectionInline
 from .live import LiveStoryPages, may_stage, stages_save
-from .revisions import CONFLICT_SESSION_KEY, LEAD_IMAGE_WORDS, StoryRevisionPages
+from .revisions import CONFLICT_SESSION_KEY, StoryRevisionPages
 
 # Fields only publishers may change: they decide when (and whether) readers see a story.
 SCHEDULE_FIELDS = ("published_at", "withdraw_at")
@@ -192,7 +192,7 @@ class StoryWorkflowForm(forms.ModelForm):
             "standfirst": cleaned.get("standfirst", self.data.get("standfirst", "")),
             "body": sanitize_html(cleaned.get("body", self.data.get("body", ""))),
             "dateline": cleaned.get("dateline", ""),
-            **{name: cleaned.get(name, self.data.get(name, "")) for name in LEAD_IMAGE_WORDS},
+            "lead_image_id": getattr(cleaned.get("lead_image"), "pk", None),
             "loaded_version": loaded,
             "at": timezone.now().isoformat(),
         }

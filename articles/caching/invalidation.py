@@ -23,6 +23,8 @@ Changes:
   was in (its section, tags, authors, quoted sources, "stories", "corrections").
 - A section, or the public name of a tag, author or source: "site" (every page).
 - A confirmed quote, a byline, a correction on a public story: as the story.
+- A library image's file, words or focal point, or its renditions being built: as every
+  public story showing it (lead image, in the body, or leading a related story in a body).
 - An appeal or variant: the pages it targets, before and after the change.
 - A pending version of a live story: nothing, until it is published (then: as the story); its
   go-live time is a scheduled edge ("schedule").
@@ -32,6 +34,8 @@ Changes:
   (their expiry, start and end times are edges).
 A scheduled edge passing needs no bump: cached pages never outlive the next one (pages.py).
 """
+
+from django.db.models import Q
 
 from . import surfaces
 
@@ -46,9 +50,10 @@ PUBLIC_FIELDS = {
 }
 STORY_FIELDS = (
     "headline", "slug", "standfirst", "body", "dateline", "section_id", "status", "published_at",
-    "withdraw_at", "updated_at", "image", "image_alt", "image_caption", "image_credit",
-    "image_renditions", "seo_description", "live_since", "live_until",
+    "withdraw_at", "updated_at", "lead_image_id", "seo_description", "live_since", "live_until",
 )  # fmt: skip
+# What readers can see of a library image (its renditions are announced by their task).
+IMAGE_FIELDS = ("file", "alt_text", "caption", "credit", "focal_x", "focal_y")
 SCHEDULE_FIELDS = ("status", "published_at", "withdraw_at")
 QUOTE_FIELDS = ("status", "source_id", "story_id", "text", "kind", "verbatim", "described_as",
                 "position", "unnamed")  # fmt: skip
@@ -164,6 +169,27 @@ def live_update_changed(story_id):
     story = Story.objects.filter(pk=story_id).only(*SCHEDULE_FIELDS).first()
     if story is not None and story.is_public:
         changed(f"story-{story_id}")
+
+
+def image_changed(image_id):
+    """A library image changed or got renditions: bump every public story showing it, and
+    the stories whose bodies show those as related stories (their cards carry the image)."""
+    from ..models import Story
+
+    public = Story.objects.published()
+    leading = set(public.filter(lead_image_id=image_id).values_list("pk", flat=True))
+    ids = leading | set(public.filter(image_uses__image_id=image_id).values_list("pk", flat=True))
+    if leading:  # a body names a related story as data-story-id="5"
+        related = Q()
+        for pk in leading:
+            related |= Q(body__contains=f'data-story-id="{pk}"')
+        ids |= set(public.filter(related).values_list("pk", flat=True))
+    for story_id in sorted(ids):
+        changed(*story_lists(story_id))
+
+
+def image_fields(image):
+    return {name: str(getattr(image, name)) for name in IMAGE_FIELDS}
 
 
 def site_changed():

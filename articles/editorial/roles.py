@@ -20,12 +20,15 @@ ROLES = {
         "articles.view_source", "articles.add_source", "articles.change_source",
         "articles.*_quote", "articles.view_revision", "articles.view_transition",
         "articles.view_correction", "articles.*_relatedstory",
+        # The media library: upload and describe images (deleting is for editors).
+        "articles.view_image", "articles.add_image", "articles.change_image",
     ),
     # Everything editorial, including publish_story (it matches "*_story") and corrections.
     EDITOR: (
         "articles.*_story", "articles.*_byline", "articles.*_section", "articles.*_tag",
         "articles.*_author", "articles.*_source", "articles.*_quote",
         "articles.view_revision", "articles.view_transition", "articles.*_correction",
+        "articles.*_image",
         # Self-identification: the form's questions and the links sent (never the answers).
         "articles.*_consentrequest", "articles.*_selfidcategory", "articles.*_selfidoption",
         "articles.view_selfidsurvey", "articles.change_selfidsurvey",

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from ..addresses import keep_former
 from ..caching import invalidation
-from ..models import Author, Byline, Revision, Section, Story, Tag, Transition
+from ..models import Author, Byline, Image, Revision, Section, Story, Tag, Transition
 from . import notifications
 from .revisions import current_state, ensure_baseline, snapshot
 
@@ -166,13 +166,13 @@ def plan_restore(story, revision):
 
     Publication state and times are not restored: bringing back old words must not unpublish,
     reschedule or rename (slug) a live story. Authors, tags or a section deleted since are
-    skipped, and so is a lead image whose file has gone (the current image and its words stay).
+    skipped, and so is a lead image deleted from the library (the current image stays).
     """
     fields = {name: getattr(revision, name) for name in RESTORED_WORDS}
     skipped = []
     image = _restored_lead_image(story, revision)
     if image is None:
-        skipped.append(f"lead image {revision.image}")
+        skipped.append(f"lead image {revision.lead_image_title}")
     else:
         fields |= image
     section = Section.objects.filter(pk=revision.section.get("id")).first()
@@ -202,6 +202,8 @@ def restore_preview(story, revision):
     preview = current_state(story)
     for name, value in plan.fields.items():
         setattr(preview, name, value)
+    if "lead_image_id" in plan.fields:
+        preview.lead_image_title = revision.lead_image_title
     if plan.section is not None:
         preview.section = {"id": plan.section.pk, "name": plan.section.name}
     tags = Tag.objects.filter(pk__in=plan.tag_ids).order_by("name")
@@ -245,22 +247,11 @@ def restore(story, revision, user):
 
 
 def _restored_lead_image(story, revision):
-    """The revision's image and its alt text, caption and credit, which go back together so the
-    words always describe the picture shown; None if its file has gone from storage.
-
-    Files are not versioned: a revision keeps the image's name and its renditions' names.
-    Renditions that are gone (or were never recorded) are built again when the story is saved.
-    """
-    storage = story.image.storage
-    if revision.image and not storage.exists(revision.image):
+    """The revision's library image (its alt text, caption and credit go with it); None if
+    it has been deleted from the library since."""
+    pk = revision.lead_image_id
+    if pk is not None and not Image.objects.filter(pk=pk).exists():
+        pk = None  # deleted since this copy of the revision was read
+    if pk is None and revision.lead_image_title:
         return None
-    renditions = revision.image_renditions
-    return {
-        "image": revision.image,
-        "image_renditions": renditions
-        if all(storage.exists(r["name"]) for r in renditions)
-        else [],
-        "image_alt": revision.image_alt,
-        "image_caption": revision.image_caption,
-        "image_credit": revision.image_credit,
-    }
+    return {"lead_image_id": pk}

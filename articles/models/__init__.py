@@ -23,6 +23,7 @@ from .front import (
     TopPick,
 )
 from .live import Autosave, LiveUpdate, LiveUpdateQuerySet
+from .media import Image, ImageQuerySet, ImageUse
 from .publisher import PublisherPolicies
 from .record import QuoteMatch, QuoteShingle
 from .revisions import Revision
@@ -65,6 +66,9 @@ __all__ = [
     "FormerAddress",
     "Generation",
     "StorySnapshot",
+    "Image",
+    "ImageQuerySet",
+    "ImageUse",
     "Appeal",
     "AppealCounter",
     "AppealCounterQuerySet",

@@ -50,15 +50,19 @@ class Revision(models.Model):
     body = models.TextField(blank=True)
     dateline = models.CharField(max_length=80, blank=True)
     seo_description = models.CharField(max_length=300, blank=True)
-    image = models.CharField(
-        max_length=255, blank=True, help_text="The lead image's name in storage (not a copy)."
+    lead_image = models.ForeignKey(
+        "Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The library image the story led with (a reference, not a copy).",
     )
-    image_renditions = models.JSONField(
-        default=list, blank=True, help_text="The lead image's renditions (names, not copies)."
+    lead_image_title = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Its title then: what the revision says if the image is deleted later.",
     )
-    image_alt = models.CharField(max_length=300, blank=True)
-    image_caption = models.CharField(max_length=300, blank=True)
-    image_credit = models.CharField(max_length=120, blank=True)
     status = models.CharField(max_length=10)
     published_at = models.DateTimeField(null=True, blank=True)
     withdraw_at = models.DateTimeField(null=True, blank=True)

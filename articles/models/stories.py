@@ -4,18 +4,16 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
 
-from .. import links
+from .. import body, links
 from ..html import html_to_text, sanitize_html
-from ..images import LeadImage, refresh_renditions, validate_lead_image
 
 # What the body editor offers; `sanitize_html` is the matching server-side rule. No Underline:
 # readers take underlined words for a link. Links do not grow as one types after them (the
@@ -36,6 +34,21 @@ BODY_EDITOR_EXTENSIONS = {
     "HardBreak": True,
     "HorizontalRule": True,
     "History": True,
+    # The body's own nodes (static/articles/body_editor.js; html.py allows their markup).
+    "LibraryImage": {
+        "pickerUrl": reverse_lazy("admin:articles_image_picker"),
+        "thumbnailUrl": reverse_lazy("admin:articles_image_thumb", args=[0]),
+        "uploadUrl": reverse_lazy("admin:articles_image_upload"),
+    },
+    "Embed": {"lookupUrl": reverse_lazy("admin:articles_image_embed")},
+    "RelatedStory": {"lookupUrl": reverse_lazy("admin:articles_image_related")},
+    "PullQuote": True,
+    "Table": True,
+    "TableRow": True,
+    "TableHeader": True,
+    "TableCell": True,
+    "TableFigure": True,
+    "Caption": True,
 }
 
 
@@ -127,7 +140,7 @@ class StoryQuerySet(models.QuerySet):
 
     def for_display(self):
         """Everything a story card or page shows, in a fixed number of queries."""
-        return self.select_related("section").prefetch_related(byline_prefetch())
+        return self.select_related("section", "lead_image").prefetch_related(byline_prefetch())
 
 
 class Story(models.Model):
@@ -170,38 +183,14 @@ class Story(models.Model):
         blank=True,
         help_text="Set when the story changes in substance; readers see “Updated” with this time.",
     )
-    image = models.ImageField(
-        "lead image",
-        upload_to="stories/%Y/%m/",
-        max_length=255,
+    lead_image = models.ForeignKey(
+        "Image",
+        on_delete=models.PROTECT,
+        null=True,
         blank=True,
-        width_field="image_width",
-        height_field="image_height",
-        validators=[validate_lead_image],
-        help_text="Shown under the headline and on social cards. JPEG, PNG or WebP, at most "
-        "10 MB; 1200 pixels wide or more looks sharp everywhere.",
-    )
-    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image_renditions = models.JSONField(
-        "lead image renditions",
-        default=list,
-        blank=True,
-        editable=False,
-        help_text='Resized JPEG copies readers are served: [{"width", "height", "name", '
-        '"bytes"}, …], built when a new image is saved (articles/images.py).',
-    )
-    image_alt = models.CharField(
-        "alt text",
-        max_length=300,
-        blank=True,
-        help_text="What the image shows, for readers who cannot see it. Required with an image.",
-    )
-    image_caption = models.CharField(
-        "caption", max_length=300, blank=True, help_text="Shown under the image."
-    )
-    image_credit = models.CharField(
-        "credit", max_length=120, blank=True, help_text="For example “Photo: Reuters”."
+        related_name="lead_stories",
+        help_text="Shown under the headline, on cards and on social cards: choose one from "
+        "the media library (its alt text, caption and credit go with it).",
     )
     live_since = models.DateTimeField(
         "live coverage since",
@@ -282,23 +271,16 @@ class Story(models.Model):
             self.slug = slugify(self.headline)[:200]
         if self.pk is not None and not self._state.adding:
             self.version += 1
-        update_fields = kwargs.get("update_fields")
-        if update_fields is None or "image" in update_fields:
-            refresh_renditions(self)
-            self.__dict__.pop("lead_image", None)  # the cached view of the old image
         super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "body" in update_fields:
+            body.record_image_uses(self)
 
     def get_absolute_url(self):
         if self.published_at is None:
             return reverse("articles:story-preview", args=[self.pk])
         day = timezone.localtime(self.published_at).date()
         return links.url("articles:story-detail", f"{day:%Y}", f"{day:%m}", f"{day:%d}", self.slug)
-
-    def clean(self):
-        if self.image and not self.image_alt.strip():
-            raise ValidationError(
-                {"image_alt": "Describe the lead image for readers who cannot see it."}
-            )
 
     @property
     def is_public(self):
@@ -349,9 +331,10 @@ class Story(models.Model):
         )
 
     @cached_property
-    def lead_image(self):
-        """What pages, metadata and feeds show of the lead image (None without one)."""
-        return LeadImage(self) if self.image else None
+    def reader_body(self):
+        """The body as readers get it: library images, embeds and related stories drawn from
+        what the body names (one query each kind, whatever their number)."""
+        return body.render(self.body)
 
     @property
     def description(self):

@@ -46,7 +46,7 @@ def appeals_script(context):
 @register.simple_tag(takes_context=True)
 def body_with_appeal(context, story, appeal):
     """The story's body, with the inline appeal (if any) after its Nth paragraph."""
-    body = story.body
+    body = story.reader_body
     if isinstance(appeal, AppealSlot) and not context.get("preview"):
         return mark_safe(inline_slots(body, insertion_point))
     html = render_appeal(context, appeal)

@@ -1,15 +1,15 @@
-"""Build lead image renditions for stories that lack them (older stories, restored images)."""
+"""Build renditions for library images that lack them (after upgrading, or changing widths)."""
 
 from django.core.management.base import BaseCommand
 
-from articles.images import UNREADABLE, build_renditions, renditions_belong_to
-from articles.models import Story
+from articles.images import SHAPES, build_image_renditions, progress
+from articles.models import Image
 
 
 class Command(BaseCommand):
     help = (
-        "Build the resized copies of lead images for stories that have an image but no "
-        "renditions, or renditions of another image. A missing original is reported."
+        "Build the resized copies of library images that lack some (images moved into the "
+        "library from older lead images, say), through the task queue; with --now, here."
     )
 
     def add_arguments(self, parser):
@@ -17,30 +17,25 @@ class Command(BaseCommand):
             "--all",
             dest="rebuild_all",
             action="store_true",
-            help="Rebuild every story's renditions (after changing the widths or quality).",
+            help="Rebuild every image's renditions (after changing the widths or quality).",
+        )
+        parser.add_argument(
+            "--now", action="store_true", help="Build here rather than queue a task per image."
         )
 
-    def handle(self, *args, rebuild_all=False, **options):
-        built = current = missing = 0
-        for story in Story.objects.exclude(image="").order_by("pk").iterator(chunk_size=200):
-            name = story.image.name
-            if not rebuild_all and renditions_belong_to(name, story.image_renditions):
+    def handle(self, *args, rebuild_all=False, now=False, **options):
+        queued = current = 0
+        for image in Image.objects.order_by("pk").iterator(chunk_size=200):
+            if not rebuild_all and progress(image)[0] == len(SHAPES):
                 current += 1
                 continue
-            try:
-                renditions = build_renditions(name)
-            except UNREADABLE as error:
-                missing += 1
-                self.stderr.write(
-                    f"Story {story.pk} “{story.headline}”: cannot read {name} ({error})"
-                )
-                continue
-            # An update, not save(): no new version or revision for a derived file.
-            Story.objects.filter(pk=story.pk).update(image_renditions=renditions)
-            built += 1
-            widths = ", ".join(str(r["width"]) for r in renditions)
-            self.stdout.write(f"Story {story.pk} “{story.headline}”: built {widths} px from {name}")
-        self.stdout.write(
-            f"Built renditions for {built} stories; {current} already had them; "
-            f"{missing} originals could not be read."
-        )
+            if rebuild_all:
+                Image.objects.filter(pk=image.pk).update(renditions={})
+            if now:
+                result = build_image_renditions.call(image.pk)
+                self.stdout.write(f"Image {image.pk} “{image.title}”: {result}")
+            else:
+                build_image_renditions.enqueue(image.pk)
+            queued += 1
+        verb = "Built" if now else "Queued"
+        self.stdout.write(f"{verb} renditions for {queued} images; {current} already had them.")
