@@ -195,7 +195,12 @@ def test_page_and_poll_queries_do_not_grow_with_updates(
                    published_at=timezone.now() - timedelta(minutes=n))
         for n in range(count)
     )  # fmt: skip
-    with django_assert_max_num_queries(12):
+    # The first visit renders the page's snapshot (the story's budget in test_queries.py, and
+    # one query for all its updates); the next ones read it.
+    with django_assert_max_num_queries(24):
+        page = client.get(story.get_absolute_url())
+    assert len(updates_on(page)) == count
+    with django_assert_max_num_queries(1):
         page = client.get(story.get_absolute_url())
     assert len(updates_on(page)) == count
     with django_assert_max_num_queries(4):
