@@ -22,8 +22,15 @@ class Generation(models.Model):
 
 
 class StorySnapshot(models.Model):
+    # No foreign key constraint: a change noticed while its story is being deleted (a quote of
+    # it deleted first, say) may bump the snapshot's counter after the snapshot row is gone,
+    # and re-create it; the row is then an orphan nobody reads (pages join from the story).
     story = models.OneToOneField(
-        "articles.Story", on_delete=models.CASCADE, primary_key=True, related_name="snapshot"
+        "articles.Story",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="snapshot",
+        db_constraint=False,
     )
     version = models.PositiveBigIntegerField(
         default=1, help_text="Bumped by every change readers could see on the story's page."
