@@ -56,7 +56,7 @@ def test_a_full_stop_typed_after_a_link_does_not_join_the_link(log_in, live_serv
     page.keyboard.press("End")
     page.keyboard.type(". It is 40 pages long.")
     assert page.locator(".prose-editor [contenteditable=true] a").inner_text() == "the report"
-    page.click("input[name=_continue]")
+    page.click("input[value='Save and publish changes']")  # a live story: its words go live
     page.wait_for_selector(".messagelist .success")
     story.refresh_from_db()
     assert story.body.endswith("the report</a>. It is 40 pages long.</p>"), story.body

@@ -11,9 +11,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles import views
 from articles.editorial.roles import EDITOR, REPORTER
 from articles.models import Autosave, LiveUpdate, Revision, Story
+from articles.snapshots import story_page
 from tests.browser import screenshot
 from tests.factories import STAFF_PASSWORD, make_author, make_section, make_staff, make_story
 from tests.journey_steps import click_and_read_message, open_story, type_in_body
@@ -153,7 +153,7 @@ def test_leaving_the_page_keeps_the_text_at_once(log_in, live_server, newsroom):
 def test_two_readers_open_pages_show_an_editor_s_update_within_one_poll(
     log_in, browser, live_server, newsroom, monkeypatch
 ):
-    monkeypatch.setattr(views, "LIVE_POLL_SECONDS", 3)  # the same code, a shorter wait
+    monkeypatch.setattr(story_page, "LIVE_POLL_SECONDS", 3)  # the same code, a shorter wait
     story = live_story(
         newsroom, headline="Summit: live", live_since=timezone.now() - timedelta(hours=1)
     )
