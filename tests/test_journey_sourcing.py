@@ -116,13 +116,13 @@ def test_a_source_fills_in_the_self_identification_form_on_a_phone(live_server, 
     assert page.locator("h1").inner_text() == "A few optional questions"
     page.get_by_label("Woman").check()
     page.get_by_label("50 to 69").check()  # "Do you speak for an institution?" stays unsaid
-    page.click("button[type=submit]")
+    page.click(".consent__form button[type=submit]")
     assert "Tick the box to agree" in page.locator(".consent__error").inner_text()
     assert page.get_by_label("Woman").is_checked()  # nothing typed is lost
     page.locator("input[name=consent]").check()
     assert horizontal_overflow(page) <= 0
     screenshot(page, "journey-consent-form-360")
-    page.click("button[type=submit]")
+    page.click(".consent__form button[type=submit]")
     page.wait_for_url("**/consent/done/")
     assert page.locator("h1").inner_text() == "Thank you"
     screenshot(page, "journey-consent-thanks-360")
