@@ -5,6 +5,8 @@ browser), so the selection (selection.py) renders each appeal it caches, with an
 appeals script, and pages only look the HTML up.
 """
 
+from functools import cache
+
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils.html import format_html
@@ -50,6 +52,7 @@ def reweighted(appeal, shown, weights):
     return shown
 
 
+@cache  # the same tag for the life of the process (static names change only with a deploy)
 def script_tag():
     """The appeals script on its own, for a page without an appeal block (a block brings it):
     the header's donate link and the article count need it too."""

@@ -39,11 +39,12 @@ def _shell_template(template_name):
     return engines["django"].from_string(f'{{% extends "{parent}" %}}{holes}')
 
 
-def pieces(template_name, request, context=None):
-    """The shell of `template_name`'s pages: [text, hole name, text, hole name, …, text]."""
+def pieces(template_name, make_request, context=None):
+    """The shell of `template_name`'s pages: [text, hole name, text, hole name, …, text].
+    `make_request()` gives the request to render it with, called only when it is not cached."""
 
     def render():
-        html = _shell_template(template_name).render(context or {}, request)
+        html = _shell_template(template_name).render(context or {}, make_request())
         return HOLE.split(html)
 
     return cached(f"shell:{BUILD}:{template_name}", [SITE], render, None)

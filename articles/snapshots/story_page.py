@@ -215,7 +215,7 @@ def serve(request, slug):
         *(facet("tag", pk) for pk in parts["tags"]),
         *(facet("source", pk) for pk in parts["sources"]),
     )
-    html = shell.assemble(shell.pieces(TEMPLATE, snapshot_request()), parts["blocks"])
+    html = shell.assemble(shell.pieces(TEMPLATE, snapshot_request), parts["blocks"])
     origin = f"{request.scheme}://{request.get_host()}"
     filled = fill(html, chosen, appeal_html, origin, script_tag(), {"related": related_html})
     return HttpResponse(filled)
