@@ -39,22 +39,20 @@ PER_SECTION = 3
 RELATED = 4
 MAX_RELATED_FACETS = 12  # tags and sources a story's automatic related stories are drawn from
 CARD_DEFERS = ("body", "search_vector")  # what a story card never shows: the bulk of a row
+ARRANGED = ("section", "headline", "published_at")
 
 
 def arrangement(now=None, picks=None):
     """{"lead", "top", "section_blocks"} for the front page. `picks` replaces the stored picks
     (the admin's preview of an arrangement not yet saved): [(place, section_id, story_id)]."""
     now = now or timezone.now()
-    published = (
-        Story.objects.filter(public_q(now))
-        .select_related("section", "lead_image")
-        .defer(*CARD_DEFERS)
-    )
+    # What arranging needs of a story: its cards come from their snapshots (`with_cards`).
+    published = Story.objects.filter(public_q(now)).only(*ARRANGED)
     if picks is None:
         picks = list(
             FrontPick.objects.filter(active_q(now), public_q(now, prefix="story__"))
-            .select_related("story__section", "story__lead_image")
-            .defer(*(f"story__{name}" for name in CARD_DEFERS))
+            .select_related("story")
+            .only("place", "section", "position", *(f"story__{name}" for name in ARRANGED))
             .order_by("position", "pk")
         )
         chosen = [(pick.place, pick.section_id, pick.story) for pick in picks]
@@ -95,8 +93,21 @@ def arrangement(now=None, picks=None):
         if stories:
             blocks.append((section, stories))
     everything = lead + top + [story for _, stories in blocks for story in stories]
-    prefetch_related_objects(everything, byline_prefetch())
+    with_cards(everything, now)
     return {"lead": lead[0] if lead else None, "top": top, "section_blocks": blocks}
+
+
+def with_cards(stories, now):
+    """Give each of `stories` its `cards` ({shape: html}, articles/snapshots/cards.py), read
+    in one query; a story no longer public by then has none and is left out by the page."""
+    from .snapshots import cards
+
+    found = {
+        card.pk: card.cards
+        for card in cards.read(Story.objects.filter(pk__in=[s.pk for s in stories]), now=now)
+    }
+    for story in stories:
+        story.cards = found.get(story.pk, {})
 
 
 def section_newest(published, sections, shown, now):

@@ -20,8 +20,15 @@ pytestmark = pytest.mark.django_db
 # their bylines), until the next scheduled edge (9 aggregates when not cached, one per kind).
 STORY_PAGE_BUDGET = 1
 STORY_FIRST_VISIT_BUDGET = STORY_PAGE_BUDGET + 8 + 2 + 9
-FRONT_PAGE_BUDGET = 6
-LIST_PAGE_BUDGET = 4  # section, tag and author pages are the listing (issue 5)
+# The front page: the picks in force, the newest stories, each section's newest (one UNION)
+# and the cards of all of them; building cards not built yet costs what it does on a list page.
+FRONT_PAGE_BUDGET = 4
+# Section, tag and author pages are the listing (issue 5): the facet's slug, the window and
+# the page's cards (articles/snapshots/cards.py). A page whose cards are not built yet builds
+# them in one batch: the snapshot rows (2), the stories and their bylines (2), the store (1).
+LIST_PAGE_BUDGET = 3
+LIST_FIRST_VISIT_BUDGET = LIST_PAGE_BUDGET + 5
+FRONT_FIRST_VISIT_BUDGET = FRONT_PAGE_BUDGET + 5
 COLD_EXTRA = 4  # ... and the breaking-news strips (issue 15)
 
 
@@ -89,7 +96,9 @@ def test_story_page_with_corrections_stays_within_budget(client, django_assert_m
 @pytest.mark.parametrize("count", [3, 300])
 def test_front_page_query_budget(client, django_assert_max_num_queries, count):
     fill(count)
-    response = assert_budget(client, "/", FRONT_PAGE_BUDGET, django_assert_max_num_queries)
+    response = assert_budget(
+        client, "/", FRONT_PAGE_BUDGET, django_assert_max_num_queries, FRONT_FIRST_VISIT_BUDGET
+    )
     assert response.text.count('class="card') >= min(count, 3)
 
 
@@ -98,4 +107,6 @@ def test_section_tag_and_author_pages_query_budget(client, django_assert_max_num
     _, sections, authors, tags = fill(count)
     for obj in (sections[0], tags[0], authors[0]):
         url = obj.get_absolute_url()
-        assert_budget(client, url, LIST_PAGE_BUDGET, django_assert_max_num_queries)
+        assert_budget(
+            client, url, LIST_PAGE_BUDGET, django_assert_max_num_queries, LIST_FIRST_VISIT_BUDGET
+        )

@@ -24,12 +24,14 @@ from urllib.parse import urlencode
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from .. import front, navigation
 from ..appeals import selection as appeals
 from ..caching import declare, invalidation
 from ..models import Quote, Source, Story, public_q
+from ..snapshots import cards
 from . import search, window
 from .filters import ORDERING, StoryFilter
 
@@ -40,6 +42,8 @@ FACET_PAGES = {
     "author": "author-detail",
     "source": "source-detail",
 }
+
+SOURCE_QUOTES = "articles/story_partials.html#source-quotes"  # under a result on a source's page
 
 FACET_FEEDS = {
     "section": "articles:section-feed",
@@ -118,6 +122,12 @@ def respond(request, *, fixed=None):
         facet = storyfilter.resolved[facet_kind][facet]
     if facet_kind == "source":
         facet = source_page(facet, rows, found.total, active)
+    for row in rows:
+        if isinstance(row, cards.Card):  # not a search: its result is a snapshot
+            quoted = facet_kind == "source"
+            row.card = cards.result(
+                row, render_to_string(SOURCE_QUOTES, {"story": row}) if quoted else ""
+            )
     declare(request, invalidation.facet(facet_kind, facet.pk) if facet else invalidation.STORIES)
     section = facet if facet_kind == "section" else None
     context = {
@@ -200,18 +210,21 @@ def published_quotes(source):
 
 
 def page_rows(storyfilter, stories, found, number, pins_of=None):
-    """The page's stories, ready to show: section, bylines and, for a search, highlights;
-    and, with `pins_of` (a section), its pinned stories, read in the same query and left out
-    of the list below them: ([story, …], [pinned story, …])."""
+    """The page's stories, ready to show, and, with `pins_of` (a section), its pinned stories,
+    read in the same query and left out of the list below them: ([story, …], [pinned, …]).
+
+    A search's results are stories with their highlights; any other list's are cards
+    (articles/snapshots/cards.py): each story's result, rendered once per change."""
     q = storyfilter.search_text
     if not found.total and pins_of is None:
         return [], []
     if found.page_ids is not None:  # relevance: the window chose the page's stories
-        rows = Story.objects.filter(pk__in=found.page_ids).for_display()
+        rows = Story.objects.filter(pk__in=found.page_ids)
     else:
         # Deferred join: the OFFSET walks the index for ids only, then ten rows are read.
         offset = (number - 1) * window.PAGE_SIZE
         ids = storyfilter.in_order(ids_only=True)[offset : offset + window.PAGE_SIZE]
+        rows = Story.objects.filter(pk__in=ids)
         if pins_of is not None:
             pins = front.active_pins(pins_of)
             # One list of ids (a UNION): an OR of two IN-subqueries would scan the archive.
@@ -219,23 +232,22 @@ def page_rows(storyfilter, stories, found, number, pins_of=None):
             rows = Story.objects.filter(pk__in=wanted).annotate(
                 pin_position=Subquery(pins.filter(story=OuterRef("pk")).values("position")[:1])
             )
-        else:
-            rows = Story.objects.filter(pk__in=ids)
-        # published() again: a safeguard should a copy in SourceListing ever lag its story.
-        rows = rows.filter(public_q()).for_display().order_by(*storyfilter.order_by())
+        # public_q again: a safeguard should a copy in SourceListing ever lag its story.
+        rows = rows.filter(public_q()).order_by(*storyfilter.order_by())
     if q:
-        rows = search.with_highlights(rows, q)
-    rows = list(rows)
-    pinned = []
-    if pins_of is not None:
-        pinned = sorted(
-            (story for story in rows if story.pin_position is not None),
-            key=lambda story: (story.pin_position, story.pk),
-        )
-        rows = [story for story in rows if story.pin_position is None][: window.PAGE_SIZE]
-    if found.page_ids is not None:
-        rows.sort(key=lambda story: found.page_ids.index(story.pk))
-    return (search.highlight(rows, q) if q else rows), pinned
+        rows = list(search.with_highlights(rows.for_display(), q))
+        if found.page_ids is not None:
+            rows.sort(key=lambda story: found.page_ids.index(story.pk))
+        return search.highlight(rows, q), []
+    rows = cards.read(rows, *(("pin_position",) if pins_of is not None else ()))
+    if pins_of is None:
+        return rows, []
+    pinned = sorted(
+        (card for card in rows if card.extra["pin_position"] is not None),
+        key=lambda card: (card.extra["pin_position"], card.pk),
+    )
+    rows = [card for card in rows if card.extra["pin_position"] is None][: window.PAGE_SIZE]
+    return rows, pinned
 
 
 def last_page(total, limit):

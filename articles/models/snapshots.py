@@ -5,7 +5,8 @@ slots) rendered at one `version` of the story; `Generation` counts changes to wh
 shows (the "site" surface: sections, names, publisher policies). Both counters live in the
 database and are bumped in the transaction of the change (articles/snapshots/store.py), so a
 snapshot is current exactly when `built == version` and its `site` is the current generation,
-whatever the cache holds or forgets.
+whatever the cache holds or forgets. Its `cards` are the story's cards for list pages, stamped
+the same way.
 """
 
 from django.db import models
@@ -41,6 +42,9 @@ class StorySnapshot(models.Model):
     site = models.PositiveBigIntegerField(default=0, help_text="The site generation built at.")
     build = models.CharField(max_length=16, blank=True, help_text="The code it was built with.")
     parts = models.JSONField(default=dict, blank=True)
+    # The story's cards (articles/snapshots/cards.py), stamped with the version, site
+    # generation and build they show; kept apart so a list page reads no page parts.
+    cards = models.JSONField(default=dict, blank=True)
     built_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):

@@ -36,8 +36,8 @@ def outdated(names):
     with connection.cursor() as cursor:
         if ids:
             cursor.execute(
-                f"INSERT INTO {SNAPSHOTS} (story_id, version, site, build, parts) "
-                f"SELECT id, 1, 0, '', '{{}}' FROM {Story._meta.db_table} "
+                f"INSERT INTO {SNAPSHOTS} (story_id, version, site, build, parts, cards) "
+                f"SELECT id, 1, 0, '', '{{}}', '{{}}' FROM {Story._meta.db_table} "
                 f"WHERE id IN ({', '.join(['%s'] * len(ids))}) "
                 f"ON CONFLICT (story_id) DO UPDATE SET version = {SNAPSHOTS}.version + 1",
                 ids,
@@ -87,8 +87,8 @@ def current(story_id):
     """(version, site generation) to render a snapshot of the story at, creating its row."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {SNAPSHOTS} (story_id, version, site, build, parts) "
-            f"VALUES (%s, 1, 0, '', '{{}}') ON CONFLICT (story_id) DO NOTHING",
+            f"INSERT INTO {SNAPSHOTS} (story_id, version, site, build, parts, cards) "
+            f"VALUES (%s, 1, 0, '', '{{}}', '{{}}') ON CONFLICT (story_id) DO NOTHING",
             [story_id],
         )
         cursor.execute(
@@ -100,10 +100,56 @@ def current(story_id):
     return version, site or 0
 
 
-def save(story_id, version, site, build, parts):
-    """Keep `parts` as the snapshot of `version`, unless a change has bumped it since."""
+def current_many(story_ids):
+    """{story id: (version, site generation)} to render the stories' cards at, creating rows."""
+    if not story_ids:
+        return {}
+    from ..models import Story
+
+    places = ", ".join(["%s"] * len(story_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {SNAPSHOTS} (story_id, version, site, build, parts, cards) "
+            f"SELECT id, 1, 0, '', '{{}}', '{{}}' FROM {Story._meta.db_table} "
+            f"WHERE id IN ({places}) ON CONFLICT (story_id) DO NOTHING",
+            list(story_ids),
+        )
+        cursor.execute(
+            f"SELECT story_id, version, (SELECT value FROM {GENERATIONS} WHERE name = %s) "
+            f"FROM {SNAPSHOTS} WHERE story_id IN ({places})",
+            [SITE, *story_ids],
+        )
+        return {story_id: (version, site or 0) for story_id, version, site in cursor.fetchall()}
+
+
+def save(story_id, version, site, build, parts, cards=None):
+    """Keep `parts` (and `cards`) as the snapshot of `version`, unless a change has bumped it
+    since."""
+    values = {"built": version, "site": site, "build": build, "parts": parts}
+    if cards is not None:
+        values["cards"] = cards
     return bool(
         StorySnapshot.objects.filter(story_id=story_id, version=version).update(
-            built=version, site=site, build=build, parts=parts, built_at=timezone.now()
+            **values, built_at=timezone.now()
         )
     )
+
+
+def save_cards(stamped):
+    """Keep each story's cards, {story id: (version, cards)}, unless a change has bumped its
+    version since: one statement for the batch."""
+    if not stamped:
+        return
+    field = StorySnapshot._meta.get_field("cards")
+    cases, where, params, keep = [], [], [], []
+    for story_id, (version, cards) in stamped.items():
+        cases.append("WHEN %s THEN %s")
+        params += [story_id, field.get_db_prep_value(cards, connection)]
+        where.append("(story_id = %s AND version = %s)")
+        keep += [story_id, version]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {SNAPSHOTS} SET cards = CASE story_id {' '.join(cases)} END "
+            f"WHERE {' OR '.join(where)}",
+            params + keep,
+        )

@@ -36,7 +36,7 @@ from ..models import (
     public_q,
     quoted_sources,
 )
-from . import shell, store
+from . import cards, shell, store
 from .prepared import Prepared
 from .slots import ORIGIN_HOST, SlotAppeals, fill
 
@@ -158,8 +158,9 @@ def build(story_id):
         return None
     parts = render_parts(story)
     if version is not None:
+        card_html = cards.stamp(story, version, site, cards.render(story))
         try:
-            store.save(story_id, version, site, BUILD, parts)
+            store.save(story_id, version, site, BUILD, parts, card_html)
         except DatabaseError:
             logger.warning("Could not keep the snapshot of story %s", story_id, exc_info=True)
     return parts
