@@ -42,9 +42,10 @@ CARD_DEFERS = ("body", "search_vector")  # what a story card never shows: the bu
 ARRANGED = ("section", "headline", "published_at")
 
 
-def arrangement(now=None, picks=None):
+def arrangement(now=None, picks=None, cards=True):
     """{"lead", "top", "section_blocks"} for the front page. `picks` replaces the stored picks
-    (the admin's preview of an arrangement not yet saved): [(place, section_id, story_id)]."""
+    (the admin's preview of an arrangement not yet saved): [(place, section_id, story_id)].
+    With `cards`, each story comes with its cards (`with_cards`)."""
     now = now or timezone.now()
     # What arranging needs of a story: its cards come from their snapshots (`with_cards`).
     published = Story.objects.filter(public_q(now)).only(*ARRANGED)
@@ -93,21 +94,59 @@ def arrangement(now=None, picks=None):
         if stories:
             blocks.append((section, stories))
     everything = lead + top + [story for _, stories in blocks for story in stories]
-    with_cards(everything, now)
+    if cards:
+        with_cards(everything, now)
     return {"lead": lead[0] if lead else None, "top": top, "section_blocks": blocks}
 
 
 def with_cards(stories, now):
     """Give each of `stories` its `cards` ({shape: html}, articles/snapshots/cards.py), read
-    in one query; a story no longer public by then has none and is left out by the page."""
+    in one query."""
     from .snapshots import cards
 
-    found = {
-        card.pk: card.cards
-        for card in cards.read(Story.objects.filter(pk__in=[s.pk for s in stories]), now=now)
-    }
+    found = cards.by_id([story.pk for story in stories], now)
     for story in stories:
-        story.cards = found.get(story.pk, {})
+        story.cards = found[story.pk].cards if story.pk in found else {}
+
+
+def front_page(request=None):
+    """The front page for readers: where each story goes, cached while no public story, pick
+    or section changes and never past the next scheduled edge (a pick expiring, a story
+    going out), then the cards of those stories, read in one query."""
+    from .caching.invalidation import FRONT, STORIES
+    from .caching.pages import BUILD, seconds_until_next_scheduled_change
+    from .snapshots import cards
+
+    def layout():
+        arranged = arrangement(cards=False)
+        lead = arranged["lead"]
+        return {
+            "lead": lead.pk if lead else None,
+            "top": [story.pk for story in arranged["top"]],
+            "section_blocks": [
+                (section.pk, [story.pk for story in stories])
+                for section, stories in arranged["section_blocks"]
+            ],
+        }
+
+    def timeout(value):
+        return max(1, int(seconds_until_next_scheduled_change()))
+
+    shown = cached(f"front:{BUILD}", [STORIES, FRONT, SITE], layout, timeout)
+    ids = [shown["lead"], *shown["top"]] if shown["lead"] else []
+    ids += [pk for _, pks in shown["section_blocks"] for pk in pks]
+    found = cards.by_id(ids)
+    sections = {section.pk: section for section in navigation.sections(request)}
+    blocks = [
+        (sections[section_id], [found[pk] for pk in pks if pk in found])
+        for section_id, pks in shown["section_blocks"]
+        if section_id in sections
+    ]
+    return {
+        "lead": found.get(shown["lead"]),
+        "top": [found[pk] for pk in shown["top"] if pk in found],
+        "section_blocks": [(section, stories) for section, stories in blocks if stories],
+    }
 
 
 def section_newest(published, sections, shown, now):

@@ -32,7 +32,7 @@ CORRECTIONS_PAGE_SIZE = 25
 def home(request):
     """The front page as the editors arranged it (articles/front.py), newest stories filling
     whatever they left open."""
-    return render_front(request, front.arrangement())
+    return render_front(request, front.front_page(request))
 
 
 def render_front(request, arrangement, preview=False):
