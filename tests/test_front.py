@@ -212,6 +212,21 @@ def test_the_breaking_strip_shows_only_within_its_schedule(client):
     assert "Polls close" not in client.get("/").text
 
 
+def test_a_story_page_shows_and_drops_the_strip_at_its_times_with_no_save(client, monkeypatch):
+    """The story page's chrome is cached (articles/snapshots/shell.py): it must not outlive a
+    strip's start or end, which come with no save to tell the cache."""
+    story = make_story()
+    start = timezone.now() + timedelta(hours=1)
+    BreakingNews.objects.create(
+        text="Polls close at 9 pm", starts_at=start, ends_at=start + timedelta(hours=1)
+    )
+    assert "Polls close" not in client.get(story.get_absolute_url()).text
+    monkeypatch.setattr(timezone, "now", lambda: start + timedelta(minutes=1))
+    assert "Polls close" in client.get(story.get_absolute_url()).text
+    monkeypatch.setattr(timezone, "now", lambda: start + timedelta(hours=2))
+    assert "Polls close" not in client.get(story.get_absolute_url()).text
+
+
 def test_the_breaking_strip_costs_no_query_per_page():
     BreakingNews.objects.create(text="Storm warning", starts_at=ago(minutes=1))
     assert front.breaking().text == "Storm warning"

@@ -3,7 +3,9 @@
 A page template extends base.html and fills some of its blocks. The shell is base.html with
 those blocks left as holes: a template made from the names of the blocks the page fills,
 rendered with the chrome (header, navigation, footer) and split at the holes. A page is then
-the shell's pieces with the page's parts in the holes, the same text a full render gives.
+the shell's pieces with the page's parts in the holes, the same text a full render gives. The
+breaking-news strip is a slot of the shell, filled per request (`breaking_strip`): which strip
+shows depends on the time, and the shell is kept until the site changes.
 """
 
 import re
@@ -13,11 +15,13 @@ from django.template import engines
 from django.template.loader import get_template
 from django.template.loader_tags import ExtendsNode
 
+from .. import front
 from ..caching.invalidation import SITE
 from ..caching.pages import BUILD
 from ..caching.surfaces import cached
 from .slots import marker
 
+STRIP = "base.html#breaking-strip"
 HOLE = re.compile("\x01hole:([a-z_]+)\x01")
 
 
@@ -44,10 +48,17 @@ def pieces(template_name, make_request, context=None):
     `make_request()` gives the request to render it with, called only when it is not cached."""
 
     def render():
-        html = _shell_template(template_name).render(context or {}, make_request())
+        values = (context or {}) | {"breaking_slot": marker("breaking")}
+        html = _shell_template(template_name).render(values, make_request())
         return HOLE.split(html)
 
     return cached(f"shell:{BUILD}:{template_name}", [SITE], render, None)
+
+
+def breaking_strip():
+    """The breaking-news strip showing now, for the shell's "breaking" slot ("" for none)."""
+    strip = front.breaking()
+    return get_template(STRIP).render({"breaking": strip}) if strip else ""
 
 
 def assemble(shell, parts):

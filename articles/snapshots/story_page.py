@@ -218,5 +218,6 @@ def serve(request, slug):
     )
     html = shell.assemble(shell.pieces(TEMPLATE, snapshot_request), parts["blocks"])
     origin = f"{request.scheme}://{request.get_host()}"
-    filled = fill(html, chosen, appeal_html, origin, script_tag(), {"related": related_html})
+    fragments = {"related": related_html, "breaking": shell.breaking_strip()}
+    filled = fill(html, chosen, appeal_html, origin, script_tag(), fragments)
     return HttpResponse(filled)
