@@ -7,6 +7,7 @@ from django.utils.feedgenerator import Enclosure, Rss201rev2Feed
 
 from .caching import declare
 from .caching.invalidation import STORIES, facet
+from .editorial import pending
 from .models import Author, Byline, Section, Story, Tag
 
 FEED_SIZE = 50
@@ -62,7 +63,8 @@ class LatestStoriesFeed(Feed):
         return Story.objects.published()
 
     def items(self, obj=None):
-        return self.stories(obj).for_display()[:FEED_SIZE]
+        # A scheduled update whose go-live time has come is what readers see (editorial/pending).
+        return pending.overlay_due(list(self.stories(obj).for_display()[:FEED_SIZE]))
 
     def item_title(self, item):
         return item.headline

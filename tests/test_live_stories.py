@@ -242,6 +242,30 @@ def test_a_scheduled_update_goes_live_at_its_time_with_no_job(editor_client, cli
     assert story.revisions.first().summary.startswith("Scheduled changes went live")
 
 
+def test_lists_and_feeds_show_a_scheduled_update_at_its_time_with_no_job(editor_client, client, at):
+    """Cards are snapshots (articles/snapshots/cards.py) kept until the go-live time, and the
+    feeds read the due version as the story page does."""
+    story = live_story(headline="Summit opens")
+    lists = ["/", "/stories/", story.section.get_absolute_url(), "/feed/"]
+    for url in lists:  # the cards are built, as they were before the update was scheduled
+        assert "Summit opens" in client.get(url).content.decode(), url
+    when = timezone.localtime() + timedelta(hours=2)
+    response = edit(
+        editor_client,
+        story,
+        headline="Summit closes with a statement",
+        changes_go_live_at_0=when.strftime("%Y-%m-%d"),
+        changes_go_live_at_1=when.strftime("%H:%M:%S"),
+    )
+    assert response.status_code == 302
+    for url in lists:
+        assert "Summit closes" not in client.get(url).content.decode(), url
+    at(timezone.now() + timedelta(hours=2, minutes=1))
+    for url in lists:
+        html = client.get(url).content.decode()
+        assert "Summit closes with a statement" in html and "Summit opens" not in html, url
+
+
 def test_a_go_live_time_in_the_past_is_refused_with_the_text_kept(editor_client):
     story = live_story()
     past = timezone.localtime() - timedelta(hours=1)
