@@ -24,7 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 from ..caching.invalidation import SITE
 from ..caching.pages import BUILD
 from ..editorial import pending
-from ..models import Generation, Revision, Story, StorySnapshot, public_q
+from ..models import Generation, Revision, Story, public_q
 from . import store
 from .slots import marker
 
@@ -89,16 +89,9 @@ def fresh(cards, version, site, now):
 
 
 def with_snapshot(queryset):
-    """`queryset` (stories) with each one's snapshot version and cards and the site generation,
-    for `read`."""
+    """`queryset` (stories) with the site generation, for `read` (which joins the snapshot)."""
     site = Generation.objects.filter(name=SITE).values("value")
-    return queryset.annotate(
-        card_version=Subquery(
-            StorySnapshot.objects.filter(story=OuterRef("pk")).values("version")[:1]
-        ),
-        card_html=Subquery(StorySnapshot.objects.filter(story=OuterRef("pk")).values("cards")[:1]),
-        card_site=Subquery(site),
-    )
+    return queryset.annotate(card_site=Subquery(site))
 
 
 def read(queryset, *extra, now=None):
@@ -106,7 +99,7 @@ def read(queryset, *extra, now=None):
     one query, and for stories whose cards are missing or out of date, one batch build."""
     now = now or timezone.now()
     rows = with_snapshot(queryset).values_list(
-        "pk", "section_id", "card_version", "card_html", "card_site", *extra
+        "pk", "section_id", "snapshot__version", "snapshot__cards", "card_site", *extra
     )
     cards, stale = [], []
     for pk, section_id, version, html, site, *values in rows:
