@@ -35,7 +35,9 @@ def test_the_sitemap_index_names_pages_that_cover_every_story(client, settings):
     index = ET.fromstring(client.get("/sitemap.xml").content)
     pages = [e.findtext("sm:loc", namespaces=NS) for e in index.findall("sm:sitemap", NS)]
     story_pages = [p for p in pages if "sitemap-stories" in p]
-    assert len(story_pages) == 3  # 12,000 ids in pages of 5,000
+    # Pages of 5,000 ids: 3 for ids 1 to 12,000 (on PostgreSQL the ids go on from earlier tests).
+    last_id = Story.objects.order_by("-pk").values_list("pk", flat=True)[0]
+    assert len(story_pages) == last_id // 5_000 + 1 >= 3
     assert all(
         e.findtext("sm:lastmod", namespaces=NS)
         for e in index.findall("sm:sitemap", NS)
