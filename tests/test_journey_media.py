@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from articles.demo import load_demo
 from articles.editorial.roles import EDITOR, REPORTER
 from articles.models import Image, Story
-from tests.browser import horizontal_overflow, screenshot
+from tests.browser import ARTIFACTS, horizontal_overflow, screenshot
 from tests.factories import STAFF_PASSWORD, make_staff
 from tests.journey_steps import click_and_read_message, open_story
 
@@ -321,6 +321,12 @@ def test_an_editor_sees_each_body_image_by_its_title_and_thumbnail(log_in, live_
     assert nodes.nth(1).locator("img.body-node__thumb").is_hidden()
     nodes.nth(0).scroll_into_view_if_needed()
     screenshot(page, "media-editor-titles-1280")
+    page.set_viewport_size({"width": 360, "height": 800})
+    nodes.nth(0).scroll_into_view_if_needed()
+    box = nodes.nth(0).bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 360  # the node fits a phone
+    page.screenshot(path=ARTIFACTS / "media-editor-titles-360.png")
+    page.set_viewport_size({"width": 1280, "height": 900})
     nodes.nth(1).get_by_role("button", name="Remove").click()
     expect(nodes).to_have_count(3)
     message = click_and_read_message(page, "input[value='Save and publish changes']")
