@@ -36,6 +36,14 @@ def running(pid):
         return False
 
 
+def stopped(*pids, timeout=10):
+    """Whether every process has ended within `timeout` seconds (a signal takes a moment)."""
+    deadline = time.monotonic() + timeout
+    while any(running(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not any(running(pid) for pid in pids)
+
+
 def pids_in(path, timeout=30):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -80,16 +88,11 @@ def test_when_the_server_stops_the_worker_and_its_children_stop_too(database_tas
     # The server waits until the worker is up, then stops (as after Ctrl-C).
     worker_ids = stand_ins(WAIT_FOR_THE_WORKER)
     call_command("runserver_with_worker", stdout=io.StringIO())
-    worker, child = pids_in(worker_ids)
-    deadline = time.monotonic() + 10
-    while (running(worker) or running(child)) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not running(worker) and not running(child)
+    assert stopped(*pids_in(worker_ids))
 
 
 def test_a_server_that_fails_to_start_is_reported_and_stops_the_worker(database_tasks, stand_ins):
     worker_ids = stand_ins(WAIT_FOR_THE_WORKER + "sys.exit(3)\n")
     with pytest.raises(CommandError, match="exit status 3"):
         call_command("runserver_with_worker", stdout=io.StringIO())
-    worker, child = pids_in(worker_ids)
-    assert not running(worker) and not running(child)
+    assert stopped(*pids_in(worker_ids))
