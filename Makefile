@@ -41,11 +41,17 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # load_demo loads only into an empty database: a second `make run` keeps what was edited.
+# Tasks (renditions, e-mail, purges) go to a worker beside the server, as in production, and
+# Ctrl-C stops both; `make run TASKS_BACKEND=immediate` runs them in the request, no worker.
 run: install
 	DEBUG=1 $(PY) manage.py migrate --no-input
 	DEBUG=1 $(PY) manage.py load_demo
 	DEBUG=1 $(PY) manage.py create_local_admin --port $(PORT)
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+ifeq ($(TASKS_BACKEND),immediate)
+	DEBUG=1 TASKS_BACKEND=immediate $(PY) manage.py runserver 127.0.0.1:$(PORT)
+else
+	DEBUG=1 TASKS_BACKEND=database $(PY) manage.py runserver_with_worker 127.0.0.1:$(PORT)
+endif
 
 test: install
 	$(VENV)/bin/ruff check .

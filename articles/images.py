@@ -11,15 +11,23 @@ writes upright, metadata-free sRGB copies in JPEG and WebP at a few widths for e
 records them on the image (`Image.renditions`), shape by shape, so the admin can show progress
 and pages choose a copy without touching storage. Until then pages show the original, bounded
 by the layout.
+
+Files nothing names any more are removed once the change that dropped them has committed
+(`delete_after_commit`): the copies of a replaced file or focal point, and, when an image is
+deleted, its copies and its original. A rolled-back change removes nothing, and a file that
+cannot be removed is logged and left, never an error for the editor.
 """
 
+import hashlib
 import io
+import logging
 import os
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.validators import FileExtensionValidator
+from django.db import transaction
 from django.tasks import task
 from django.template.defaultfilters import filesizeformat
 from PIL import Image as PILImage
@@ -86,6 +94,8 @@ WEBP_OPTIONS = {"quality": 80, "method": 4}
 # What reading an original can raise: missing or unreadable file, or too many pixels.
 UNREADABLE = (OSError, SyntaxError, PILImage.DecompressionBombError)
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+logger = logging.getLogger(__name__)
 
 
 def rendition_key(image):
@@ -215,33 +225,81 @@ def _flatten(picture):
 
 
 def build_shape(picture, stem, shape, focal, storage=default_storage):
-    """Write one shape's JPEG and WebP copies of `picture`; return their records."""
+    """Write one shape's JPEG and WebP copies of `picture`; return their records. If writing
+    fails part way, the copies already written are removed before the error goes on."""
     ratio, widths = SHAPES[shape]
     if ratio is not None:
         left, top, crop_w, crop_h = crop_box(picture.width, picture.height, ratio, *focal)
         picture = picture.crop((left, top, left + crop_w, top + crop_h))
     tag = "" if ratio is None else "." + shape.replace(":", "x")
-    records = []
-    for width in rendition_widths(picture.width, widths):
-        height = max(1, round(picture.height * width / picture.width))
-        copy = picture.resize((width, height), PILImage.Resampling.LANCZOS, reducing_gap=3.0)
-        record = {"width": width, "height": height}
-        for fmt, ext, options in (("JPEG", "jpg", JPEG_OPTIONS), ("WEBP", "webp", WEBP_OPTIONS)):
-            buffer = io.BytesIO()
-            copy.save(buffer, fmt, **options)  # no exif= or icc_profile=: metadata stripped
-            data = buffer.getvalue()
-            name = storage.save(f"{stem}{tag}.{width}w.{ext}", ContentFile(data))
-            record[ext if ext == "webp" else "jpeg"] = name
-            record[f"{'webp' if ext == 'webp' else 'jpeg'}_bytes"] = len(data)
-        records.append(record)
+    records, written = [], []
+    try:
+        for width in rendition_widths(picture.width, widths):
+            height = max(1, round(picture.height * width / picture.width))
+            copy = picture.resize((width, height), PILImage.Resampling.LANCZOS, reducing_gap=3.0)
+            record = {"width": width, "height": height}
+            for fmt, key, options in (
+                ("JPEG", "jpeg", JPEG_OPTIONS),
+                ("WEBP", "webp", WEBP_OPTIONS),
+            ):
+                buffer = io.BytesIO()
+                copy.save(buffer, fmt, **options)  # no exif= or icc_profile=: metadata stripped
+                data = buffer.getvalue()
+                # Named by their content too: a copy that changes (a new focal point, say)
+                # gets a new address, so no cache holds on to the old picture under it.
+                digest = hashlib.blake2b(data, digest_size=4).hexdigest()
+                ext = "jpg" if key == "jpeg" else key
+                name = f"{stem}.{digest}{tag}.{width}w.{ext}"
+                written.append(storage.save(name, ContentFile(data)))
+                record[key], record[f"{key}_bytes"] = written[-1], len(data)
+            records.append(record)
+    except BaseException:
+        delete_files(written, storage)
+        raise
     return records
+
+
+# --- Files nothing names any more ---
+
+
+def rendition_files(renditions):
+    """Every file an image's renditions record names."""
+    return [
+        record[key]
+        for shape in SHAPES
+        for record in renditions.get(shape) or []
+        for key in ("jpeg", "webp")
+        if record.get(key)
+    ]
+
+
+def delete_after_commit(names, keep=None, storage=default_storage):
+    """Remove `names` from storage once the current transaction commits, but those `keep`
+    then says to keep; nothing if it rolls back (the rows naming them are as they were)."""
+    names = [name for name in names if name]
+
+    def delete():
+        delete_files([name for name in names if not (keep and keep(name))], storage)
+
+    if names:
+        transaction.on_commit(delete, robust=True)
+
+
+def delete_files(names, storage=default_storage):
+    """Remove each file, logging (never raising) the ones storage refuses."""
+    for name in names:
+        try:
+            storage.delete(name)
+        except Exception:  # any storage backend's failure: the file is left, the work goes on
+            logger.warning("Could not delete %s from storage; it is left behind.", name,
+                           exc_info=True)  # fmt: skip
 
 
 @task
 def build_image_renditions(image_id):
-    """Build every shape the image lacks, recording each as it is done. Stops (writing
-    nothing more) if the image's file or focal point changed meanwhile: the save that changed
-    it enqueued a fresh build."""
+    """Build every shape the image lacks, recording each as it is done. Stops if the image's
+    file or focal point changed (or it was deleted) meanwhile, removing the copies it had just
+    written: the save that changed it enqueued a fresh build, and removes what was recorded."""
     from .caching.invalidation import image_changed
     from .models import Image
 
@@ -263,6 +321,7 @@ def build_image_renditions(image_id):
             continue
         renditions[shape] = build_shape(picture, stem, shape, (image.focal_x, image.focal_y))
         if not current.update(renditions=renditions):
+            delete_files(rendition_files({shape: renditions[shape]}))
             return "superseded"
     image_changed(image_id)
     return "built"

@@ -67,6 +67,7 @@ def connect(app_config):
         *((pre_save, model, remember) for model in REMEMBERED),
         (post_save, Story, story_saved),
         (post_save, Image, image_saved),
+        (pre_delete, Image, image_deleting),
         (post_delete, Story, story_deleted),
         (m2m_changed, Story.tags.through, story_tags_changed),
         (post_save, Byline, byline_changed),
@@ -138,6 +139,12 @@ def image_saved(sender, instance, raw=False, created=False, **kwargs):
         return
     if {k: str(v) for k, v in stored.items()} != rule.image_fields(instance):
         rule.image_changed(instance.pk)
+
+
+def image_deleting(sender, instance, **kwargs):
+    """A library image is being deleted (one, or many from the list): its original and its
+    renditions leave storage once the deletion commits."""
+    instance.discard_after_commit(instance.stored_row(), original=True)
 
 
 def story_deleted(sender, instance, **kwargs):

@@ -39,7 +39,14 @@ def database_from_url(url):
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
         path = unquote(parts.path[1:]) if parts.path.startswith("/") else parts.path
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path or BASE_DIR / "db.sqlite3"}
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": path or BASE_DIR / "db.sqlite3",
+            # The server and the task worker write to one file: a transaction takes the write
+            # lock when it begins, and waits for it, rather than failing as "database is
+            # locked" when two would upgrade their read locks at once.
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+        }
     if parts.scheme in {"postgres", "postgresql"}:
         return {
             "ENGINE": "django.db.backends.postgresql",
@@ -177,8 +184,8 @@ else:
 
 # Work off the request path (CDN purges, e-mail, renditions) goes through Django's Tasks
 # framework. "database" (django-tasks-db) queues it for `manage.py db_worker`, production's
-# choice; "immediate" runs it at once in the process that asked (tests, and `make run`, which
-# then needs no worker).
+# choice and `make run`'s (which runs a worker beside the server); "immediate" runs it at once
+# in the process that asked (the tests, and a bare `runserver` with DEBUG).
 TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
     "immediate": "django.tasks.backends.immediate.ImmediateBackend",

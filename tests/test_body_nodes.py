@@ -7,6 +7,7 @@ import re
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -137,6 +138,28 @@ def test_the_editors_lookup_answers_with_the_provider_or_the_message(editor_clie
     assert found.json() == {"provider": "youtube", "id": "dQw4w9WgXcQ", "name": "YouTube"}
     refused = editor_client.get(url, {"url": "https://evil.example/x"})
     assert refused.status_code == 400 and "not a post or video" in refused.json()["error"]
+
+
+def test_the_editor_learns_a_body_images_title_words_and_thumbnail(editor_client):
+    image = make_image(title="Summit hall", alt_text="An empty hall", caption="", credit="AP")
+    about = editor_client.get(reverse("admin:articles_image_about", args=[image.pk])).json()
+    assert about | {"thumbnail": None} == {
+        "id": image.pk,
+        "title": "Summit hall",
+        "alt_text": "An empty hall",
+        "caption": "",
+        "credit": "AP",
+        "thumbnail": None,
+        "width": 1200,
+        "height": 675,
+        "url": f"/admin/articles/image/{image.pk}/change/",
+    }
+    assert about["thumbnail"].endswith(".480w.jpg")  # the smallest copy
+    gone = editor_client.get(reverse("admin:articles_image_about", args=[image.pk + 1]))
+    assert gone.status_code == 404 and "no longer in the library" in gone.json()["error"]
+    # Only staff learn about the library.
+    anonymous = Client().get(reverse("admin:articles_image_about", args=[image.pk]))
+    assert anonymous.status_code == 302 and "/admin/login/" in anonymous.url
 
 
 def test_the_csp_allows_each_providers_frame_origin_and_nothing_else():

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from articles.demo import load_demo
 from articles.editorial.roles import EDITOR, REPORTER
 from articles.models import Image, Story
-from tests.browser import horizontal_overflow, screenshot
+from tests.browser import ARTIFACTS, horizontal_overflow, screenshot
 from tests.factories import STAFF_PASSWORD, make_staff
 from tests.journey_steps import click_and_read_message, open_story
 
@@ -209,3 +209,128 @@ def test_a_reporter_describes_an_image_better_and_the_story_shows_it(
     )
     assert "The hall on Sunday evening." in reader.inner_text(".lead-image")
     reader.context.close()
+
+
+def paste(page, text):
+    """Paste `text` where the cursor is, as Ctrl+V does: through the clipboard."""
+    page.evaluate("text => navigator.clipboard.writeText(text)", text)
+    page.keyboard.press("Control+V")
+
+
+def test_an_editor_pastes_a_video_address_on_its_own_line_and_readers_get_a_facade(
+    log_in, live_server, browser
+):
+    seed = load_demo()[0]
+    make_staff("eddie", EDITOR, password=STAFF_PASSWORD)
+    page = log_in("eddie")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    open_story(page, live_server, seed)
+    body = page.locator(".field-body .prose-editor [contenteditable=true]")
+    paragraphs = body.locator("p").count()
+
+    # Inside a sentence, an address stays part of the sentence.
+    body.locator("p").nth(0).click()
+    page.keyboard.press("End")
+    page.keyboard.type(" Watch it at ")
+    paste(page, "https://youtu.be/dQw4w9WgXcQ")
+    page.keyboard.type(" tonight.")
+    expect(body.locator("p").nth(0)).to_contain_text(
+        "Watch it at https://youtu.be/dQw4w9WgXcQ tonight."
+    )
+    assert body.locator(".body-node").count() == 0
+
+    # On a line of its own it becomes the embed; an address of nothing embeddable stays text.
+    body.locator("p").nth(2).click()
+    page.keyboard.press("End")
+    page.keyboard.press("Enter")
+    paste(page, "https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=42s")
+    node = body.locator(".body-node[data-node=embed]")
+    expect(node).to_have_count(1)
+    assert "YouTube video dQw4w9WgXcQ" in node.inner_text()
+    page.keyboard.press("Enter")
+    paste(page, "https://www.youtube.com/@newsroom")  # a channel: nothing to embed
+    expect(body.locator("a[href='https://www.youtube.com/@newsroom']")).to_have_count(1)
+    page.keyboard.press("Enter")
+    paste(page, "https://example.com/the-full-transcript")
+    expect(body.locator("a[href='https://example.com/the-full-transcript']")).to_have_count(1)
+    assert body.locator(".body-node").count() == 1
+    screenshot(page, "media-paste-embed-1280")
+
+    message = click_and_read_message(page, "input[value='Save and publish changes']")
+    assert "pending" not in message, message
+    seed.refresh_from_db()
+    assert seed.body.count('<figure data-embed="youtube" data-embed-id="dQw4w9WgXcQ">') == 1
+    assert seed.body.count("<p>") == paragraphs + 2  # the empty line became the embed
+    assert '<a href="https://www.youtube.com/@newsroom"' in seed.body
+    assert '<a href="https://example.com/the-full-transcript"' in seed.body
+    assert "Watch it at " in seed.body and "youtu.be/dQw4w9WgXcQ" in seed.body
+
+    reader = browser.new_context(viewport={"width": 360, "height": 800}).new_page()
+    reader.goto(live_server.url + seed.get_absolute_url())
+    facade = reader.locator("[data-embed-facade]")
+    expect(facade).to_have_count(1)
+    assert reader.locator("iframe").count() == 0
+    facade.scroll_into_view_if_needed()
+    screenshot(reader, "media-paste-story-360")
+    reader.get_by_role("button", name="Play the video from YouTube").click()
+    assert (
+        reader.locator("iframe.embed__frame")
+        .get_attribute("src")
+        .startswith("https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ")
+    )
+    reader.context.close()
+
+
+def test_an_editor_sees_each_body_image_by_its_title_and_thumbnail(log_in, live_server, media_root):
+    from tests.factories import make_image
+
+    seed = load_demo()[0]
+    hall = make_image(title="Summit hall at dusk", alt_text="An empty hall", caption="The hall.")
+    flags = make_image(title="Flags outside", alt_text="Flags in the wind", caption="", credit="AP")
+    gone = Image.objects.order_by("-pk").first().pk + 100  # deleted from the library long ago
+    figures = [
+        f'<figure data-image-id="{pk}" data-layout="full"></figure>' for pk in (hall.pk, gone)
+    ]
+    seed.body = seed.body.replace("</p>", "</p>" + "".join(figures), 1) + (
+        f'<figure data-image-id="{flags.pk}" data-layout="inset"></figure>'
+        f'<figure data-image-id="{hall.pk}" data-layout="inset"></figure>'
+    )
+    seed.save()
+    make_staff("eddie", EDITOR, password=STAFF_PASSWORD)
+    page = log_in("eddie")
+    open_story(page, live_server, seed)
+    nodes = page.locator(".body-node[data-node=libraryImage]")
+    expect(nodes).to_have_count(4)
+    expect(nodes.nth(0).locator(".body-node__label")).to_have_text(
+        "Summit hall at dusk · full width"
+    )
+    assert nodes.nth(0).get_by_role("link", name="Summit hall at dusk").get_attribute("href") == (
+        f"/admin/articles/image/{hall.pk}/change/"
+    )
+    assert "Alt text: An empty hall" in nodes.nth(0).inner_text()
+    expect(nodes.nth(1)).to_contain_text(f"Image no. {gone} is no longer in the library")
+    expect(nodes.nth(2).locator(".body-node__label")).to_have_text("Flags outside · inset")
+    assert "Credit: AP" in nodes.nth(2).inner_text()
+    assert "Caption" not in nodes.nth(2).inner_text()
+    expect(nodes.nth(3).locator(".body-node__label")).to_have_text("Summit hall at dusk · inset")
+    for n in (0, 2, 3):
+        thumb = nodes.nth(n).locator("img.body-node__thumb")
+        page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0", arg=thumb.element_handle()
+        )
+    assert nodes.nth(1).locator("img.body-node__thumb").is_hidden()
+    nodes.nth(0).scroll_into_view_if_needed()
+    screenshot(page, "media-editor-titles-1280")
+    page.set_viewport_size({"width": 360, "height": 800})
+    nodes.nth(0).scroll_into_view_if_needed()
+    box = nodes.nth(0).bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 360  # the node fits a phone
+    page.screenshot(path=ARTIFACTS / "media-editor-titles-360.png")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    nodes.nth(1).get_by_role("button", name="Remove").click()
+    expect(nodes).to_have_count(3)
+    message = click_and_read_message(page, "input[value='Save and publish changes']")
+    assert "pending" not in message, message
+    seed.refresh_from_db()
+    assert f'data-image-id="{gone}"' not in seed.body
+    assert seed.body.count(f'data-image-id="{hall.pk}"') == 2

@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import Resolver404, path, resolve, reverse
 from django.utils import formats, timezone
@@ -145,7 +144,7 @@ class ImageAdmin(admin.ModelAdmin):
             path("picker/", view(self.picker_view), name="articles_image_picker"),
             path("embed/", view(self.embed_view), name="articles_image_embed"),
             path("related/", view(self.related_view), name="articles_image_related"),
-            path("<int:pk>/thumbnail/", view(self.thumbnail_view), name="articles_image_thumb"),
+            path("<int:pk>/about/", view(self.about_view), name="articles_image_about"),
             *super().get_urls(),
         ]
 
@@ -304,10 +303,32 @@ class ImageAdmin(admin.ModelAdmin):
                    "q": q}  # fmt: skip
         return TemplateResponse(request, "admin/articles/image/picker.html", context)
 
-    def thumbnail_view(self, request, pk):
+    def about_view(self, request, pk):
+        """What the body editor shows of an image it holds: its title, words and thumbnail."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        return redirect(thumbnail_url(get_object_or_404(Image, pk=pk)))
+        image = Image.objects.filter(pk=pk).first()
+        if image is None:
+            return JsonResponse(
+                {
+                    "error": f"Image no. {pk} is no longer in the library, so readers do not "
+                    "see it here. Remove it, or insert another."
+                },
+                status=404,
+            )
+        return JsonResponse(
+            {
+                "id": image.pk,
+                "title": image.title,
+                "alt_text": image.alt_text,
+                "caption": image.caption,
+                "credit": image.credit,
+                "thumbnail": thumbnail_url(image),
+                "width": image.width,
+                "height": image.height,
+                "url": reverse("admin:articles_image_change", args=[image.pk]),
+            }
+        )
 
     def embed_view(self, request):
         """A pasted URL as the provider and id the body stores, or why it cannot be."""

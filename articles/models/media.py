@@ -5,7 +5,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.urls import reverse
 
-from ..images import Picture, rendition_key, validate_image
+from ..images import (
+    Picture,
+    delete_after_commit,
+    rendition_files,
+    rendition_key,
+    validate_image,
+)
 
 
 class ImageQuerySet(models.QuerySet):
@@ -96,14 +102,17 @@ class Image(models.Model):
                 self.width, self.height = self.file.width, self.file.height
             except (OSError, TypeError):
                 self.width = self.height = None  # unreadable: its renditions task says so
-        stale = self.renditions.get("of") != rendition_key(self)
-        if stale:
-            # A new file or focal point: readers get the original until the task has built
-            # the new copies.
-            self.renditions = {}
-        super().save(*args, **kwargs)
-        if stale:
-            transaction.on_commit(lambda: build_image_renditions.enqueue(self.pk))
+        with transaction.atomic():
+            stored = self.stored_row()
+            stale = self.renditions.get("of") != rendition_key(self)
+            if stale:
+                # A new file or focal point: readers get the original until the task has
+                # built the new copies; the old ones go once this is committed.
+                self.discard_after_commit(stored)
+                self.renditions = {}
+            super().save(*args, **kwargs)
+            if stale:
+                transaction.on_commit(lambda: build_image_renditions.enqueue(self.pk))
 
     def get_absolute_url(self):
         return reverse("admin:articles_image_change", args=[self.pk])
@@ -111,6 +120,40 @@ class Image(models.Model):
     def picture(self, shape="free"):
         """What a page shows of this image in `shape` (see images.Picture)."""
         return Picture(self, shape)
+
+    def stored_row(self):
+        """The stored file and renditions, locked until the save or delete commits.
+
+        The renditions task is the one writer of `renditions`, so a save starts from what it
+        has recorded (this copy may be older), and it records nothing more meanwhile.
+        """
+        if self.pk is None:
+            return None
+        stored = (
+            Image.objects.select_for_update()
+            .filter(pk=self.pk)
+            .values("file", "renditions")
+            .first()
+        )
+        if stored is not None:
+            self.renditions = stored["renditions"]
+        return stored
+
+    def discard_after_commit(self, stored, *, original=False):
+        """After the commit, remove the stored row's renditions, and its original when this
+        image no longer shows it (`original`, or a new file)."""
+        if stored is None:
+            return
+        names = rendition_files(stored["renditions"])
+        old = stored["file"]
+        if old and (original or old != self.file.name):
+            names.append(old)
+
+        def shown_elsewhere(name):
+            # Lead images moved into the library may share a file: it stays while one shows it.
+            return name == old and Image.objects.filter(file=name).exists()
+
+        delete_after_commit(names, keep=shown_elsewhere)
 
 
 class ImageUse(models.Model):

@@ -12,7 +12,7 @@ from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
 
-from .. import body, links
+from .. import body, embeds, links
 from ..html import html_to_text, sanitize_html
 
 # What the body editor offers; `sanitize_html` is the matching server-side rule. No Underline:
@@ -37,10 +37,13 @@ BODY_EDITOR_EXTENSIONS = {
     # The body's own nodes (static/articles/body_editor.js; html.py allows their markup).
     "LibraryImage": {
         "pickerUrl": reverse_lazy("admin:articles_image_picker"),
-        "thumbnailUrl": reverse_lazy("admin:articles_image_thumb", args=[0]),
+        "aboutUrl": reverse_lazy("admin:articles_image_about", args=[0]),
         "uploadUrl": reverse_lazy("admin:articles_image_upload"),
     },
-    "Embed": {"lookupUrl": reverse_lazy("admin:articles_image_embed")},
+    "Embed": {
+        "lookupUrl": reverse_lazy("admin:articles_image_embed"),
+        "providers": {key: [p.name, p.kind] for key, p in embeds.PROVIDERS.items()},
+    },
     "RelatedStory": {"lookupUrl": reverse_lazy("admin:articles_image_related")},
     "PullQuote": True,
     "Table": True,

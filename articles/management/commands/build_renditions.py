@@ -2,7 +2,14 @@
 
 from django.core.management.base import BaseCommand
 
-from articles.images import SHAPES, build_image_renditions, progress
+from articles.caching.invalidation import image_changed
+from articles.images import (
+    SHAPES,
+    build_image_renditions,
+    delete_after_commit,
+    progress,
+    rendition_files,
+)
 from articles.models import Image
 
 
@@ -30,7 +37,10 @@ class Command(BaseCommand):
                 current += 1
                 continue
             if rebuild_all:
+                # Pages show the original until the new copies exist; the old ones go now.
                 Image.objects.filter(pk=image.pk).update(renditions={})
+                image_changed(image.pk)
+                delete_after_commit(rendition_files(image.renditions))
             if now:
                 result = build_image_renditions.call(image.pk)
                 self.stdout.write(f"Image {image.pk} “{image.title}”: {result}")

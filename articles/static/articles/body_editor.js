@@ -60,11 +60,23 @@ const atomView = (label, extra) => ({ node, editor, getPos }) => {
   const dom = crel("div", { className: "body-node", contentEditable: "false" })
   dom.dataset.node = node.type.name
   const text = crel("span", { className: "body-node__label", textContent: label(node) })
-  dom.append(...(extra ? extra({ node, editor, getPos, text }) : []), text)
+  dom.append(...(extra ? extra({ node, editor, getPos, text, dom }) : []))
+  if (!dom.contains(text)) dom.append(text)
   return { dom }
 }
 
 // --- Library images ---------------------------------------------------------------------
+
+// What the library says of each image the editor shows (title, words, thumbnail), asked once
+// per image however often it appears.
+const imageInfo = new Map()
+
+function aboutImage(url, id) {
+  if (!imageInfo.has(id)) {
+    imageInfo.set(id, lookup(url.replace("/0/", `/${id}/`), {}))
+  }
+  return imageInfo.get(id)
+}
 
 export const LibraryImage = Node.create({
   name: "libraryImage",
@@ -73,7 +85,7 @@ export const LibraryImage = Node.create({
   draggable: true,
 
   addOptions() {
-    return { pickerUrl: null, thumbnailUrl: null, uploadUrl: null }
+    return { pickerUrl: null, aboutUrl: null, uploadUrl: null }
   },
 
   addAttributes() {
@@ -94,11 +106,13 @@ export const LibraryImage = Node.create({
   },
 
   addNodeView() {
-    const thumb = (id) => this.options.thumbnailUrl.replace("/0/", `/${id}/`)
+    const aboutUrl = this.options.aboutUrl
+    const where = (node) => (node.attrs.layout === "inset" ? "inset" : "full width")
     return atomView(
-      (node) => `Library image no. ${node.attrs.imageId} · ${node.attrs.layout === "inset" ? "inset" : "full width"}`,
-      ({ node, editor, getPos }) => {
-        const img = crel("img", { src: thumb(node.attrs.imageId), alt: "", className: "body-node__thumb" })
+      (node) => `Library image no. ${node.attrs.imageId} · ${where(node)}`,
+      ({ node, editor, getPos, text, dom }) => {
+        const img = crel("img", { alt: "", className: "body-node__thumb", hidden: true })
+        const words = crel("span", { className: "body-node__words" })
         const toggle = crel("button", {
           type: "button",
           className: "body-node__button",
@@ -108,7 +122,27 @@ export const LibraryImage = Node.create({
           const layout = node.attrs.layout === "inset" ? "full" : "inset"
           editor.chain().setNodeSelection(getPos()).updateAttributes("libraryImage", { layout }).run()
         })
-        return [img, toggle]
+        aboutImage(aboutUrl, node.attrs.imageId).then((found) => {
+          if (found.error) {
+            dom.classList.add("body-node--missing")
+            text.textContent = found.error
+            const remove = crel("button", { type: "button", className: "body-node__button", textContent: "Remove" })
+            remove.addEventListener("click", () => editor.chain().setNodeSelection(getPos()).deleteSelection().focus().run())
+            toggle.replaceWith(remove)
+            return
+          }
+          Object.assign(img, { src: found.thumbnail, width: 160, hidden: false })
+          if (found.width && found.height) img.height = Math.round((160 * found.height) / found.width)
+          text.replaceChildren(
+            crel("a", { href: found.url, target: "_blank", rel: "noopener", textContent: found.title }),
+            ` · ${where(node)}`,
+          )
+          const lines = [["Alt text", found.alt_text], ["Caption", found.caption], ["Credit", found.credit]]
+          words.replaceChildren(
+            ...lines.filter(([, value]) => value).map(([name, value]) => crel("span", { textContent: `${name}: ${value}` })),
+          )
+        })
+        return [img, crel("div", { className: "body-node__info" }, [text, words, toggle])]
       },
     )
   },
@@ -186,7 +220,7 @@ export const Embed = Node.create({
   draggable: true,
 
   addOptions() {
-    return { lookupUrl: null }
+    return { lookupUrl: null, providers: {} }
   },
 
   addAttributes() {
@@ -207,7 +241,11 @@ export const Embed = Node.create({
   },
 
   addNodeView() {
-    return atomView((node) => `Embed: ${node.attrs.provider} ${node.attrs.embedId} (readers click to load it)`)
+    const providers = this.options.providers
+    return atomView((node) => {
+      const [name, kind] = providers[node.attrs.provider] || [node.attrs.provider, "embed"]
+      return `${name} ${kind} ${node.attrs.embedId} · readers click to load it`
+    })
   },
 
   addCommands() {
@@ -261,7 +299,11 @@ export const Embed = Node.create({
             const { $from, empty } = view.state.selection
             if (!empty || !hosts.test(text) || /\s/.test(text) || $from.parent.content.size) return false
             lookup(lookupUrl, { url: text }).then((found) => {
-              const content = found.error ? text : { type: "embed", attrs: { provider: found.provider, embedId: found.id } }
+              // Not a post or video (a channel, say): a link, as any other pasted address.
+              const link = editor.schema.marks.link ? [{ type: "link", attrs: { href: text } }] : []
+              const content = found.error
+                ? { type: "text", text, marks: link }
+                : { type: "embed", attrs: { provider: found.provider, embedId: found.id } }
               editor.chain().focus().insertContent(content).run()
             })
             return true
