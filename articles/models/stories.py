@@ -252,6 +252,12 @@ class Story(models.Model):
             ),
             # The sitemap index's latest change: the newest update, without a scan.
             models.Index(fields=["-updated_at"], name="story_updated_idx"),
+            # The stories whose withdrawal time is still to come, for the listing's counts.
+            models.Index(
+                fields=["withdraw_at"],
+                condition=models.Q(withdraw_at__isnull=False),
+                name="story_withdrawal_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
