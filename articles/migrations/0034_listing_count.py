@@ -14,6 +14,22 @@ from django.db import migrations, models
 
 STANDING = "{0}.status = 'published' AND {0}.published_at IS NOT NULL AND {0}.withdraw_at IS NULL"
 
+
+
+def triggers(name, table, function, keys):
+    """An insert-or-delete trigger, and an update trigger only when a counted column changed
+    (Django's save() sets every column, which would otherwise take and give back one)."""
+    columns = [*keys.split(", "), "status", "published_at", "withdraw_at"]
+    changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in dict.fromkeys(columns))
+    return [
+        f"""CREATE TRIGGER articles_listing_count_{name} AFTER INSERT OR DELETE ON {table}
+        FOR EACH ROW EXECUTE FUNCTION {function}()""",
+        f"""CREATE TRIGGER articles_listing_count_{name}_update
+        AFTER UPDATE OF {", ".join(dict.fromkeys(columns))} ON {table}
+        FOR EACH ROW WHEN ({changed}) EXECUTE FUNCTION {function}()""",
+    ]
+
+
 CREATE = [
     """CREATE OR REPLACE FUNCTION articles_listing_count_add(p_kind text, p_facet bigint, p_section bigint, p_delta integer)
     RETURNS void LANGUAGE sql AS $$
@@ -55,15 +71,9 @@ CREATE = [
         END IF;
         RETURN NULL;
     END $$""",
-    """CREATE TRIGGER articles_listing_count_story
-    AFTER INSERT OR DELETE OR UPDATE OF status, published_at, withdraw_at, section_id ON articles_story
-    FOR EACH ROW EXECUTE FUNCTION articles_listing_count_story_trigger()""",
-    """CREATE TRIGGER articles_listing_count_facet
-    AFTER INSERT OR DELETE OR UPDATE OF kind, facet_id, status, published_at, withdraw_at, section_id
-    ON articles_facetlisting FOR EACH ROW EXECUTE FUNCTION articles_listing_count_facet_trigger()""",
-    """CREATE TRIGGER articles_listing_count_source
-    AFTER INSERT OR DELETE OR UPDATE OF source_id, status, published_at, withdraw_at, section_id
-    ON articles_sourcelisting FOR EACH ROW EXECUTE FUNCTION articles_listing_count_source_trigger()""",
+    *triggers("story", "articles_story", "articles_listing_count_story_trigger", "section_id"),
+    *triggers("facet", "articles_facetlisting", "articles_listing_count_facet_trigger", "kind, facet_id, section_id"),
+    *triggers("source", "articles_sourcelisting", "articles_listing_count_source_trigger", "source_id, section_id"),
     f"""INSERT INTO articles_listingcount (kind, facet_id, section_id, stories)
     SELECT 'all', 0, s.section_id, COUNT(*) FROM articles_story AS s
     WHERE {STANDING.format('s')} GROUP BY s.section_id
@@ -77,9 +87,15 @@ CREATE = [
 ]
 
 DROP = [
-    "DROP TRIGGER IF EXISTS articles_listing_count_story ON articles_story",
-    "DROP TRIGGER IF EXISTS articles_listing_count_facet ON articles_facetlisting",
-    "DROP TRIGGER IF EXISTS articles_listing_count_source ON articles_sourcelisting",
+    *(
+        f"DROP TRIGGER IF EXISTS articles_listing_count_{name}{suffix} ON {table}"
+        for name, table in (
+            ("story", "articles_story"),
+            ("facet", "articles_facetlisting"),
+            ("source", "articles_sourcelisting"),
+        )
+        for suffix in ("", "_update")
+    ),
     "DROP FUNCTION IF EXISTS articles_listing_count_story_trigger()",
     "DROP FUNCTION IF EXISTS articles_listing_count_facet_trigger()",
     "DROP FUNCTION IF EXISTS articles_listing_count_source_trigger()",
