@@ -9,6 +9,7 @@ first with bench/make_archive.py.
         .venv/bin/python bench/listing.py [--rounds 40]
     .venv/bin/python bench/listing.py --compare postgres://…/nr_bench_10k postgres://…/nr_bench_100k
     .venv/bin/python bench/listing.py --explain   # EXPLAIN ANALYZE of every query it times
+    .venv/bin/python bench/listing.py --sql [--rounds 40]   # each page's SQL alone, re-run
 
 Budgets (issue 5): at most 4 queries per listing page; p95 at most 50 ms at 100,000 stories;
 (issue 15) every reader page, front, tag, author, story and sitemap pages too, grows at most
@@ -19,6 +20,7 @@ Budgets (issue 5): at most 4 queries per listing page; p95 at most 50 ms at 100,
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -167,19 +169,55 @@ def compare(small_url, large_url, rounds, repeats=3):
 
 
 def explain():
-    """EXPLAIN ANALYZE every query each combination runs: the plans behind the figures."""
+    """EXPLAIN ANALYZE every query each combination runs: the plans behind the figures, then
+    per page its queries' execution time and shared buffers (the buffer count does not move
+    with machine noise: it is the database's work)."""
     client = Client()
+    summary = []
     for label, url in combinations():
         client.get(url)  # warm caches
         with CaptureQueriesContext(connection) as captured:
             client.get(url)
         print(f"\n=== {label}: {url}")
+        took, buffers = 0.0, 0
         for query in captured.captured_queries:
             print(f"--- {' '.join(query['sql'].split())[:120]}…")
             with connection.cursor() as cursor:
-                cursor.execute("EXPLAIN (ANALYZE, COSTS OFF) " + query["sql"])
-                for (line,) in cursor.fetchall():
-                    print("    " + line)
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + query["sql"])
+                lines = [line for (line,) in cursor.fetchall()]
+            for line in lines:
+                print("    " + line)
+            took += sum(float(m) for m in re.findall(r"Execution Time: ([\d.]+)", "\n".join(lines)))
+            top = next((line for line in lines[1:3] if "Buffers:" in line), "")
+            buffers += sum(int(n) for n in re.findall(r"(?:hit|read)=(\d+)", top))
+        summary.append((label, len(captured), took, buffers))
+    print(f"\n{Story.objects.count():,} stories")
+    print(f"{'combination':<19} {'queries':>7} {'exec ms':>8} buffers")
+    for label, queries, took, buffers in summary:
+        print(f"{label:<19} {queries:7d} {took:8.2f} {buffers:7d}")
+
+
+def sql_times(rounds):
+    """Each combination's queries re-run `rounds` times as captured: the median time the
+    database takes for the page (less noisy than the page's time; no template rendering)."""
+    client = Client()
+    print(f"{Story.objects.count():,} stories, median of {rounds} runs of each page's SQL")
+    print(f"{'combination':<19} {'SQL ms':>8} {'largest':>8}  queries")
+    for label, url in combinations():
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+        times = []
+        with connection.cursor() as cursor:
+            for query in captured.captured_queries:
+                runs = []
+                for _ in range(rounds):
+                    started = time.perf_counter()
+                    cursor.execute(query["sql"])
+                    cursor.fetchall()
+                    runs.append((time.perf_counter() - started) * 1000)
+                times.append(statistics.median(runs))
+        print(f"{label:<19} {sum(times):8.2f} {max(times, default=0):8.2f}  {len(times)}")
 
 
 def main():
@@ -187,6 +225,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=40)
     parser.add_argument("--json", action="store_true", help="one JSON line, for --compare")
     parser.add_argument("--explain", action="store_true", help="print the query plans instead")
+    parser.add_argument("--sql", action="store_true", help="time each page's SQL alone")
     parser.add_argument(
         "--compare",
         nargs=2,
@@ -199,6 +238,9 @@ def main():
         return
     if args.explain:
         explain()
+        return
+    if args.sql:
+        sql_times(args.rounds)
         return
     rows = measure(args.rounds)
     if args.json:

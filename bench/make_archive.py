@@ -37,6 +37,8 @@ from articles.listing.search import refresh_search_vectors  # noqa: E402
 from articles.models import (  # noqa: E402
     Author,
     Byline,
+    FacetListing,
+    ListingCount,
     Quote,
     Section,
     Source,
@@ -351,8 +353,10 @@ class TextIndexer:
 
 
 def reset():
-    # SourceListing too: TRUNCATE fires no triggers, so its rows would outlive the quotes.
-    models = (SourceListing, Quote, Byline, Story.tags.through, Story, Source, Tag, Author, Section)
+    # The lookup tables and counts too: TRUNCATE fires no triggers, so their rows would
+    # outlive the quotes, links and stories.
+    models = (SourceListing, FacetListing, ListingCount, Quote, Byline, Story.tags.through, Story,
+              Source, Tag, Author, Section)  # fmt: skip
     if connection.vendor == "postgresql":
         tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models)
         with connection.cursor() as cursor:

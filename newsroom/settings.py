@@ -269,10 +269,13 @@ AXES_LOCKOUT_CALLABLE = "articles.admin.login.lockout_response"
 AXES_ENABLE_ADMIN = False  # articles/admin/login.py registers its own, with the lockout state
 AXES_DISABLE_ACCESS_LOG = True  # failures are kept (for the cool-off); successes are not
 
+# Stories per page of the stories sitemap (search engines take up to 50,000 per file): whole
+# buckets of the index's lastmod (SITEMAP_BUCKET in articles/models/stories.py).
+SITEMAP_PAGE_SIZE = int(os.environ.get("SITEMAP_PAGE_SIZE", "10000"))
+if SITEMAP_PAGE_SIZE < 1 or SITEMAP_PAGE_SIZE % 1000:
+    raise ImproperlyConfigured("SITEMAP_PAGE_SIZE must be a multiple of 1000.")
 # Server-side page cache for public pages (see articles/caching/); 0 turns it off. Off by
 # default with DEBUG so template edits show at once.
-# Stories per page of the stories sitemap (search engines take up to 50,000 per file).
-SITEMAP_PAGE_SIZE = int(os.environ.get("SITEMAP_PAGE_SIZE", "10000"))
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0" if DEBUG else "60"))
 
 # A CDN in front of the site (articles/caching/cdn.py): where to send purges of the surfaces a

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.contrib.sitemaps.views import index, sitemap
+from django.contrib.sitemaps.views import sitemap
 from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.utils.functional import lazy
@@ -9,7 +9,7 @@ from django.views.generic import RedirectView
 
 from articles.caching import public_page
 from articles.caching.invalidation import SITE, STORIES
-from articles.sitemaps import SITEMAPS, news_sitemap, robots_txt
+from articles.sitemaps import SITEMAPS, news_sitemap, robots_txt, sitemap_index
 
 lazy_static = lazy(static_url, str)
 
@@ -21,7 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",
-        public_page(index, surfaces=[STORIES]),
+        public_page(sitemap_index, surfaces=[STORIES]),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),

@@ -55,23 +55,65 @@ def test_the_sitemap_index_names_pages_that_cover_every_story(client, settings):
         locs += [u.findtext("sm:loc", namespaces=NS) for u in urls]
     assert len(locs) == len(set(locs)) == 11_999  # every public story once, not the draft
     assert not any(loc.endswith("/s-7/") for loc in locs)
-    assert client.get("/sitemap-stories.xml?p=4").status_code == 404
+    assert client.get(f"/sitemap-stories.xml?p={len(story_pages) + 1}").status_code == 404
     assert "Sitemap: http://testserver/sitemap.xml" in client.get("/robots.txt").text
 
 
-def test_sitemap_lastmod_is_the_latest_update(client):
+def test_sitemap_lastmod_is_the_latest_update(client, settings):
     story = make_story(published_at=timezone.now() - timedelta(days=3))
     updated = timezone.now() - timedelta(hours=2)
     Story.objects.filter(pk=story.pk).update(updated_at=updated)
     index = ET.fromstring(client.get("/sitemap.xml").content)
+    page = story.pk // settings.SITEMAP_PAGE_SIZE + 1  # the page of the story's id range
     stories = next(
         e
         for e in index.findall("sm:sitemap", NS)
-        if "stories" in e.findtext("sm:loc", namespaces=NS)
+        if e.findtext("sm:loc", namespaces=NS).endswith(
+            "/sitemap-stories.xml" + (f"?p={page}" if page > 1 else "")
+        )
     )
     assert stories.findtext("sm:lastmod", namespaces=NS).startswith(
         updated.strftime("%Y-%m-%dT%H:%M")
     )
+
+
+def test_each_page_of_the_sitemap_index_has_the_lastmod_of_its_own_stories(
+    client, settings, django_assert_max_num_queries
+):
+    settings.SITEMAP_PAGE_SIZE = 1_000
+    section, now = make_section(), timezone.now().replace(microsecond=0)
+    first = 1 + (Story.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
+    base = (first // 1_000 + 1) * 1_000  # ids from here: pages base/1000 + 1, + 2, + 3
+
+    def story(offset, published, **fields):
+        fields.setdefault("status", Story.Status.PUBLISHED)
+        return Story(id=base + offset, headline=f"S{offset}", slug=f"s-{offset}", section=section,
+                     published_at=now - published, **fields)  # fmt: skip
+
+    Story.objects.bulk_create([
+        story(10, timedelta(days=5)),
+        story(20, timedelta(days=3), updated_at=now - timedelta(days=1)),  # newest change: page 1
+        story(1_500, timedelta(days=2)),
+        story(1_600, timedelta(days=9), status=Story.Status.DRAFT, updated_at=now),  # not public
+        story(2_500, timedelta(days=10)),
+        story(2_600, -timedelta(days=1)),  # scheduled: its time is no change yet
+        story(2_700, timedelta(days=20), withdraw_at=now - timedelta(days=1)),  # gone
+    ])  # fmt: skip
+    # However many pages: for the stories the last id, then one walk (the rest: sections,
+    # authors, the header's strip and sections).
+    with django_assert_max_num_queries(8):
+        response = client.get("/sitemap.xml")
+    index = ET.fromstring(response.content)
+    lastmods = {
+        e.findtext("sm:loc", namespaces=NS): e.findtext("sm:lastmod", namespaces=NS)
+        for e in index.findall("sm:sitemap", NS)
+    }
+    page = base // 1_000 + 1
+    url = "http://testserver/sitemap-stories.xml?p={}"
+    assert lastmods[url.format(page)] == (now - timedelta(days=1)).isoformat()
+    assert lastmods[url.format(page + 1)] == (now - timedelta(days=2)).isoformat()
+    assert lastmods[url.format(page + 2)] == (now - timedelta(days=10)).isoformat()
+    assert len(set(lastmods.values())) > 1
 
 
 def test_every_time_element_has_a_valid_datetime(client):

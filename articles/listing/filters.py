@@ -372,6 +372,26 @@ class StoryFilter(django_filters.FilterSet):
             return None
         return FacetListing.objects.published().filter(kind=name, facet_id=pk)
 
+    def counted(self):
+        """(kind, facet id, section id or None) when ListingCount holds this listing's count:
+        no search and no dates, and at most a section and one tag, author or source; else
+        None. Kind "all" (facet 0) is the whole archive."""
+        cleaned = self.form.cleaned_data
+        in_effect = {name for name, value in cleaned.items() if value} - {"ordering"}
+        facets = in_effect - {"section"}
+        section = (
+            self.resolved["section"][cleaned["section"]].pk if "section" in in_effect else None
+        )
+        if not facets:
+            return ("all", 0, section)
+        if len(facets) > 1 or facets == {"tag"} and len(cleaned["tag"]) > 1:
+            return None
+        (name,) = facets
+        if name not in LOOKUPS:  # a search or a date
+            return None
+        slug = cleaned[name][0] if name == "tag" else cleaned[name]
+        return (name, self.resolved[name][slug].pk, section)
+
     def order_by(self):
         return {
             "newest": ("-published_at", "-pk"),

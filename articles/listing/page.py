@@ -10,12 +10,14 @@ Cost is fixed whatever the archive's size. A page runs at most four queries:
 4. their bylines;
 and a source's page one more, for the source's quotes in the page's stories.
 
-Bounds (window.py). Counting stops at COUNT_LIMIT (SEARCH_LIMIT for a search): past that the
-page says "more than 10,000" and only that many results can be paged through (narrowing the
-filters is the way to older stories), so the deepest OFFSET is bounded too. A search ranks by
-relevance within its SEARCH_LIMIT newest matches: ranking every match of a word found in half
-the archive would cost in proportion to the archive. Tag counts describe the first TAG_WINDOW
-results. The page says so whenever a bound is reached.
+Bounds (window.py). The whole archive, a section, one tag, author or source (and one of those
+in a section) are counted exactly from stored counts; every other listing is counted up to
+BOUNDED_LIMIT, past which the page says "more than 1,000". Only COUNT_LIMIT results (exactly
+counted) or BOUNDED_LIMIT (the rest) can be paged through (narrowing the filters is the way to
+older stories), so the deepest OFFSET is bounded too. A search ranks by relevance within its
+BOUNDED_LIMIT newest matches: ranking every match of a word found in half the archive would
+cost in proportion to the archive. Tag counts describe the first TAG_WINDOW results. The page
+says so whenever a bound is reached.
 """
 
 from dataclasses import dataclass
@@ -58,14 +60,21 @@ class Page:
 
     number: int
     stories: list
-    total: int  # capped at limit + 1
-    limit: int
+    total: int  # exact, or capped at limit + 1
+    limit: int  # results that can be paged through
+    exact: bool = False
     previous_url: str = ""
     next_url: str = ""
 
     @property
     def bounded(self):
-        return self.total > self.limit
+        """The count stopped at the limit: "more than …"."""
+        return not self.exact and self.total > self.limit
+
+    @property
+    def browsable_only(self):
+        """Counted exactly, but more than can be paged through."""
+        return self.exact and self.total > self.limit
 
     @property
     def num_pages(self):
@@ -106,7 +115,7 @@ def respond(request, *, fixed=None):
     if ordering != ("relevance" if q else "newest"):
         state.append(("ordering", ordering))
     list_url = reverse("articles:story-list")
-    page = Page(number, rows, found.total, found.limit)
+    page = Page(number, rows, found.total, found.limit, found.exact)
     # Pagination stays on this page's own path; pinned facets are in the path, not the query.
     here = [(name, value) for name, value in state if fixed.get(name) != value]
     page.previous_url = _url(request.path, here + ([("page", number - 1)] if number > 2 else []))

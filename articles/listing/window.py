@@ -1,14 +1,25 @@
 """The listing's one counting statement: result count, section and tag facets and, for relevance
-order, the page's story ids, over a bounded set of matches (see page.py for the bounds)."""
+order, the page's story ids (see page.py for the bounds).
+
+Two ways to count, neither growing with the archive:
+- exactly, from ListingCount (PostgreSQL), for the whole archive, a section, one tag, author or
+  source, or one of those in a section: the stored counts per section, corrected by the few
+  stories whose publication or withdrawal time is still to come (the stored counts know no
+  clock). Paging stops at COUNT_LIMIT results, so the deepest OFFSET is bounded too.
+- up to BOUNDED_LIMIT matches for searches and any other combination: "more than 1,000".
+  On SQLite, which keeps no counts, the listings ListingCount would answer are counted up to
+  COUNT_LIMIT instead.
+"""
 
 from dataclasses import dataclass
 
 from django.db import connections
+from django.utils import timezone
 
-from ..models import Story, Tag
+from ..models import FacetListing, ListingCount, SourceListing, Story, Tag
 
-COUNT_LIMIT = 10_000
-SEARCH_LIMIT = 1_000
+COUNT_LIMIT = 10_000  # results that can be paged through, counted exactly or not
+BOUNDED_LIMIT = 1_000  # matches counted (and, for a search, ranked) when not counted exactly
 TAG_WINDOW = 1_000
 TOP_TAGS = 12
 PAGE_SIZE = 10
@@ -18,32 +29,37 @@ PAGE_SIZE = 10
 class Window:
     sections: list  # [(section id, count)], largest first
     tags: list  # [(Tag, count)], largest first, the chosen tags left out
-    total: int  # the number of results, capped at limit + 1
-    limit: int
+    total: int  # the number of results: exact, or capped at limit + 1
+    limit: int  # results that can be paged through
     page_ids: list | None  # for relevance order: this page's story ids, in order
+    exact: bool = False  # total is the true count, however large
 
 
 def count(storyfilter, stories, active, offset):
-    """Count and facet the first `limit` results, and rank them if need be; one query.
+    """Count and facet the results, and rank them if need be; one query.
 
-    Every story has exactly one section, so the section counts add up to the (bounded) total.
+    Every story has exactly one section, so the section counts add up to the total.
     """
     connection = connections[stories.db]
     quote = connection.ops.quote_name
-    q, ordering = storyfilter.search_text, storyfilter.ordering_value
+    ordering = storyfilter.ordering_value
     relevance = ordering == "relevance"
-    limit = SEARCH_LIMIT if q else COUNT_LIMIT
+    counted = storyfilter.counted()
+    exact = counted is not None and connection.vendor == "postgresql"
+    limit = COUNT_LIMIT if counted else BOUNDED_LIMIT
+    # Exactly counted: the matches are read only as far as the tag facets look.
+    scanned = TAG_WINDOW - 1 if exact else limit
     if relevance:  # the newest matches, ranked below
         in_order = stories.order_by("-published_at", "-pk").values_list(
             "pk", "section_id", "published_at", "rank"
         )
     else:
         in_order = storyfilter.in_order()
-    sql, params = in_order[: limit + 1].query.sql_with_params()
+    sql, params = in_order[: scanned + 1].query.sql_with_params()
     ctes = [f"matches (id, section_id, published_at{', rank' if relevance else ''}) AS ({sql})"]
     params = list(params)
     recent = "matches"
-    if limit > TAG_WINDOW:
+    if scanned + 1 > TAG_WINDOW:
         # The first TAG_WINDOW of the matches, re-sorted from the CTE rather than re-filtered.
         way = "ASC" if ordering == "oldest" else "DESC"
         ctes.append(
@@ -54,19 +70,33 @@ def count(storyfilter, stories, active, offset):
     through = Story.tags.through._meta
     link, tag_table = quote(through.db_table), quote(Tag._meta.db_table)
     story_id, tag_id = (quote(through.get_field(f).column) for f in ("story", "tag"))
-    chosen_tags = [value for name, value, _ in active if name == "tag"]
+    chosen_tags = [storyfilter.resolved["tag"][v].pk for name, v, _ in active if name == "tag"]
     exclude = ""
     if chosen_tags:
-        exclude = f" AND t.slug NOT IN ({', '.join(['%s'] * len(chosen_tags))})"
+        exclude = f" AND st.{tag_id} NOT IN ({', '.join(['%s'] * len(chosen_tags))})"
         params += chosen_tags
+    # Tags counted by id; only those that can make the top TOP_TAGS (ties included, for the
+    # order by name) are joined to their names: a dozen lookups rather than one per link.
+    ctes.append(
+        f"tag_counts (tag_id, n) AS (SELECT st.{tag_id}, COUNT(*) FROM {link} AS st "
+        f"WHERE st.{story_id} IN (SELECT id FROM {recent}){exclude} GROUP BY st.{tag_id})"
+    )
+    if exact:
+        sections, section_params = exact_sections(connection, *counted)
+        params += section_params
+    else:
+        sections = (
+            "SELECT 'section', section_id, COUNT(*), NULL, NULL FROM matches GROUP BY section_id"
+        )
     parts = [
-        "SELECT 'section', section_id, COUNT(*), NULL, NULL FROM matches GROUP BY section_id",
+        sections,
         f"""SELECT * FROM (
-            SELECT 'tag', t.id, COUNT(*) AS n, t.name, t.slug
-            FROM {link} AS st JOIN {tag_table} AS t ON t.id = st.{tag_id}
-            WHERE st.{story_id} IN (SELECT id FROM {recent}){exclude}
-            GROUP BY t.id, t.name, t.slug
-            ORDER BY n DESC, t.name
+            SELECT 'tag', t.id, c.n, t.name, t.slug
+            FROM tag_counts AS c JOIN {tag_table} AS t ON t.id = c.tag_id
+            WHERE c.n >= COALESCE(
+                (SELECT n FROM tag_counts ORDER BY n DESC LIMIT 1 OFFSET {TOP_TAGS - 1}), 0
+            )
+            ORDER BY c.n DESC, t.name
             LIMIT {TOP_TAGS}
         ) AS top_tags""",
     ]
@@ -98,4 +128,51 @@ def count(storyfilter, stories, active, offset):
         page_ids = [
             pk for _, pk, rn, *_ in sorted((r for r in rows if r[0] == "page"), key=lambda r: r[2])
         ]
-    return Window(sections, tags, sum(n for _, n in sections), limit, page_ids)
+    return Window(sections, tags, sum(n for _, n in sections), limit, page_ids, exact)
+
+
+def exact_sections(connection, kind, facet_id, section_id):
+    """SQL and parameters of the section rows of a listing ListingCount answers, exactly.
+
+    Stored: its standing stories per section. Public now: those, less the ones still scheduled
+    (a range at the top of the listing's own date index), plus the published ones whose
+    withdrawal time is still to come (a range of the withdrawal index). Both read only stories
+    with a time in the future, never the archive.
+    """
+    quote = connection.ops.quote_name
+    now = timezone.now()
+    story = quote(Story._meta.db_table)
+    if kind == "all":
+        listing, of_facet, facet_params = story, "", []
+    else:
+        model, condition = {
+            "tag": (FacetListing, "{0}.kind = 'tag' AND {0}.facet_id = %s"),
+            "author": (FacetListing, "{0}.kind = 'author' AND {0}.facet_id = %s"),
+            "source": (SourceListing, "{0}.source_id = %s"),
+        }[kind]
+        listing, of_facet, facet_params = quote(model._meta.db_table), condition, [facet_id]
+    in_section, section_params = "", []
+    if section_id is not None:
+        in_section, section_params = " AND {0}.section_id = %s", [section_id]
+    scheduled = (of_facet.format("l") + " AND " if of_facet else "") + (
+        "l.status = 'published' AND l.published_at > %s AND l.withdraw_at IS NULL"
+    )
+    leaving = (
+        "s.withdraw_at > %s AND s.status = 'published' AND s.published_at <= %s"
+        + in_section.format("s")
+    )
+    if of_facet:
+        leaving += f" AND EXISTS (SELECT 1 FROM {listing} AS f WHERE f.story_id = s.id AND "
+        leaving += of_facet.format("f") + ")"
+    sql = f"""SELECT 'section', section_id, SUM(n), NULL, NULL FROM (
+        SELECT section_id, stories AS n FROM {quote(ListingCount._meta.db_table)} AS c
+        WHERE c.kind = %s AND c.facet_id = %s{in_section.format("c")}
+        UNION ALL
+        SELECT l.section_id, -1 FROM {listing} AS l WHERE {scheduled}{in_section.format("l")}
+        UNION ALL
+        SELECT s.section_id, 1 FROM {story} AS s WHERE {leaving}
+    ) AS counted GROUP BY section_id HAVING SUM(n) > 0"""
+    params = [kind, facet_id, *section_params]
+    params += [*facet_params, now, *section_params]
+    params += [now, now, *section_params, *facet_params]
+    return sql, params

@@ -28,7 +28,7 @@ from .publisher import PublisherPolicies
 from .record import QuoteMatch, QuoteShingle
 from .revisions import Revision
 from .snapshots import Generation, StorySnapshot
-from .source_listing import FacetListing, SourceListing, SourceListingQuerySet
+from .source_listing import FacetListing, ListingCount, SourceListing, SourceListingQuerySet
 from .sources import (
     Quote,
     QuoteQuerySet,
@@ -105,6 +105,7 @@ __all__ = [
     "CorrectionQuerySet",
     "Revision",
     "FacetListing",
+    "ListingCount",
     "SourceListing",
     "SourceListingQuerySet",
     "Transition",

@@ -111,3 +111,37 @@ class FacetListing(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.facet_id} on story {self.story_id}"
+
+
+class ListingCount(models.Model):
+    """How many stories a listing holds, per section: the whole archive (kind "all"), a tag,
+    an author or a source, kept by PostgreSQL triggers (migration 0034) and empty on SQLite.
+
+    It counts *standing* stories (published, with a publication time and no withdrawal time)
+    and nothing time-dependent, so no clock has to update it. The public count of a listing
+    is this count, less its standing stories still scheduled, plus its published stories
+    whose withdrawal time is still to come: both are read from the few stories with a time
+    in the future (articles/listing/window.py), whatever the archive's size.
+    """
+
+    class Kind(models.TextChoices):
+        ALL = "all", "All stories"
+        TAG = "tag", "Tag"
+        AUTHOR = "author", "Author"
+        SOURCE = "source", "Source"
+
+    kind = models.CharField(max_length=6, choices=Kind)
+    facet_id = models.BigIntegerField(help_text="The tag, author or source; 0 for all stories.")
+    section_id = models.BigIntegerField()
+    stories = models.IntegerField(default=0)
+
+    class Meta:
+        default_permissions = ()  # maintained by the database; nobody edits it
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "facet_id", "section_id"], name="listing_count_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.facet_id} in section {self.section_id}: {self.stories}"

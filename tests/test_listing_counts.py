@@ -1,0 +1,187 @@
+"""The listing's result counts (issue 15): exact for the whole archive, a section and one tag,
+author or source (stored counts on PostgreSQL, whatever the archive's size); "more than …" for
+searches and other combinations; and the count line and pager right at the bounds."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.db.models import Count
+from django.utils import timezone
+
+from articles.listing import window
+from articles.models import FacetListing, ListingCount, Quote, Source, SourceListing, Story
+from tests.factories import make_author, make_section, make_story, make_tag
+
+pytestmark = pytest.mark.django_db
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="ListingCount is kept by PostgreSQL triggers"
+)
+
+
+def ago(**delta):
+    return timezone.now() - timedelta(**delta)
+
+
+def count_line(response):
+    found = re.search(r'<p class="result-count"[^>]*>\s*(.*?)\s*</p>', response.text, re.S)
+    return " ".join(found.group(1).split())
+
+
+def shown_total(response):
+    """The number of stories the count line states, or None for "More than …"."""
+    line = count_line(response)
+    if line.startswith(("More than", "Quoted in More than")):
+        return None
+    return int(re.search(r"([\d,]+) (?:published )?stor", line).group(1).replace(",", ""))
+
+
+def section_counts(response):
+    facets = response.text.split('<h2 class="facets__title">Tags</h2>')[0]
+    found = re.findall(
+        r'>([^<>]+)</(?:a|span)> <span class="facets__count">([\d,]+)</span>', facets
+    )
+    return {name: int(n.replace(",", "")) for name, n in found}
+
+
+@pytest.fixture
+def desk():
+    """Two sections, a tag, an author and a source, on stories in every state."""
+    news, world = make_section(name="News", slug="news"), make_section(name="World", slug="world")
+    energy, anna = make_tag(name="Energy", slug="energy"), make_author(name="Anna", slug="anna")
+    ushakov = Source.objects.create(name="Yury Ushakov", slug="ushakov")
+    d = {"news": news, "world": world, "energy": energy, "anna": anna, "ushakov": ushakov}
+    common = {"tags": [energy], "authors": [anna]}
+    d["a"] = make_story(section=news, published_at=ago(days=1), **common)
+    d["b"] = make_story(section=news, published_at=ago(days=2), **common)
+    d["c"] = make_story(section=world, published_at=ago(days=3), **common)
+    d["draft"] = make_story(section=news, status=Story.Status.DRAFT, **common)
+    d["scheduled"] = make_story(section=news, published_at=ago(hours=-1), **common)
+    d["leaving"] = make_story(
+        section=world, published_at=ago(days=4), withdraw_at=ago(hours=-2), **common
+    )
+    d["gone"] = make_story(
+        section=world, published_at=ago(days=5), withdraw_at=ago(hours=1), **common
+    )
+    for story in Story.objects.all():
+        Quote.objects.create(story=story, source=ushakov, text="Words", status="confirmed")
+    return d
+
+
+LISTINGS = {
+    "/stories/": {},
+    "/stories/?section=news": {"section__slug": "news"},
+    "/sections/world/": {"section__slug": "world"},
+    "/tags/energy/": {"tags__slug": "energy"},
+    "/tags/energy/?section=news": {"tags__slug": "energy", "section__slug": "news"},
+    "/authors/anna/": {"bylines__author__slug": "anna"},
+    "/sources/ushakov/": {"quotes__source__slug": "ushakov", "quotes__status": "confirmed"},
+}
+
+
+def assert_pages_tell_the_truth(client):
+    for url, lookup in LISTINGS.items():
+        public = Story.objects.published().filter(**lookup).distinct()
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert shown_total(response) == public.count(), (url, count_line(response))
+        by_section = (
+            public.order_by().values("section__name").annotate(n=Count("pk", distinct=True))
+        )
+        if "section" not in url:
+            assert section_counts(response) == {r["section__name"]: r["n"] for r in by_section}, url
+
+
+def stored_counts_agree_with_a_fresh_count():
+    """ListingCount holds what counting every standing story from scratch gives."""
+    standing = {"status": "published", "published_at__isnull": False, "withdraw_at__isnull": True}
+    stories = Story.objects.filter(**standing).values("section_id").annotate(n=Count("pk"))
+    fresh = {("all", 0, r["section_id"]): r["n"] for r in stories}
+    for r in (
+        FacetListing.objects.filter(**standing)
+        .values("kind", "facet_id", "section_id")
+        .annotate(n=Count("pk"))
+    ):
+        fresh[(r["kind"], r["facet_id"], r["section_id"])] = r["n"]
+    for r in (
+        SourceListing.objects.filter(**standing)
+        .values("source_id", "section_id")
+        .annotate(n=Count("pk"))
+    ):
+        fresh[("source", r["source_id"], r["section_id"])] = r["n"]
+    stored = {(c.kind, c.facet_id, c.section_id): c.stories for c in ListingCount.objects.all()}
+    assert {key: n for key, n in stored.items() if n} == fresh
+
+
+@on_postgresql
+def test_exact_counts_follow_every_write_that_changes_what_readers_see(client, desk):
+    assert_pages_tell_the_truth(client)
+    stored_counts_agree_with_a_fresh_count()
+    desk["draft"].status = Story.Status.PUBLISHED
+    desk["draft"].published_at = ago(hours=3)
+    desk["draft"].save()
+    Story.objects.filter(pk=desk["a"].pk).update(section=desk["world"])  # no save(): still kept
+    desk["b"].status = Story.Status.WITHDRAWN
+    desk["b"].save()
+    desk["c"].tags.clear()
+    desk["c"].bylines.all().delete()
+    Quote.objects.filter(story=desk["c"]).update(status="rejected")
+    Story.objects.filter(pk=desk["leaving"].pk).update(withdraw_at=None)
+    assert_pages_tell_the_truth(client)
+    stored_counts_agree_with_a_fresh_count()
+    desk["draft"].delete()
+    assert_pages_tell_the_truth(client)
+    stored_counts_agree_with_a_fresh_count()
+
+
+@on_postgresql
+def test_exact_counts_change_when_a_publication_or_withdrawal_time_comes(client, desk, monkeypatch):
+    assert shown_total(client.get("/stories/")) == 4  # a, b, c and the one still to leave
+    real_now = timezone.now
+    for hours, expected in ((1.5, 5), (3, 4)):  # the scheduled one arrives, then one leaves
+        moment = real_now() + timedelta(hours=hours)
+        monkeypatch.setattr(timezone, "now", lambda moment=moment: moment)
+        assert shown_total(client.get("/stories/")) == expected
+        assert shown_total(client.get("/tags/energy/")) == expected
+        assert_pages_tell_the_truth(client)
+
+
+@on_postgresql
+def test_an_exact_count_past_the_paging_bound_is_still_the_true_count(client, desk, monkeypatch):
+    monkeypatch.setattr(window, "COUNT_LIMIT", 2)
+    monkeypatch.setattr(window, "PAGE_SIZE", 1)
+    response = client.get("/stories/")
+    assert count_line(response) == (
+        "4 stories, newest first · page 1 of 2"
+        " (pages of the first 2; choose dates to reach the rest)"
+    )
+    assert section_counts(response) == {"News": 2, "World": 2}  # exact, no "first N" note
+    assert "Section counts cover" not in response.text
+    past = client.get("/stories/?page=3")
+    assert "Only the first 2 pages of results this many can be browsed" in past.text
+    assert "page 2 of 2" in count_line(past)
+
+
+@pytest.mark.parametrize(
+    ("stories", "line"),
+    [
+        (3, "3 stories, newest first · page 1 of 2"),  # right at the bound: counted, not "more"
+        (4, "More than 3 stories, newest first · page 1 of 2"),  # one past it
+    ],
+)
+def test_a_combination_is_counted_up_to_its_bound(client, monkeypatch, stories, line):
+    monkeypatch.setattr(window, "BOUNDED_LIMIT", 3)
+    monkeypatch.setattr(window, "PAGE_SIZE", 2)
+    for day in range(stories):
+        make_story(published_at=ago(days=day + 1))
+    dates = f"published_after={ago(days=30).date()}&published_before={timezone.now().date()}"
+    response = client.get(f"/stories/?{dates}")
+    assert count_line(response) == line
+    last = client.get(f"/stories/?{dates}&page=2")
+    # The last page is a full page when there are more: stories 3 and 4 of "more than 3".
+    assert len(re.findall(r'class="result__headline"', last.text)) == min(stories - 2, 2)
+    assert "page 2 of 2" in count_line(last)
+    beyond = client.get(f"/stories/?{dates}&page=3")
+    expected = "Only the first 2 pages" if stories > 3 else "There are only 2 pages"
+    assert expected in beyond.text
