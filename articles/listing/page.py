@@ -1,14 +1,15 @@
 """The filtered listing page: `/stories/` and the four facet pages built on it (section, tag,
 author and source: the listing with that filter pinned).
 
-Cost is fixed whatever the archive's size. A page runs at most four queries:
+Cost is fixed whatever the archive's size. A page runs at most three queries:
 1. the tag/author/source slugs of the request, if any (sections come from the cache),
 2. the window: result count, section and tag facet counts and, for relevance order, which
    stories are on this page, all in one statement over a bounded set of matches (window.py),
-3. the page's stories (with their section, and for a search the highlighted text; on a
-   section's first page its pinned stories too),
-4. their bylines;
-and a source's page one more, for the source's quotes in the page's stories.
+3. the page's cards (articles/snapshots/cards.py: each story's result, rendered once per
+   change; on a section's first page its pinned stories' too), with a batch build for cards
+   not built yet;
+a search one more (its stories with the highlighted text, then their bylines, in place of the
+cards), and a source's page one more, for the source's quotes in the page's stories.
 
 Bounds (window.py). The whole archive, a section, one tag, author or source (and one of those
 in a section) are counted exactly from stored counts; every other listing is counted up to
