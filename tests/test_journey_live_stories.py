@@ -106,6 +106,42 @@ def test_reporter_s_changes_to_her_live_story_wait_for_an_editor(
     assert reader_sees(browser, live_server, story, "third this year")
 
 
+def test_reporter_is_told_when_an_editor_publishes_the_changes_she_submitted(
+    log_in, browser, live_server, newsroom, mailoutbox
+):
+    story = live_story(newsroom)
+    reporter = log_in("rita")
+    open_story(reporter, live_server, story)
+    type_in_body(reporter, " Both sides called it constructive.")
+    click_and_read_message(reporter, "input[name=_submit_changes]")
+    (mail,) = mailoutbox
+    assert mail.to == ["eddie@example.com"]
+    assert mail.subject == "Changes for review: Leaders meet by video link"
+    assert "{+Both sides called it constructive.+}" in mail.body
+
+    # The editor finds them waiting at the desk, opens them and publishes them with a note.
+    editor = log_in("eddie")
+    editor.goto(live_server.url + "/admin/")
+    waiting = editor.locator(".desk-panel--review li", has_text="Leaders meet by video link")
+    assert "changes to the live story" in waiting.inner_text()
+    waiting.locator("a").click()
+    editor.locator(".pending-notice").wait_for()
+    editor.fill("#id_workflow_note", "Good addition; kept as written.")
+    message = click_and_read_message(editor, ".pending-notice input[name=_publish_changes]")
+    assert "readers see them now" in message, message
+    assert reader_sees(browser, live_server, story, "Both sides called it constructive.")
+
+    told = mailoutbox[-1]
+    assert told.to == ["rita@example.com"]
+    assert told.subject == "Your changes are live: Leaders meet by video link"
+    assert "Good addition; kept as written." in told.body
+    # And in the newsroom: her story says what the editor did.
+    open_story(reporter, live_server, story)
+    notice = reporter.locator(".workflow-notice--notes").inner_text()
+    assert "Good addition; kept as written." in notice and "Submitted changes published." in notice
+    screenshot(reporter, "live-reporter-told")
+
+
 def test_text_typed_before_the_tab_closed_is_offered_back(log_in, live_server, newsroom):
     story = live_story(newsroom, status=Story.Status.DRAFT, published_at=None)
     editor = log_in("eddie")
