@@ -304,8 +304,10 @@ class PageCacheMiddleware:
     def _key(request):
         """The page's URL with tracking parameters left out and the rest in a fixed order:
         every way of asking for one page is one entry."""
-        names = sorted(name for name in request.GET if not TRACKING.match(name))
-        query = urlencode([(name, value) for name in names for value in request.GET.getlist(name)])
+        query = ""
+        if request.META.get("QUERY_STRING"):  # most requests have none: no query to parse
+            names = sorted(name for name in request.GET if not TRACKING.match(name))
+            query = urlencode([(n, value) for n in names for value in request.GET.getlist(n)])
         raw = f"{BUILD}:{request.scheme}:{request.get_host()}:{request.path}?{query}"
         return "page:" + hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
 
