@@ -35,6 +35,7 @@ urlpatterns = [
     path("<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/", views.story_detail, name="story-detail"),
     path("preview/<int:pk>/", views.story_preview, name="story-preview"),
     path("live/<int:pk>/updates/", views.live_updates, name="story-live-updates"),
+    path("live/<int:pk>/older/", views.live_older, name="story-live-older"),
     path("stories/", views.story_list, name="story-list"),
     path("corrections/", views.correction_list, name="correction-list"),
     path("sections/<slug:slug>/", views.section_detail, name="section-detail"),

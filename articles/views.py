@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 
-from . import front
+from . import front, live_blog
 from .addresses import moved_or_gone
 from .appeals import selection as appeals
 from .caching import cdn, declare, public_page
@@ -92,6 +92,26 @@ def live_updates(request, pk):
     patch_cache_control(response, public=True, max_age=story_page.LIVE_POLL_SECONDS // 2,
                         **cdn.shared_max_age())  # fmt: skip
     return response
+
+
+@public_page(params=["before"])
+def live_older(request, pk):
+    """Older updates of a live blog, a page at a time from a cursor (live_blog.py): for
+    readers without JavaScript a page of its own, and for live.js the updates it adds under
+    the ones the story page shows."""
+    story = get_object_or_404(Story.objects.published().filter(live_since__isnull=False).only(
+        "pk", "headline", "slug", "live_since", "live_until", "status", "published_at",
+        "withdraw_at",
+    ), pk=pk)  # fmt: skip
+    declare(request, story_surface(story))
+    try:
+        before = live_blog.parse_cursor(request.GET.get("before"))
+    except ValueError:
+        context = {"story": story, "error": True} | appeals.in_context(request)
+        return render(request, "articles/live_older.html", context, status=400)
+    page = live_blog.older_page(story, before)
+    context = {"story": story, "updates": page.updates, "older_url": page.older}
+    return render(request, "articles/live_older.html", context | appeals.in_context(request))
 
 
 @public_page(params=PARAMETERS)

@@ -181,3 +181,30 @@ def test_the_story_form_works_from_the_keyboard_and_the_toolbar_never_hides_the_
     assert [control for control in wanted if control not in names] == [], names
     assert [s["name"] for s in stops if s["hidden"] and not s["inToolbar"]] == []
     assert [s["name"] for s in stops if not s["outlined"]] == []
+
+
+def test_a_live_blog_and_its_older_updates_have_no_axe_violations(live_server, page):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles.caching import invalidation
+    from articles.models import LiveUpdate
+    from tests.factories import make_story
+
+    story = make_story(headline="Summit: live", live_since=timezone.now() - timedelta(hours=2))
+    now = timezone.now()
+    LiveUpdate.objects.bulk_create(
+        LiveUpdate(story=story, body=f"<p>Update {n}.</p>", key_event=n in (5, 55),
+                   pinned=n == 7, published_at=now - timedelta(minutes=n + 1))
+        for n in range(60)
+    )  # fmt: skip
+    invalidation.live_update_changed(story.pk)
+    page.set_viewport_size({"width": 360, "height": 900})
+    assert violations_on(page, live_server, [story.get_absolute_url()]) == {}
+    page.get_by_role("link", name="Older updates").click()  # read in place
+    page.locator(".live-updates__list--older .live-update").first.wait_for()
+    assert violations(page) == []
+    older = page.locator(".live-key-events a").first.get_attribute("href").partition("#")[0]
+    assert "/older/?before=" in older  # the key event long ago links to its page
+    assert violations_on(page, live_server, [older]) == {}

@@ -182,6 +182,35 @@ def test_a_cached_page_keeps_every_header_the_rendered_one_had(client, page_cach
     assert cached["Content-Length"] == str(len(cached.content))
 
 
+@pytest.mark.parametrize("accept", ["br, gzip", ""])
+def test_a_304_from_the_cache_carries_the_validators_and_cache_headers_of_the_page(
+    client, page_cache, accept, settings
+):
+    """What RFC 9110 keeps on a 304 (Cache-Control, ETag, Last-Modified, Vary), as the page
+    itself has them, whether made from the page's head in the cache or from the page just
+    rendered (the cache off); and no body, nor the page's other headers."""
+    story = make_story(body="<p>" + "Words of the story. " * 100 + "</p>")
+    url = story.get_absolute_url()
+    headers = {"Accept-Encoding": accept} if accept else {}
+    for seconds in (60, 60, 0):  # rendered and kept, then from the cache; then no cache
+        settings.PAGE_CACHE_SECONDS = seconds
+        page = client.get(url, headers=headers)
+        answer = client.get(url, headers=headers | {"If-None-Match": page["ETag"]})
+        assert answer.status_code == 304 and answer.content == b""
+        for name in ("Cache-Control", "ETag", "Last-Modified", "Vary"):
+            assert answer[name] == page[name], name
+        for name in ("Content-Type", "Content-Length", "Content-Encoding", "Surrogate-Key"):
+            assert name not in answer, name
+        assert answer["X-Content-Type-Options"] == "nosniff"  # the outer middleware's own
+    settings.PAGE_CACHE_SECONDS = 60
+    weak = client.get(url, headers={"If-None-Match": page["ETag"].removeprefix("W/")})
+    assert weak.status_code == 304  # a weak comparison, as RFC 9110 asks for GET
+    other = client.get(url, headers={"If-None-Match": 'W/"something-else"', **headers})
+    assert other.status_code == 200 and other.content == page.content
+    refused = client.get(url, headers={"If-Match": '"something-else"'})
+    assert refused.status_code == 412
+
+
 def test_staff_preview_and_admin_are_never_cached(editor_client, page_cache):
     story = make_story(status=Story.Status.DRAFT)
     preview = editor_client.get(reverse("articles:story-preview", args=[story.pk]))
@@ -463,7 +492,9 @@ def test_with_redis_every_app_server_shares_pages_and_versions(client, settings)
 
     client.get(story.get_absolute_url())
     first = stored_names()
-    assert "surfaces:changes" in first and sum(n.startswith("page:") for n in first) == 1
+    pages = [n for n in first if n.startswith("page:")]
+    assert "surfaces:changes" in first and len(pages) == 2  # the page and its head
+    assert pages[1] == pages[0] + ":head"
     assert f"surface:story-{story.pk}" in first
     story.headline = "Changed"
     story.save()

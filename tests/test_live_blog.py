@@ -1,5 +1,6 @@
 """The live blog (issue 14): updates in order with pins and key events, LiveBlogPosting JSON-LD,
-the poll endpoint's validators, the desk's compact form, and page cost with 300 updates."""
+the poll endpoint's validators, "Older updates" pages from a cursor (articles/live_blog.py), the
+desk's compact form, and page cost with 3 and 300 updates."""
 
 import json
 from datetime import datetime, timedelta
@@ -9,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import live_blog
 from articles.editorial import live
 from articles.editorial.roles import EDITOR, REPORTER
 from articles.models import LiveUpdate, Story
@@ -184,28 +186,114 @@ def test_the_poll_endpoint_is_only_for_public_live_stories(client, blog):
     assert client.get(reverse("articles:story-live-updates", args=[draft.pk])).status_code == 404
 
 
+def make_updates(story, count, step=timedelta(minutes=1), **fields):
+    """`count` updates `step` apart, the newest `step` ago; every tenth a key event. (Five
+    seconds apart, they are all newer than the `blog` fixture's own.)"""
+    author = make_staff("eddie", EDITOR)
+    now = timezone.now()
+    LiveUpdate.objects.bulk_create(
+        LiveUpdate(**{"key_event": n % 10 == 0} | fields, story=story, body=f"<p>Update {n}.</p>",
+                   author=author, published_at=now - (n + 1) * step)
+        for n in range(count)
+    )  # fmt: skip
+
+
+def older_link(response):
+    links = parse(response).select(cls="live-older__link")
+    return links[0].get("href") if links else None
+
+
 @pytest.mark.parametrize("count", [3, 300])
-def test_page_and_poll_queries_do_not_grow_with_updates(
+def test_page_poll_and_older_pages_cost_the_same_queries_with_3_or_300_updates(
     client, count, django_assert_max_num_queries
 ):
     story = make_story(live_since=timezone.now() - timedelta(hours=5))
-    author = make_staff("eddie", EDITOR)
-    LiveUpdate.objects.bulk_create(
-        LiveUpdate(story=story, body=f"<p>Update {n}.</p>", author=author, key_event=n % 10 == 0,
-                   published_at=timezone.now() - timedelta(minutes=n))
-        for n in range(count)
-    )  # fmt: skip
+    make_updates(story, count)
+    shown = min(count, live_blog.PAGE_SIZE)
     # The first visit renders the page's snapshot (the story's budget in test_queries.py, and
-    # one query for all its updates); the next ones read it.
-    with django_assert_max_num_queries(24):
+    # three for its updates: pinned, the newest page, key events); the next ones read it.
+    with django_assert_max_num_queries(26):
         page = client.get(story.get_absolute_url())
-    assert len(updates_on(page)) == count
+    assert len(updates_on(page)) == shown
     with django_assert_max_num_queries(1):
         page = client.get(story.get_absolute_url())
-    assert len(updates_on(page)) == count
+    assert len(updates_on(page)) == shown
     with django_assert_max_num_queries(4):
         poll = client.get(reverse("articles:story-live-updates", args=[story.pk]))
-    assert len(updates_on(poll)) == count
+    assert len(updates_on(poll)) == shown
+    pages, url = 1, older_link(page)
+    while url:  # every older page: the story, its updates from the cursor, the site's appeals
+        with django_assert_max_num_queries(3):
+            older = client.get(url)
+        assert older.status_code == 200
+        pages, url = pages + 1, older_link(older)
+    assert pages == -(-count // live_blog.PAGE_SIZE)
+
+
+def test_older_updates_page_through_the_whole_timeline_once_newest_first(client, blog):
+    make_updates(blog, 120, step=timedelta(seconds=5))
+    first = client.get(blog.get_absolute_url())
+    seen = [li.get("id") for li in parse(first).select(cls="live-update")]
+    assert len(seen) == 1 + live_blog.PAGE_SIZE  # the pinned update, then the newest 50
+    assert "The latest updates" in first.content.decode()
+    url = older_link(first)
+    while url:
+        older = client.get(url)
+        seen += [li.get("id") for li in parse(older).select(cls="live-update")]
+        url = older_link(older)
+    timeline = LiveUpdate.objects.filter(story=blog, pinned=False).order_by("-published_at", "-pk")
+    pinned = LiveUpdate.objects.get(story=blog, pinned=True)
+    assert seen == [f"update-{pinned.pk}", *(f"update-{u.pk}" for u in timeline)]
+    assert "Talks begin" in older.content.decode()  # the fixture's key event, long ago
+
+
+def test_a_key_event_on_an_older_page_links_to_the_page_that_shows_it(client, blog):
+    make_updates(
+        blog, 60, step=timedelta(seconds=5), key_event=False
+    )  # the fixture's key event is now on page two
+    page = client.get(blog.get_absolute_url())
+    (link,) = [a for nav in parse(page).select(cls="live-key-events") for a in nav.select("a")]
+    key = LiveUpdate.objects.get(key_event=True)
+    address, _, anchor = link.get("href").partition("#")
+    assert anchor == f"update-{key.pk}"
+    shown = [li.get("id") for li in parse(client.get(address)).select(cls="live-update")]
+    assert shown[0] == f"update-{key.pk}"
+
+
+def test_updates_published_at_the_same_moment_are_neither_repeated_nor_skipped(client, blog):
+    at = timezone.now() - timedelta(minutes=30)
+    LiveUpdate.objects.filter(story=blog).delete()
+    LiveUpdate.objects.bulk_create(
+        LiveUpdate(story=blog, body=f"<p>Same moment {n}.</p>", published_at=at) for n in range(75)
+    )
+    first = client.get(blog.get_absolute_url())
+    second = client.get(older_link(first))
+    ids = [li.get("id") for r in (first, second) for li in parse(r).select(cls="live-update")]
+    assert len(ids) == len(set(ids)) == 75 and older_link(second) is None
+
+
+@pytest.mark.parametrize("before", ["", "yesterday", "1-", "-5", "9" * 40 + "-1", "12.5-3"])
+def test_a_bad_older_updates_link_gets_a_message_not_an_error(client, blog, before):
+    url = reverse("articles:story-live-older", args=[blog.pk]) + f"?before={before}"
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "This link to older updates is not one we made" in response.content.decode()
+
+
+def test_older_updates_are_only_for_public_live_stories(client):
+    plain = make_story()
+    url = reverse("articles:story-live-older", args=[plain.pk]) + "?before=1-1"
+    assert client.get(url).status_code == 404
+
+
+def test_an_older_page_is_cached_until_the_blog_changes(client, settings, blog):
+    settings.PAGE_CACHE_SECONDS = 60
+    make_updates(blog, 60, step=timedelta(seconds=5))
+    url = older_link(client.get(blog.get_absolute_url()))
+    assert client.get(url)["X-Cache"] == "miss" and client.get(url)["X-Cache"] == "hit"
+    LiveUpdate.objects.filter(story=blog, title="Talks begin").update(title="Talks open")
+    LiveUpdate.objects.get(title="Talks open").save()  # through the model: readers see it
+    assert "Talks open" in client.get(url).content.decode()
 
 
 # --- The desk: the compact update form -------------------------------------------------------

@@ -203,3 +203,130 @@ def test_in_production_the_save_only_queues_the_mail_and_the_worker_sends_it(
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     assert len(mail.outbox) == 2
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+
+
+# --- A reporter's changes to her live story (editorial/pending.py) ----------------------------
+
+
+@pytest.fixture
+def rita_live(desk):
+    return rita_draft(desk, status=Story.Status.PUBLISHED, body="<p>Fares rise by 5%.</p>",
+                      published_at=timezone.now() - timedelta(hours=1))  # fmt: skip
+
+
+@pytest.fixture
+def submitted_changes(client, desk, rita_live, django_capture_on_commit_callbacks):
+    client.force_login(desk["rita"])
+    with django_capture_on_commit_callbacks(execute=True):
+        save(client, rita_live, body="<p>Fares rise by 7%.</p>", _submit_changes="1",
+             workflow_note="The operator corrected its figure.")  # fmt: skip
+    return rita_live
+
+
+def test_submitted_changes_to_a_live_story_tell_every_editor_with_the_word_diff(
+    client, desk, rita_live, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://news.example"
+    client.force_login(desk["rita"])
+    with django_capture_on_commit_callbacks(execute=True):
+        save(client, rita_live, headline="Ferry fares rise", body="<p>Fares rise by 7%.</p>",
+             _submit_changes="1", workflow_note="The operator corrected its figure.")  # fmt: skip
+    assert sent() == {
+        ("eddie@example.com", "Changes for review: Ferry fares"),
+        ("erin@example.com", "Changes for review: Ferry fares"),
+    }
+    body = mail.outbox[0].body
+    assert "Rita submitted changes to the live story “Ferry fares” for review." in body
+    assert "The operator corrected its figure." in body
+    assert "Headline: Ferry fares {+rise+}" in body
+    assert "Body: Fares rise by [-5-]{+7+}%." in body
+    assert f"https://news.example/admin/articles/story/{rita_live.pk}/change/" in body
+    # Saving the submitted changes again does not tell the editors twice.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        save(client, rita_live, body="<p>Fares rise by 7 per cent.</p>")
+    assert mail.outbox == []
+
+
+def test_an_editor_s_own_pending_changes_tell_nobody(
+    client, desk, rita_live, django_capture_on_commit_callbacks
+):
+    client.force_login(desk["eddie"])
+    with django_capture_on_commit_callbacks(execute=True):
+        save(client, rita_live, body="<p>Fares rise by 6%.</p>")  # pending, not submitted
+        save(client, rita_live, _publish_changes="1")
+    assert mail.outbox == []
+
+
+def test_publishing_submitted_changes_tells_the_reporter_with_the_editor_s_note(
+    client, desk, submitted_changes, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://news.example"
+    mail.outbox.clear()
+    client.force_login(desk["eddie"])
+    with django_capture_on_commit_callbacks(execute=True):
+        save(client, submitted_changes, _publish_changes="1", workflow_note="Good catch.")
+    submitted_changes.refresh_from_db()
+    assert submitted_changes.body == "<p>Fares rise by 7%.</p>"
+    assert sent() == {("rita@example.com", "Your changes are live: Ferry fares")}
+    body = mail.outbox[0].body
+    assert "Eddie published your changes to “Ferry fares”: readers see them now." in body
+    assert "Note from Eddie:\nGood catch." in body
+    assert f"https://news.example{submitted_changes.get_absolute_url()}" in body
+    # In the newsroom too: her story's form shows the editor's word.
+    client.force_login(desk["rita"])
+    page = client.get(reverse("admin:articles_story_change", args=[submitted_changes.pk]))
+    notes = [note.note for note in page.context["notes_for_me"]]
+    assert notes == ["Good catch.", "Submitted changes published."]
+    assert "workflow-notice--notes" in page.content.decode()
+
+
+def test_discarding_submitted_changes_tells_the_reporter_why(
+    client, desk, submitted_changes, django_capture_on_commit_callbacks
+):
+    mail.outbox.clear()
+    client.force_login(desk["eddie"])
+    url = reverse("admin:articles_story_change", args=[submitted_changes.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url, {"_discard_changes": "1", "workflow_note": "The operator withdrew it."}
+        )
+    assert response.status_code == 302
+    submitted_changes.refresh_from_db()
+    assert submitted_changes.body == "<p>Fares rise by 5%.</p>"
+    assert sent() == {("rita@example.com", "Your changes were not published: Ferry fares")}
+    assert "Note from Eddie:\nThe operator withdrew it." in mail.outbox[0].body
+    assert Transition.objects.filter(
+        story=submitted_changes, note="Pending changes discarded. The operator withdrew it."
+    ).exists()
+
+
+def test_a_reporter_who_takes_back_her_own_changes_is_not_told(
+    client, desk, submitted_changes, django_capture_on_commit_callbacks
+):
+    mail.outbox.clear()
+    url = reverse("admin:articles_story_change", args=[submitted_changes.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"_discard_changes": "1"})
+    assert mail.outbox == []
+
+
+def test_scheduling_submitted_changes_tells_the_reporter_when(
+    client, desk, submitted_changes, django_capture_on_commit_callbacks
+):
+    mail.outbox.clear()
+    later = timezone.localtime() + timedelta(days=1)
+    client.force_login(desk["eddie"])
+    with django_capture_on_commit_callbacks(execute=True):
+        save(client, submitted_changes, changes_go_live_at_0=f"{later:%Y-%m-%d}",
+             changes_go_live_at_1="07:30:00")  # fmt: skip
+    expected = f"Your changes go live on {later.day} {later:%B %Y} at 07:30: Ferry fares"
+    assert sent() == {("rita@example.com", expected)}
+
+
+def test_submitted_changes_wait_on_the_editors_dashboard(client, desk, submitted_changes):
+    client.force_login(desk["eddie"])
+    page = client.get(reverse("admin:index"))
+    review = next(panel for panel in page.context["desk"] if panel.key == "review")
+    assert review.count == 1 and [s.headline for s in review.stories] == ["Ferry fares"]
+    assert "changes to the live story, waiting" in page.content.decode()

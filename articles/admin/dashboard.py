@@ -1,6 +1,6 @@
 """The editors' dashboard, on the admin's front page (newsroom/admin.py puts it there): what is
-waiting for review (longest first), what goes live later today, my drafts and what went out
-lately, each with its count.
+waiting for review (longest first: stories, and reporters' changes to live stories), what goes
+live later today, my drafts and what went out lately, each with its count.
 
 Everyone sees the stories the story admin lets them see (a reporter: published ones and their
 own). The page costs a fixed number of queries: one for all four counts, one per list and one
@@ -10,13 +10,14 @@ for the lists' bylines, however many stories there are.
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.db.models.query import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 
 from ..editorial.ownership import can_publish
-from ..models import Story, Transition, byline_prefetch, public_q
+from ..models import Revision, Story, Transition, byline_prefetch, public_q
 
 PANEL_SIZE = 8
 RECENT_DAYS = 7
@@ -43,8 +44,9 @@ def desk(site, request):
     tomorrow = timezone.localdate() + timedelta(days=1)
     tomorrow = timezone.make_aware(datetime.combine(tomorrow, time()))  # the day ends there
     mine = Story.objects.filter(Q(created_by=user) | Q(bylines__author__user=user)).values("pk")
+    changes = Revision.pending_versions.filter(story=OuterRef("pk"), submitted=True)
     conditions = {
-        "review": Q(status=Story.Status.IN_REVIEW),
+        "review": Q(status=Story.Status.IN_REVIEW) | Q(Exists(changes)),
         "today": Q(status=Story.Status.PUBLISHED, published_at__gt=now, published_at__lt=tomorrow),
         "drafts": Q(status=Story.Status.DRAFT, pk__in=mine),
         "recent": public_q(now) & Q(published_at__gte=now - timedelta(days=RECENT_DAYS)),
@@ -65,7 +67,12 @@ def desk(site, request):
     ]  # fmt: skip
     lists = {
         "review": stories.filter(conditions["review"])
-        .annotate(submitted_at=_last_move_to(Story.Status.IN_REVIEW, "created", new=True))
+        .annotate(
+            submitted_at=Coalesce(
+                _last_move_to(Story.Status.IN_REVIEW, "created", new=True),
+                Subquery(changes.values("created")[:1]),
+            )
+        )
         .order_by(F("submitted_at").asc(nulls_first=True), "pk"),
         "today": stories.filter(conditions["today"]).order_by("published_at", "pk"),
         "drafts": stories.filter(conditions["drafts"])

@@ -154,7 +154,7 @@ class LiveStoryPages:
     def discard_pending(self, request, story):
         if not self.has_change_permission(request, story):
             raise PermissionDenied
-        if pending.discard(story, request.user):
+        if pending.discard(story, request.user, request.POST.get("workflow_note", "")):
             self.message_user(
                 request,
                 f"The pending changes to “{story}” were discarded: this is the live version.",

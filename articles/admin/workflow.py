@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from ..caching import invalidation
 from ..editorial import live, pending
 from ..editorial.ownership import can_publish, is_own_story, may_edit, openable
 from ..editorial.revisions import ensure_baseline
@@ -224,13 +223,25 @@ class TransitionInline(admin.TabularInline):
         return obj.by or "—"
 
 
-def workflow_notes(story):
-    """The change form's notices: the last status change, and notes saved since without one."""
+def workflow_notes(story, user):
+    """The change form's notices: the last status change, notes saved since without one, and
+    of those the colleagues' notes since `user` last wrote one (an editor's word on the
+    changes a reporter submitted to her live story: published, or discarded and why)."""
     history = list(story.transitions.select_related("user")[:20])
     moves = [t for t in history if t.from_status != t.to_status]
     last_move = moves[0] if moves else None
     later = history[: history.index(last_move)] if last_move else history
-    return {"last_transition": last_move, "later_notes": [t for t in reversed(later) if t.note]}
+    news = []
+    for transition in later:  # newest first
+        if transition.user_id == user.pk:
+            break
+        if transition.note:
+            news.insert(0, transition)
+    return {
+        "last_transition": last_move,
+        "later_notes": [t for t in reversed(later) if t.note],
+        "notes_for_me": news,
+    }
 
 
 class ScheduleFilter(admin.SimpleListFilter):
@@ -370,8 +381,9 @@ class StoryWorkflowAdmin(LiveStoryPages, StoryRevisionPages, ChangeFormActionsAd
             )
         if staged is None and change and getattr(story, "pending", None) is not None:
             # Published with the form (Publish changes, or no longer live): nothing is pending.
-            Revision.pending_versions.filter(story=story).delete()
-            invalidation.pending_changed(story.pending.go_live_at, None)
+            pending.published_with_form(
+                story, request.user, story.pending, form.cleaned_data.get("workflow_note", "")
+            )
         live.clear_autosave(request.user, story if change else None)
         request.session.pop(CONFLICT_SESSION_KEY.format(story.pk), None)
         presence.leave(story.pk, request.user)
@@ -435,7 +447,7 @@ class StoryWorkflowAdmin(LiveStoryPages, StoryRevisionPages, ChangeFormActionsAd
                 "presence_url": reverse("admin:articles_story_presence", args=[story.pk]),
                 "heartbeat_seconds": presence.HEARTBEAT_SECONDS,
                 "revision_count": story.revisions.count(),
-                **workflow_notes(story),
+                **workflow_notes(story, request.user),
                 "can_submit": story.status == Story.Status.DRAFT and may_edit(request.user, story),
                 "can_send_back": story.status == Story.Status.IN_REVIEW
                 and can_publish(request.user),

@@ -6,7 +6,9 @@ see, as it was. "Publish changes" copies the pending words into the story throug
 path (`record_save`); "Discard" drops them. A pending version with a go-live time is what
 readers see from that time, decided at query time like scheduled publication (`overlay_due`),
 with no job to run; the next write to the story, or an editor opening it, makes it the story's
-own (`settle`). A reporter's changes are `submitted`: an editor publishes them.
+own (`settle`). A reporter's changes are `submitted`: an editor publishes them. The editors are
+told when they are submitted, and the reporter when they are published, scheduled or
+discarded (notifications.notify_changes), with the editor's note.
 """
 
 from django.db import transaction
@@ -15,6 +17,7 @@ from django.utils import timezone
 
 from ..caching import invalidation
 from ..models import Revision, Story
+from .notifications import notify_changes
 from .revisions import compare, current_state, ensure_baseline
 from .workflow import record_save, record_transition
 
@@ -80,8 +83,12 @@ def stage(story, user, values, *, go_live_at=None, submitted=False, note=""):
         record_transition(
             story, user, story.status, story.status, note or "Changes submitted for review."
         )
-    elif note.strip():
-        record_transition(story, user, story.status, story.status, note)
+        notify_changes("submitted", story, user, pending, note)
+    else:
+        if note.strip():
+            record_transition(story, user, story.status, story.status, note)
+        if before and before.submitted and not submitted and go_live_at is not None:
+            notify_changes("scheduled", story, user, pending, note)  # an editor scheduled them
     invalidation.pending_changed(before and before.go_live_at, pending.go_live_at)
     return pending
 
@@ -102,15 +109,33 @@ def publish_changes(story, user, *, summary="Published pending changes"):
     return record_save(story, user, from_status=story.status, summary=summary)
 
 
+def published_with_form(story, user, pending, note=""):
+    """The change form saved the words to the story itself ("Publish changes", or a save
+    that took the story off the site): drop the pending version it showed. A reporter who
+    submitted it is told that readers see it now, with the editor's `note`."""
+    Revision.pending_versions.filter(story=story).delete()
+    invalidation.pending_changed(pending.go_live_at, None)
+    if pending.submitted and story.is_public:
+        record_transition(story, user, story.status, story.status, "Submitted changes published.")
+        notify_changes("published", story, user, pending, note)
+
+
 @transaction.atomic
-def discard(story, user):
-    """Drop the pending version: readers saw none of it, so nothing of theirs changes."""
-    pending = Revision.pending_versions.filter(story=story.pk).first()
+def discard(story, user, note=""):
+    """Drop the pending version: readers saw none of it, so nothing of theirs changes. A
+    reporter who submitted it is told, with the editor's `note` (kept in the history too)."""
+    pending = Revision.pending_versions.filter(story=story.pk).select_related("user").first()
     if pending is None:
         return False
     pending.delete()
     invalidation.pending_changed(pending.go_live_at, None)
-    record_transition(story, user, story.status, story.status, "Pending changes discarded.")
+    note = note.strip()
+    record_transition(
+        story, user, story.status, story.status,
+        "Pending changes discarded." + (f" {note}" if note else ""),
+    )  # fmt: skip
+    if pending.submitted and (user is None or pending.user_id != user.pk):
+        notify_changes("discarded", story, user, pending, note)
     return True
 
 

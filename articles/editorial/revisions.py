@@ -316,6 +316,40 @@ def render_diff(segments):
     return mark_safe("".join(_MARKUP[op].format(escape(text)) for op, text in segments))  # noqa: S308
 
 
+_TEXT_MARKS = {"equal": "{}", "delete": "[-{}-]", "insert": "{{+{}+}}"}
+
+
+def text_diff(old, new, limit=6):
+    """The word diff of headline, standfirst and body as plain text (an e-mail's): changed
+    fields and paragraphs only, removals in [-…-] and additions in {+…+}, as wdiff writes
+    them; at most `limit` paragraphs, then how many more changed."""
+
+    def mark(op, words):
+        core = words.strip()
+        if op == "equal" or not core:
+            return words if op == "equal" else ""
+        start = words[: len(words) - len(words.lstrip())]
+        return start + _TEXT_MARKS[op].format(core) + words[len(start) + len(core) :]
+
+    def text(segments):
+        return "".join(mark(op, words) for op, words in segments)
+
+    lines = [
+        f"{label}: {text(diff_words(getattr(old, name), getattr(new, name)))}"
+        for label, name in (("Headline", "headline"), ("Standfirst", "standfirst"))
+        if getattr(old, name) != getattr(new, name)
+    ]
+    changed = [
+        segments
+        for segments in diff_body(old.body, new.body)[0]
+        if {op for op, _ in segments} != {"equal"}
+    ]
+    lines += [f"Body: {text(segments)}" for segments in changed[:limit]]
+    if len(changed) > limit:
+        lines.append(f"… and {len(changed) - limit} more changed paragraphs.")
+    return "\n\n".join(lines)
+
+
 def render_paragraphs(paragraphs, flagged=()):
     """The body diff as HTML; paragraphs at indexes in `flagged` are marked as having a link
     that changed (listed under "Links")."""

@@ -20,7 +20,7 @@ from django.template.context import make_context
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .. import front
+from .. import front, live_blog
 from ..appeals import selection as appeals
 from ..appeals.blocks import appeal_html, script_tag
 from ..caching.invalidation import SITE, STORIES, facet, story_page
@@ -80,12 +80,18 @@ def context(story):
 
 
 def live_blog_context(story):
-    """A live story's updates (one query, however many) and its key events."""
+    """A live story's first page of updates and its key events (live_blog.py: three queries,
+    however many updates)."""
     if not story.is_live_blog:
         return {}
-    updates = story.shown_updates = list(story.live_updates.shown())
-    key_events = sorted((u for u in updates if u.key_event), key=lambda u: u.published_at)
-    return {"updates": updates, "key_events": key_events, "poll_seconds": LIVE_POLL_SECONDS}
+    page = live_blog.first_page(story)
+    story.shown_updates = page.updates
+    return {
+        "updates": page.updates,
+        "older_url": page.older,
+        "key_events": live_blog.key_events(story, page),
+        "poll_seconds": LIVE_POLL_SECONDS,
+    }
 
 
 def snapshot_request():
