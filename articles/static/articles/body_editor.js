@@ -68,12 +68,16 @@ const atomView = (label, extra) => ({ node, editor, getPos }) => {
 // --- Library images ---------------------------------------------------------------------
 
 // What the library says of each image the editor shows (title, words, thumbnail), asked once
-// per image however often it appears.
+// per image however often it appears, and one at a time: a long story opens with many images,
+// and a burst of requests is not worth the server's threads.
 const imageInfo = new Map()
+let asking = Promise.resolve()
 
 function aboutImage(url, id) {
   if (!imageInfo.has(id)) {
-    imageInfo.set(id, lookup(url.replace("/0/", `/${id}/`), {}))
+    const answer = asking.then(() => lookup(url.replace("/0/", `/${id}/`), {}))
+    asking = answer.catch(() => {})
+    imageInfo.set(id, answer)
   }
   return imageInfo.get(id)
 }
