@@ -277,6 +277,9 @@ if SITEMAP_PAGE_SIZE < 1 or SITEMAP_PAGE_SIZE % 1000:
 # Server-side page cache for public pages (see articles/caching/); 0 turns it off. Off by
 # default with DEBUG so template edits show at once.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0" if DEBUG else "60"))
+# How long an app process answers conditional requests (a live blog's polls) from a page head
+# it read a moment ago, before asking the shared cache again (articles/caching/heads.py).
+PAGE_HEAD_MEMO_SECONDS = float(os.environ.get("PAGE_HEAD_MEMO_SECONDS", "1"))
 
 # A CDN in front of the site (articles/caching/cdn.py): where to send purges of the surfaces a
 # change touched, in which style (json, fastly, cloudflare) and with which token. With a purge

@@ -549,3 +549,64 @@ def test_clearing_a_prefixed_redis_cache_leaves_other_sites_keys_alone():
     ours.clear()
     assert ours.get("page") is None and theirs.get("page") == "theirs"
     theirs.clear()
+
+
+def test_a_head_read_a_moment_ago_answers_conditional_requests_from_process_memory(
+    client, page_cache, settings, monkeypatch
+):
+    """A live blog's open pages repeat one conditional request: for PAGE_HEAD_MEMO_SECONDS
+    after a head was read the process answers from memory, with no round trip to the shared
+    cache; past that moment it asks the cache again (articles/caching/heads.py)."""
+    from articles.caching import heads, pages
+
+    settings.PAGE_HEAD_MEMO_SECONDS = 1
+    story = make_story()
+    url = story.get_absolute_url()
+    etag = client.get(url)["ETag"]
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304  # reads the head
+    reads = []
+    real_get_many = pages.cache.get_many
+    monkeypatch.setattr(
+        pages.cache, "get_many", lambda keys: reads.append(keys) or real_get_many(keys), False
+    )
+    for _ in range(3):
+        answer = client.get(url, headers={"If-None-Match": etag})
+        assert answer.status_code == 304 and answer["ETag"] == etag
+    assert reads == []
+    now = heads.time.time()
+    monkeypatch.setattr(heads.time, "time", lambda: now + 1.5)  # the moment has passed
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    assert len(reads) == 1
+    monkeypatch.setattr(heads.time, "time", lambda: now - 3600)  # a clock set back
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    assert len(reads) == 2
+
+
+def test_a_change_made_in_the_process_forgets_remembered_heads_at_once(
+    client, page_cache, monkeypatch
+):
+    """An editor's change answers the next poll with the new page, not a remembered 304; a
+    change made by another process (its surfaces bumped in the shared cache only) is seen
+    once the moment has passed."""
+    from articles.caching import heads
+
+    story = make_story(body="<p>Before.</p>")
+    url = story.get_absolute_url()
+    etag = client.get(url)["ETag"]
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    story.body = "<p>After.</p>"
+    story.save()
+    changed = client.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and b"After." in changed.content
+
+    etag = changed["ETag"]
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    # Another app server publishes a change: the shared cache knows, this process not yet.
+    with monkeypatch.context() as elsewhere:
+        elsewhere.setattr(heads, "forget", lambda: None)
+        story.body = "<p>Elsewhere.</p>"
+        story.save()
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304  # the moment
+    heads.forget()  # as the moment passing does (see the test above)
+    fresh = client.get(url, headers={"If-None-Match": etag})
+    assert fresh.status_code == 200 and b"Elsewhere." in fresh.content

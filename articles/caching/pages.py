@@ -34,7 +34,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 
 from ..links import TRACKING
-from . import cdn
+from . import cdn, heads
 from .invalidation import SCHEDULE, SITE
 from .surfaces import ANY, CHANGES, cache, cached, changes_marker, guarded, key, versions
 
@@ -256,7 +256,8 @@ class PageCacheMiddleware:
     round trip to the cache (the page and the CHANGES marker together) unless something changed
     since the page was stored; then a second reads its surfaces' versions. A conditional
     request (If-None-Match, If-Modified-Since) reads the page's head instead, and a 304 is
-    made from it, without the page's bytes. If the cache fails, pages are rendered as if
+    made from it, without the page's bytes; a head read a moment ago answers from the
+    process's memory (heads.py). If the cache fails, pages are rendered as if
     nothing were cached.
     """
 
@@ -273,7 +274,7 @@ class PageCacheMiddleware:
             # An open page, a CDN or a browser asking whether its copy is current: the page's
             # head answers; the page is read only when the copy is not (stored together, a
             # page without its head is one the cache has let go).
-            head, marker = self._lookup(page_key + HEAD)
+            head, marker = self._head(page_key)
             answer = head.not_modified(request) if head is not None else None
             if answer is not None:
                 return answer
@@ -333,6 +334,17 @@ class PageCacheMiddleware:
                 page = None
             return page, marker
         return None, None
+
+    @classmethod
+    def _head(cls, page_key):
+        """(the page's head, the CHANGES marker): remembered from a moment ago (heads.py),
+        or read from the cache."""
+        remembered = heads.recall(page_key)
+        if remembered is not None:
+            return remembered
+        head, marker = cls._lookup(page_key + HEAD)
+        heads.remember(page_key, head, marker)
+        return head, marker
 
     @staticmethod
     def _store(page_key, page, names, marker):

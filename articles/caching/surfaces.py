@@ -25,6 +25,7 @@ import uuid
 from django.core.cache import cache as django_cache
 from django.db import transaction
 
+from . import heads
 from .cdn import purge_later
 
 CHANGES = "surfaces:changes"
@@ -96,6 +97,7 @@ def publish(names):
     """Bump `names` (and ANY) now; callers go through `changed`."""
     names = sorted({*names, ANY})
     version = time.time()
+    heads.forget()
     with guarded("bump surfaces"):
         cache.set(CHANGES, uuid.uuid4().hex, None)
         cache.set_many({key(name): version for name in names}, None)
