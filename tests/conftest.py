@@ -24,17 +24,19 @@ def clear_caches(settings):
     from django.core.cache import cache
 
     from articles.appeals import guards
-    from articles.caching import heads
+    from articles.caching import copies, heads
     from articles.caching.surfaces import guarded
 
     settings.PAGE_CACHE_SECONDS = 0
     guarded.down_since, guarded.retry_at = None, 0.0  # no outage left over from another test
     cache.clear()
     heads.forget()  # page heads the last test's requests left in process memory
+    copies.forget()
     guards.reset()  # the appeal beacons' stand-in for a cache that was down
     yield
     cache.clear()
     heads.forget()
+    copies.forget()
     guards.reset()
 
 

@@ -8,9 +8,11 @@ valid while every one of its surfaces still has the version it was rendered at.
 One more key, CHANGES, gets a new value before every bump: a cached page stored when CHANGES
 had its current value cannot be out of date, so most hits need one round trip (page and
 CHANGES together); only pages stored before the latest change check their surfaces' versions.
-Order matters for correctness: CHANGES first, then the surfaces, so a render that overlaps a
-commit either sees the new CHANGES at store time (and is not stored) or is stored with
-versions that the bump then makes stale.
+CHANGES and the surfaces are written together (one transaction in Redis; CHANGES first in a
+cache that writes key by key), so a render that overlaps a commit either sees the new CHANGES
+at store time (and is not stored) or is stored with versions that the bump then makes stale.
+Inside a request, values read while CHANGES keeps one value are copied in process memory and
+reused without a round trip (copies.py).
 
 The cache may fail (Redis down or unreachable): every function here degrades to "nothing is
 cached" rather than raising, logs one warning per outage, and for a moment after a failure
@@ -25,7 +27,7 @@ import uuid
 from django.core.cache import cache as django_cache
 from django.db import transaction
 
-from . import heads
+from . import copies, heads
 from .cdn import purge_later
 
 CHANGES = "surfaces:changes"
@@ -99,8 +101,11 @@ def publish(names):
     version = time.time()
     heads.forget()
     with guarded("bump surfaces"):
-        cache.set(CHANGES, uuid.uuid4().hex, None)
-        cache.set_many({key(name): version for name in names}, None)
+        # One write (in Redis a MULTI/EXEC transaction): no reader sees the new CHANGES with
+        # the old versions, which copies.py relies on; CHANGES first for a cache that writes
+        # key by key (process memory).
+        bumps = {CHANGES: uuid.uuid4().hex} | {key(name): version for name in names}
+        cache.set_many(bumps, None)
 
 
 def changes_marker(found):
@@ -118,7 +123,13 @@ def versions(names, found=None):
     A surface the cache has never seen (or lost) gets a version now: anything cached under an
     older one is stale, which is the safe direction."""
     if found is None:
-        found = cache.get_many([key(name) for name in names])
+        marker = copies.request_marker(_read_marker)
+        copy_key = "versions:" + ",".join(names)
+        current = copies.recall(copy_key, marker)
+        if current is copies.MISSING:
+            current = versions(names, cache.get_many([key(name) for name in names]))
+            copies.keep(copy_key, marker, None, current)
+        return current
     current = {name: found.get(key(name)) for name in names}
     missing = [name for name, version in current.items() if version is None]
     if missing:
@@ -136,19 +147,34 @@ def cached(cache_key, names, compute, timeout):
     One round trip when the value is cached. The versions are read before computing, so a
     change that commits meanwhile leaves the stored value already stale. `timeout` is seconds,
     None for no expiry, or a function of the value giving either."""
-    current = None
+    current = marker = None
     with guarded("read a cached value"):
+        marker = copies.request_marker(_read_marker)  # before the versions: see copies.py
+        value = copies.recall(cache_key, marker)
+        if value is not copies.MISSING:
+            return value
         found = cache.get_many([cache_key, *(key(name) for name in names)])
         current = versions(names, found)
         entry = found.get(cache_key)
-        if entry is not None and entry[0] == current:
+        # (versions, value, expires at); an entry of another shape (an older release's) is
+        # computed again, once.
+        if entry is not None and len(entry) == 3 and entry[0] == current:
+            copies.keep(cache_key, marker, entry[2], entry[1])
             return entry[1]
     value = compute()  # also when the cache failed: as if nothing were cached
     if current is not None:
         with guarded("store a cached value"):
             seconds = timeout(value) if callable(timeout) else timeout
-            cache.set(cache_key, (current, value), seconds)
+            expires_at = None if seconds is None else time.time() + seconds
+            cache.set(cache_key, (current, value, expires_at), seconds)
+            copies.keep(cache_key, marker, expires_at, value)
     return value
+
+
+def _read_marker():
+    with guarded("read the changes marker"):
+        return cache.get(CHANGES)
+    return None
 
 
 class guarded:
