@@ -7,7 +7,8 @@ first with bench/make_archive.py.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/nr_bench_100k \\
         .venv/bin/python bench/listing.py [--rounds 40]
-    .venv/bin/python bench/listing.py --compare postgres://…/nr_bench_10k postgres://…/nr_bench_100k
+    .venv/bin/python bench/listing.py [--rounds 40] [--repeats 3] \\
+        --compare postgres://…/nr_bench_1k postgres://…/nr_bench_100k
     .venv/bin/python bench/listing.py --explain   # EXPLAIN ANALYZE of every query it times
     .venv/bin/python bench/listing.py --sql [--rounds 40]   # each page's SQL alone, re-run
 
@@ -45,6 +46,7 @@ from articles.models import Author, Section, Source, Story, Tag  # noqa: E402
 
 QUERY_BUDGET = 4
 P95_BUDGET_MS = 50
+GROWTH_BUDGET = 1.5  # from 1,000 to 100,000 stories (issue 15)
 
 
 def combinations():
@@ -64,13 +66,16 @@ def combinations():
     deep = max(1, min(published.count(), 10_000) // 10 // 2)
     # A story with tags and quoted sources, so its related stories are drawn from both.
     story = published.filter(tags=tags[0], quotes__status="confirmed").order_by("-pk").first()
+    dates = f"published_after={year_ago}&published_before={newest.date()}"
     return [
         ("none", "/stories/"),
         ("section", f"/stories/?section={section.slug}"),
-        (
-            "tag + date range",
-            f"/stories/?tag={tag.slug}&published_after={year_ago}&published_before={newest.date()}",
-        ),
+        ("tag", f"/stories/?tag={tag.slug}"),
+        ("two tags", f"/stories/?tag={tags[0].slug}&tag={tags[1].slug}"),
+        ("section + tag", f"/stories/?section={section.slug}&tag={tags[0].slug}"),
+        ("date range", f"/stories/?{dates}"),
+        ("oldest first", "/stories/?ordering=oldest"),
+        ("tag + date range", f"/stories/?tag={tag.slug}&{dates}"),
         ("author", f"/stories/?author={author.slug}"),
         ("source", f"/stories/?source={source.slug}"),
         ("q common word", "/stories/?q=minister"),
@@ -145,27 +150,54 @@ def compare(small_url, large_url, rounds, repeats=3):
     """Run the benchmark on two databases, alternating, and print how page cost grows.
 
     Each database is measured `repeats` times in turn (small, large, small, …) so background
-    load affects both alike; the figure per database is the median of its runs' p50s.
+    load affects both alike; the figures per database are the medians of its runs' p50s and
+    p95s (the worst p95 of any run is printed too), with the page's queries at each size,
+    which must be equal. The load average before and after says how busy the machine was.
     """
-    p50s, p95s, counts = {small_url: {}, large_url: {}}, {small_url: {}, large_url: {}}, {}
+    urls = (small_url, large_url)
+    p50s, p95s, queries, counts = ({url: {} for url in urls} for _ in range(4))
+    print(f"load average before: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
     for _ in range(repeats):
-        for url in (small_url, large_url):
+        for url in urls:
             env = dict(os.environ, DATABASE_URL=url)
             command = [sys.executable, __file__, "--rounds", str(rounds), "--json"]
             run = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
             counts[url], rows = json.loads(run.stdout.splitlines()[-1])
-            for label, _, p50, p95, _ in rows:
+            for label, _, p50, p95, n in rows:
                 p50s[url].setdefault(label, []).append(p50)
                 p95s[url].setdefault(label, []).append(p95)
+                queries[url][label] = n
+    print(f"load average after:  {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
     small, large = counts[small_url], counts[large_url]
-    print(f"median p50 of {repeats} alternating runs of {rounds} rounds each")
-    print(f"{'combination':<19} {small:>9,} st. {large:>9,} st.  growth (budget 1.5x)")
+    print(f"medians of {repeats} alternating runs of {rounds} rounds each, in ms; growth of p50")
+    print(f"(budget {GROWTH_BUDGET}x), p95 at {large:,} stories (budget {P95_BUDGET_MS} ms)")
+    print(
+        f"{'combination':<19} {'p50':>7} {'p95':>7} {'p50':>7} {'p95':>7} {'worst':>7} "
+        f"{'growth':>7} {'queries':>8}"
+    )
+    print(f"{'':<19} {f'at {small:,}':>15} {f'at {large:,} stories':>23}")
+    failed = []
     for label, runs in p50s[small_url].items():
         a, b = statistics.median(runs), statistics.median(p50s[large_url][label])
-        print(f"{label:<19} {a:9.1f} ms {b:9.1f} ms  {b / a:.2f}x")
-    print(f"p95 at {large:,} stories (budget {P95_BUDGET_MS} ms), largest of the runs:")
-    for label, runs in p95s[large_url].items():
-        print(f"{label:<19} {max(runs):9.1f} ms")
+        a95, b95 = (
+            statistics.median(p95s[small_url][label]),
+            statistics.median(p95s[large_url][label]),
+        )
+        worst = max(p95s[large_url][label])
+        n, m = queries[small_url][label], queries[large_url][label]
+        print(
+            f"{label:<19} {a:7.1f} {a95:7.1f} {b:7.1f} {b95:7.1f} {worst:7.1f} "
+            f"{b / a:6.2f}x {n:>4} {m:>3}"
+        )
+        if label.startswith("baseline"):
+            continue
+        if b / a > GROWTH_BUDGET:
+            failed.append(f"{label}: grows {b / a:.2f}x")
+        if b95 > P95_BUDGET_MS:
+            failed.append(f"{label}: p95 {b95:.1f} ms")
+        if n != m:
+            failed.append(f"{label}: {n} queries at {small:,}, {m} at {large:,}")
+    print("over budget: " + "; ".join(failed) if failed else "all within budget")
 
 
 def explain():
@@ -224,6 +256,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=40)
     parser.add_argument("--json", action="store_true", help="one JSON line, for --compare")
+    parser.add_argument(
+        "--repeats", type=int, default=3, help="with --compare: runs per database, alternating"
+    )
     parser.add_argument("--explain", action="store_true", help="print the query plans instead")
     parser.add_argument("--sql", action="store_true", help="time each page's SQL alone")
     parser.add_argument(
@@ -234,7 +269,7 @@ def main():
     )
     args = parser.parse_args()
     if args.compare:
-        compare(*args.compare, args.rounds)
+        compare(*args.compare, args.rounds, args.repeats)
         return
     if args.explain:
         explain()

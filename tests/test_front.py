@@ -379,3 +379,35 @@ def test_tag_and_author_pages_read_the_same_stories_from_either_path(client):
     expected_author = [f"T{i}" for i in range(15) if i % 3][:10]
     assert re.findall(r">(T\d+)</a></h2>", client.get("/tags/energy/").text) == expected_tag
     assert re.findall(r">(T\d+)</a></h2>", client.get("/authors/anna/").text) == expected_author
+
+
+@pytest.mark.parametrize(
+    ("extra", "numbers"),
+    [
+        ("", [2, 4, 8, 10, 14, 16, 20, 22, 26, 28]),  # even, not a multiple of 3
+        ("&section=news", [2, 4, 8, 14, 16, 22, 26, 28]),  # ... and not a multiple of 5
+        ("&ordering=oldest&tag=rail", [28, 20, 16, 8, 4]),  # ... a multiple of 4, oldest first
+    ],
+)
+def test_several_tags_read_the_first_tags_rows_and_give_the_stories_of_all(extra, numbers):
+    from django.http import QueryDict
+
+    from articles.listing.filters import StoryFilter
+    from articles.models import FacetListing
+
+    news, world = make_section(slug="news"), make_section(slug="world")
+    energy, ferries, rail = make_tag(slug="energy"), make_tag(slug="ferries"), make_tag(slug="rail")
+    stories = {}
+    for i in range(30):
+        tags = [t for t, has in ((energy, i % 2 == 0), (ferries, i % 3), (rail, i % 4 == 0)) if has]
+        stories[i] = make_story(tags=tags, section=news if i % 5 else world,
+                                published_at=ago(hours=i + 1))  # fmt: skip
+    make_story(tags=[energy, ferries, rail], status=Story.Status.DRAFT)  # never listed
+    expected = [(s.pk, s.section_id, s.published_at) for s in (stories[i] for i in numbers)]
+    storyfilter = StoryFilter(QueryDict(f"tag=energy&tag=ferries{extra}"))
+    storyfilter.qs  # noqa: B018 (validates the form)
+    rows = storyfilter.in_order()
+    assert rows.model is (FacetListing if connection.vendor == "postgresql" else Story)
+    assert list(rows) == expected
+    ids = [next(iter(row.values())) for row in storyfilter.in_order(ids_only=True)]
+    assert ids == [pk for pk, *_ in expected]

@@ -324,7 +324,8 @@ class StoryFilter(django_filters.FilterSet):
         and dates (the facet pages, or that one filter), is read from SourceListing or
         FacetListing alone (on PostgreSQL, which keeps them): one index holds the facet's
         stories in date order with their section, so counting and paging cost what the facet's
-        own stories cost, not what the archive's do. Every other listing reads the stories.
+        own stories cost, not what the archive's do; with several tags, the first tag's rows,
+        each checked for the others. Every other listing reads the stories.
         Both give the same rows (tests/test_source_listing.py, tests/test_front.py).
         """
         cleaned = self.form.cleaned_data
@@ -352,8 +353,8 @@ class StoryFilter(django_filters.FilterSet):
 
     def _lookup_rows(self, cleaned):
         """The public rows of SourceListing or FacetListing for a listing narrowed by one
-        source, one tag or one author and otherwise only by a section and dates; None for
-        any other listing, or on SQLite (which keeps neither table)."""
+        source, tags or one author and otherwise only by a section and dates; None for any
+        other listing, or on SQLite (which keeps neither table)."""
         if connections[self.queryset.db].vendor != "postgresql":
             return None
         in_effect = {name for name, value in cleaned.items() if value}
@@ -364,13 +365,19 @@ class StoryFilter(django_filters.FilterSet):
         if name == "source":
             pk = self.resolved["source"][cleaned["source"]].pk
             return SourceListing.objects.published().filter(source_id=pk)
-        if name == "tag" and len(cleaned["tag"]) == 1:
-            pk = self.resolved["tag"][cleaned["tag"][0]].pk
-        elif name == "author":
+        if name == "author":
             pk = self.resolved["author"][cleaned["author"]].pk
-        else:
+            return FacetListing.objects.published().filter(kind=name, facet_id=pk)
+        if name != "tag":  # a search
             return None
-        return FacetListing.objects.published().filter(kind=name, facet_id=pk)
+        # Several tags: the first one's stories in date order, each checked for the others
+        # (one probe a row), rather than every story of the archive checked for all of them.
+        first, *others = (self.resolved["tag"][slug].pk for slug in cleaned["tag"])
+        rows = FacetListing.objects.published().filter(kind=name, facet_id=first)
+        through = Story.tags.through.objects
+        for pk in others:
+            rows = rows.filter(story_id__in=through.filter(tag_id=pk).values("story_id"))
+        return rows
 
     def counted(self):
         """(kind, facet id, section id or None) when ListingCount holds this listing's count:

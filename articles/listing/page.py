@@ -17,8 +17,9 @@ BOUNDED_LIMIT, past which the page says "more than 1,000". Only COUNT_LIMIT resu
 counted) or BOUNDED_LIMIT (the rest) can be paged through (narrowing the filters is the way to
 older stories), so the deepest OFFSET is bounded too. A search ranks by relevance within its
 BOUNDED_LIMIT newest matches: ranking every match of a word found in half the archive would
-cost in proportion to the archive. Tag counts describe the first TAG_WINDOW results. The page
-says so whenever a bound is reached.
+cost in proportion to the archive. Tag counts describe the first TAG_WINDOW results, except
+those of the whole archive and a section, which are exact (stored counts). The page says so
+whenever a bound is reached.
 """
 
 from dataclasses import dataclass
@@ -175,7 +176,7 @@ def respond(request, *, fixed=None):
         "facet": facet,
         "title": facet.name if facet else (f"Search: {q}" if q else "Stories"),
         "current_section": facet.slug if facet_kind == "section" else None,
-        "tags_bounded": found.total > window.TAG_WINDOW,
+        "tags_bounded": not found.tags_exact and found.total > window.TAG_WINDOW,
         "tag_window": window.TAG_WINDOW,
         "pinned": pinned,
         "feed_url": reverse(FACET_FEEDS[facet_kind], args=[facet.slug])

@@ -107,6 +107,18 @@ class FacetListing(models.Model):
                 name="facet_listing_order_idx",
             ),
             models.Index(fields=["story_id"], name="facet_listing_story_idx"),
+            # The exact tag facets' corrections (articles/listing/window.py: exact_tags): the
+            # facets' standing stories still scheduled, and those with a withdrawal time to
+            # come, as two short ranges whatever the archive's size.
+            models.Index(
+                fields=["kind", "status", "published_at", "withdraw_at", "facet_id", "section_id"],
+                name="facet_listing_scheduled_idx",
+            ),
+            models.Index(
+                fields=["kind", "withdraw_at", "status", "published_at", "facet_id", "section_id"],
+                name="facet_listing_leaving_idx",
+                condition=models.Q(withdraw_at__isnull=False),
+            ),
         ]
 
     def __str__(self):
@@ -115,7 +127,7 @@ class FacetListing(models.Model):
 
 class ListingCount(models.Model):
     """How many stories a listing holds, per section: the whole archive (kind "all"), a tag,
-    an author or a source, kept by PostgreSQL triggers (migration 0034) and empty on SQLite.
+    an author or a source, kept by PostgreSQL triggers (migration 0031) and empty on SQLite.
 
     It counts *standing* stories (published, with a publication time and no withdrawal time)
     and nothing time-dependent, so no clock has to update it. The public count of a listing
@@ -140,6 +152,13 @@ class ListingCount(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "facet_id", "section_id"], name="listing_count_key"
+            )
+        ]
+        indexes = [
+            # Every tag's count in one section (the section's tag facets), an index-only range.
+            models.Index(
+                fields=["kind", "section_id", "facet_id", "stories"],
+                name="listing_count_section_idx",
             )
         ]
 
