@@ -14,6 +14,7 @@ import secrets
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache as django_cache
 from django.core.cache.backends.locmem import LocMemCache
 
 from newsroom.client_address import client_address
@@ -47,14 +48,26 @@ def view_of(token):
 def first_reports(view, counts):
     """Of `counts` ({(appeal, variant, event): n}), what this view has not reported before,
     each once: an event type counts once per view and appeal, whatever the variant claimed.
-    Marks them reported; `forget` undoes that if they could not be counted."""
-    fresh = {}
+    Marks them reported (in Redis, all in one round trip); `forget` undoes that if they could
+    not be counted."""
+    claimed = {}
     for appeal, variant, event in counts:
-        if (appeal, event) not in fresh and _call(
-            "add", _mark(view, appeal, event), 1, settings.APPEAL_TOKEN_MAX_AGE + RATE_WINDOW
-        ):
-            fresh[appeal, event] = variant
-    return {(appeal, variant, event): 1 for (appeal, event), variant in fresh.items()}
+        claimed.setdefault((appeal, event), variant)
+    lifetime = settings.APPEAL_TOKEN_MAX_AGE + RATE_WINDOW
+    marks = [_mark(view, appeal, event) for appeal, event in claimed]
+
+    def in_redis(client, make_key):
+        pipe = client.pipeline(transaction=False)
+        for mark in marks:
+            pipe.set(make_key(mark), 1, ex=lifetime, nx=True)
+        return pipe.execute()
+
+    def one_by_one(store):
+        return [store.add(mark, 1, lifetime) for mark in marks]
+
+    added = _shared(in_redis, one_by_one)
+    fresh = [pair for pair, first in zip(claimed, added, strict=True) if first]
+    return {(appeal, claimed[appeal, event], event): 1 for appeal, event in fresh}
 
 
 def forget(view, counts):
@@ -87,16 +100,24 @@ def seconds_to_wait(request, kind, limit):
     """0 if this client address may send another `kind` ("tokens", "beacons") this minute;
     otherwise how long to wait. The minute starts at the address's first request."""
     key = f"appeal-rate:{kind}:{client_address(request) or 'unknown'}"
-    _call("add", key, 0, RATE_WINDOW)
-    try:
-        sent = _call("incr", key)
-    except ValueError:  # the window ended between add and incr: this request opens the next
-        _call("add", key, 1, RATE_WINDOW)
-        sent = 1
-    if sent == 1:
-        # Redis' incr of a key that expired a moment ago makes one that never expires: the
-        # window's first request sets its lifetime again.
-        _call("touch", key, RATE_WINDOW)
+
+    def in_redis(client, make_key):
+        # One transaction: the window's key is made with its lifetime and counted at once.
+        pipe = client.pipeline(transaction=True)
+        pipe.set(make_key(key), 0, ex=RATE_WINDOW, nx=True)
+        pipe.incr(make_key(key))
+        return pipe.execute()[1]
+
+    def one_by_one(store):
+        store.add(key, 0, RATE_WINDOW)
+        try:
+            sent = store.incr(key)
+        except ValueError:  # the window ended between add and incr: this one opens the next
+            store.add(key, 1, RATE_WINDOW)
+            sent = 1
+        return sent
+
+    sent = _shared(in_redis, one_by_one)
     return RATE_WINDOW if sent > limit else 0
 
 
@@ -110,15 +131,21 @@ def reset():
     _local.clear()
 
 
-def _call(method, *args):
-    """cache.<method>(*args) on the shared cache, or on this process's memory while it fails
-    (the cache's outage rule: articles/caching/surfaces.py `guarded`)."""
-    missing = None
+def _shared(in_redis, one_by_one):
+    """`in_redis(client, make_key)` with the shared cache's Redis client (one round trip), or
+    `one_by_one(cache)` with another shared cache; with this process's memory while the shared
+    cache fails (the cache's outage rule: articles/caching/surfaces.py `guarded`)."""
     with guarded("check appeal beacons"):
-        try:
-            return getattr(cache, method)(*args)
-        except ValueError as error:  # incr of a missing key: an answer, not a fault
-            missing = error
-    if missing is not None:
-        raise missing
-    return getattr(_local, method)(*args)
+        backend = django_cache._cache if hasattr(django_cache, "_cache") else None
+        if hasattr(backend, "get_client"):
+            return in_redis(backend.get_client(write=True), cache.make_key)
+        return one_by_one(cache)
+    return one_by_one(_local)
+
+
+def _call(method, *args):
+    """cache.<method>(*args) on the shared cache, or on this process's memory while it fails."""
+    return _shared(
+        lambda client, make_key: getattr(cache, method)(*args),
+        lambda store: getattr(store, method)(*args),
+    )
