@@ -21,6 +21,7 @@ saying which and why; it never fails and never shows an empty list because of ba
   refuses before any view runs; templates/400.html says why and links back to the list.
 """
 
+import copy
 import re
 from datetime import date, datetime, time, timedelta
 
@@ -155,12 +156,23 @@ class StoryFilter(django_filters.FilterSet):
         data = self._normalise(data)
         self.resolved = self._resolve(data, navigation.sections() if sections is None else sections)
         super().__init__(MultiValueDict(data), queryset=queryset)
-        self.filters["section"].extra["choices"] = [
-            (s.slug, s.name) for s in self.resolved["section"].values()
-        ]
-        for name in LOOKUPS:
-            objects = self.resolved[name].values()
-            self.filters[name].extra["choices"] = [(o.slug, o.name) for o in objects]
+
+    # --- The form: made once per process, its choices per request ---
+
+    def get_form_class(self):
+        return StoryFilterForm
+
+    @property
+    def form(self):
+        """The bound form; the section, tag, author and source fields are per-request copies
+        offering what this request resolved (the only choices it can be given: unknown slugs
+        were taken out with a notice in `_resolve`)."""
+        if not hasattr(self, "_form"):
+            form = super().form
+            for name in ("section", *LOOKUPS):
+                choices = [(o.slug, o.name) for o in self.resolved[name].values()]
+                form.fields[name] = _offering(form.fields[name], choices)
+        return self._form
 
     # --- Input hygiene, before any form validation ---
 
@@ -422,6 +434,49 @@ class StoryFilter(django_filters.FilterSet):
             value = cleaned["published_before"]
             items.append(("published_before", value.isoformat(), f"To {value.day} {value:%b %Y}"))
         return items
+
+
+class SharedFilters(dict):
+    """A filterset's filters, copied for each request without a deep copy.
+
+    django-filter deep-copies every filter (and the form field each holds) per filterset. The
+    listing's filters hold nothing a request changes, so a shallow copy, bound to its own
+    filterset through `method`, does: the fields stay shared.
+    """
+
+    def __deepcopy__(self, memo):
+        copies = {}
+        for name, original in self.items():
+            copies[name] = copy.copy(original)
+            copies[name].method = original.method  # a FilterMethod of the copy, not of `original`
+        return copies
+
+
+class SharedFields(dict):
+    """A form's fields, shared by its instances: Django deep-copies a form's fields (and their
+    widgets) for each instance, so that one form may change its own. The listing's form changes
+    only its choice fields, and replaces those with copies (`_offering`)."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
+def _offering(field, choices):
+    """A copy of the choice `field` offering `choices`, leaving the shared one as it was."""
+    field = copy.copy(field)
+    field.widget = copy.copy(field.widget)
+    field.choices = choices
+    return field
+
+
+StoryFilter.base_filters = SharedFilters(StoryFilter.base_filters)
+# One form class for every request (django-filter makes a new class per filterset otherwise).
+StoryFilterForm = type(
+    "StoryFilterForm",
+    (StoryFilter._meta.form,),
+    {name: filter_.field for name, filter_ in StoryFilter.base_filters.items()},
+)
+StoryFilterForm.base_fields = SharedFields(StoryFilterForm.base_fields)
 
 
 def _start_of(day):
