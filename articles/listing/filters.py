@@ -64,6 +64,11 @@ LABELS = {
     "page": "page",
 }
 ORDERING = [("newest", "Newest first"), ("oldest", "Oldest first"), ("relevance", "Relevance")]
+ORDER_BY = {
+    "newest": ("-published_at", "-pk"),
+    "oldest": ("published_at", "pk"),
+    "relevance": ("-rank", "-published_at", "-pk"),
+}
 # What SourceListing and FacetListing can answer alone, besides their own facet (see
 # StoryFilter.in_order).
 LISTING_FILTERS = {"section", "published_after", "published_before", "ordering"}
@@ -405,11 +410,7 @@ class StoryFilter(django_filters.FilterSet):
         return (name, self.resolved[name][slug].pk, section)
 
     def order_by(self):
-        return {
-            "newest": ("-published_at", "-pk"),
-            "oldest": ("published_at", "pk"),
-            "relevance": ("-rank", "-published_at", "-pk"),
-        }[self.ordering_value]
+        return ORDER_BY[self.ordering_value]
 
     def active(self):
         """The filters in effect, as (parameter, value, label) in a stable order."""

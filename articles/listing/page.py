@@ -22,21 +22,24 @@ says so whenever a bound is reached.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
 from urllib.parse import urlencode
 
 from django.db.models import OuterRef, Subquery
-from django.http import Http404
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from .. import front, navigation
 from ..appeals import selection as appeals
 from ..caching import declare, invalidation
 from ..models import Quote, Source, Story, public_q
-from ..snapshots import cards
+from ..snapshots import cards, shell, story_page
+from ..snapshots.prepared import Prepared
 from . import search, window
-from .filters import ORDERING, StoryFilter
+from .filters import ORDER_BY, ORDERING, StoryFilter
 
 # Facets with a page of their own: a listing filtered by just one of them is that page.
 FACET_PAGES = {
@@ -46,7 +49,9 @@ FACET_PAGES = {
     "source": "source-detail",
 }
 
+TEMPLATE = "articles/story_list.html"
 SOURCE_QUOTES = "articles/story_partials.html#source-quotes"  # under a result on a source's page
+PIN_COLUMNS = ("pin_position",)  # what a section's first page reads with its cards
 
 FACET_FEEDS = {
     "section": "articles:section-feed",
@@ -108,6 +113,8 @@ def respond(request, *, fixed=None):
     pins_of = None
     if set(fixed) == {"section"} and len(active) == 1 and number == 1:
         pins_of = storyfilter.resolved["section"][fixed["section"]]
+    if number != requested and storyfilter.ordering_value != "relevance":
+        found.page_ids = None  # they were the ids of the page asked for, past the last
     rows, pinned = page_rows(storyfilter, stories, found, number, pins_of)
 
     # The reader's choices as query parameters: chips remove one, facets add or replace one.
@@ -183,7 +190,11 @@ def respond(request, *, fixed=None):
         else "",
     }
     context |= appeals.in_context(request, section=section)
-    return render(request, "articles/story_list.html", context)
+    # The page's blocks in the cached chrome; the navigation marks a section page's section.
+    chrome = {"current_section": context["current_section"]}
+    return HttpResponse(
+        shell.render_page(request, TEMPLATE, context, story_page.snapshot_request, chrome)
+    )
 
 
 def source_page(source, rows, total, active):
@@ -228,28 +239,26 @@ def page_rows(storyfilter, stories, found, number, pins_of=None):
     q = storyfilter.search_text
     if not found.total and pins_of is None:
         return [], []
-    if found.page_ids is not None:  # relevance: the window chose the page's stories
-        rows = Story.objects.filter(pk__in=found.page_ids)
-    else:
-        # Deferred join: the OFFSET walks the index for ids only, then ten rows are read.
-        offset = (number - 1) * window.PAGE_SIZE
-        ids = storyfilter.in_order(ids_only=True)[offset : offset + window.PAGE_SIZE]
-        rows = Story.objects.filter(pk__in=ids)
-        if pins_of is not None:
-            pins = front.active_pins(pins_of)
-            # One list of ids (a UNION): an OR of two IN-subqueries would scan the archive.
-            wanted = front.union_of(ids, pins.values("story_id"))
-            rows = Story.objects.filter(pk__in=wanted).annotate(
-                pin_position=Subquery(pins.filter(story=OuterRef("pk")).values("position")[:1])
-            )
-        # public_q again: a safeguard should a copy in SourceListing ever lag its story.
-        rows = rows.filter(public_q()).order_by(*storyfilter.order_by())
     if q:
+        if found.page_ids is not None:  # the window chose the page's stories
+            rows = Story.objects.filter(pk__in=found.page_ids)
+        else:  # public_q again: a safeguard should a copy in SourceListing lag its story
+            rows = Story.objects.filter(public_q(), pk__in=page_ids(storyfilter, number))
+            rows = rows.order_by(*storyfilter.order_by())
         rows = list(search.with_highlights(rows.for_display(), q))
         if found.page_ids is not None:
             rows.sort(key=lambda story: found.page_ids.index(story.pk))
         return search.highlight(rows, q), []
-    rows = cards.read(rows, *(("pin_position",) if pins_of is not None else ()))
+    now = timezone.now()
+    section = pins_of.pk if pins_of is not None else None
+    extra = PIN_COLUMNS if pins_of is not None else ()
+    if found.page_ids:  # the window found them: a query compiled once per process
+        values = {f"id{i}": pk for i, pk in enumerate(found.page_ids)}
+        query = prepared_page(len(values), storyfilter.ordering_value, section is not None)
+        rows = query.rows(now=now, **values, **({"section": section} if extra else {}))
+    else:
+        rows = page_query(page_ids(storyfilter, number), storyfilter.ordering_value, section, now)
+    rows = cards.from_rows(rows, extra, now)
     if pins_of is None:
         return rows, []
     pinned = sorted(
@@ -258,6 +267,45 @@ def page_rows(storyfilter, stories, found, number, pins_of=None):
     )
     rows = [card for card in rows if card.extra["pin_position"] is None][: window.PAGE_SIZE]
     return rows, pinned
+
+
+def page_ids(storyfilter, number):
+    """The ids of page `number`, as a subquery. Deferred join: the OFFSET walks the index for
+    ids only, then ten rows are read."""
+    offset = (number - 1) * window.PAGE_SIZE
+    return storyfilter.in_order(ids_only=True)[offset : offset + window.PAGE_SIZE]
+
+
+def page_query(ids, ordering, section=None, now=None):
+    """The cards' columns (cards.columns) of the public stories `ids` (a list, or a one-column
+    queryset), in `ordering`, and with `section` (an id) that section's pins in force too,
+    with their "pin_position"."""
+    rows = Story.objects.filter(pk__in=ids)
+    extra = ()
+    if section is not None:
+        pins = front.active_pins(section, now)
+        if isinstance(ids, list):
+            ids = Story.objects.filter(pk__in=ids).values("pk")
+        # One list of ids (a UNION): an OR of two IN-subqueries would scan the archive.
+        wanted = front.union_of(ids, pins.values("story_id"))
+        rows = Story.objects.filter(pk__in=wanted).annotate(
+            pin_position=Subquery(pins.filter(story=OuterRef("pk")).values("position")[:1])
+        )
+        extra = PIN_COLUMNS
+    # public_q again: a safeguard should a copy in SourceListing ever lag its story.
+    return cards.columns(rows.filter(public_q(now)).order_by(*ORDER_BY[ordering]), *extra)
+
+
+@cache
+def prepared_page(size, ordering, pinned):
+    """`page_query` for a list of `size` ids, compiled once per process (the ORM's building
+    and compiling of it cost more than the rest of the page's query work)."""
+
+    def build(now, section=None, **ids):
+        return page_query(list(ids.values()), ordering, section, now)
+
+    section = {"section": int} if pinned else {}
+    return Prepared(build, now=datetime, **section, **{f"id{i}": int for i in range(size)})
 
 
 def last_page(total, limit):

@@ -31,7 +31,7 @@ class Window:
     tags: list  # [(Tag, count)], largest first, the chosen tags left out
     total: int  # the number of results: exact, or capped at limit + 1
     limit: int  # results that can be paged through
-    page_ids: list | None  # for relevance order: this page's story ids, in order
+    page_ids: list | None  # this page's story ids, in order (None: not among the matches read)
     exact: bool = False  # total is the true count, however large
 
 
@@ -113,6 +113,16 @@ def count(storyfilter, stories, active, offset):
                 ) AS rn FROM matches
             ) AS ranked WHERE rn > {start} AND rn <= {start} + {PAGE_SIZE}"""
         )
+    elif offset + PAGE_SIZE <= scanned + 1:
+        # Newest or oldest: the page's rows are among the matches read, when it is not past
+        # them (page_rows reads them itself otherwise). Integers of ours again.
+        way = "ASC" if ordering == "oldest" else "DESC"
+        parts.append(
+            f"""SELECT 'page', id, rn, NULL, NULL FROM (
+                SELECT id, ROW_NUMBER() OVER (ORDER BY published_at {way}, id {way}) AS rn
+                FROM matches
+            ) AS ordered WHERE rn > {int(offset)} AND rn <= {int(offset) + PAGE_SIZE}"""
+        )
     query = f"WITH {', '.join(ctes)} " + " UNION ALL ".join(parts)
     with connection.cursor() as cursor:
         cursor.execute(query, params)
@@ -124,7 +134,7 @@ def count(storyfilter, stories, active, offset):
         (Tag(pk=pk, name=name, slug=slug), n) for kind, pk, n, name, slug in rows if kind == "tag"
     ]
     page_ids = None
-    if relevance:
+    if relevance or offset + PAGE_SIZE <= scanned + 1:
         page_ids = [
             pk for _, pk, rn, *_ in sorted((r for r in rows if r[0] == "page"), key=lambda r: r[2])
         ]

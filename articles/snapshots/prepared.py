@@ -22,6 +22,15 @@ SAMPLES = {
 }
 
 
+def _nth(sample, i):
+    """The `i`-th of a family of samples like `sample`, each unlike the others."""
+    if isinstance(sample, str):
+        return f"{sample}-{i}"
+    if isinstance(sample, int):
+        return sample + 1_000 * i
+    return sample + datetime.timedelta(days=1_000 * i)
+
+
 class Prepared:
     """`build(**values)` is a values() queryset; `rows(**values)` runs its SQL as dicts."""
 
@@ -29,20 +38,26 @@ class Prepared:
         self.build, self.using, self.kinds = build, using, kinds
 
     def _compile(self, values):
-        queryset = self.build(**values)
-        sql, params = queryset.query.get_compiler(self.using).as_sql()
-        query = queryset.query
-        names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        compiler = self.build(**values).query.get_compiler(self.using)
+        sql, params = compiler.as_sql()
+        # The columns' names in the SQL's own order (values() may put annotations anywhere).
+        names = [alias for _, _, alias in compiler.select]
         return sql, list(params), names
 
     @cached_property
     def compiled(self):
-        """(sql, params, {name: positions}, column names), from the sample values."""
-        base = {name: SAMPLES[kind][0] for name, kind in self.kinds.items()}
+        """(sql, params, {name: positions}, column names), from the sample values: each name
+        its own pair, so that a query which folds equal values (an IN list) keeps one place
+        for each."""
+        samples = {
+            name: tuple(_nth(sample, i) for sample in SAMPLES[kind])
+            for i, (name, kind) in enumerate(self.kinds.items())
+        }
+        base = {name: pair[0] for name, pair in samples.items()}
         sql, params, names = self._compile(base)
         places = {}
-        for name, kind in self.kinds.items():
-            other_sql, other, _ = self._compile(base | {name: SAMPLES[kind][1]})
+        for name in self.kinds:
+            other_sql, other, _ = self._compile(base | {name: samples[name][1]})
             if other_sql != sql or len(other) != len(params):
                 raise ValueError(f"The query's SQL changes with {name}: it cannot be prepared.")
             places[name] = [i for i, (a, b) in enumerate(zip(params, other, strict=True)) if a != b]
