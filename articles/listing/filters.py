@@ -24,6 +24,8 @@ saying which and why; it never fails and never shows an empty list because of ba
 import copy
 import re
 from datetime import date, datetime, time, timedelta
+from functools import cache
+from types import SimpleNamespace
 
 import django_filters
 from django import forms
@@ -37,6 +39,7 @@ from django.utils.datastructures import MultiValueDict
 from .. import navigation
 from ..links import TRACKING
 from ..models import Author, Byline, FacetListing, Quote, Source, SourceListing, Story, Tag
+from ..snapshots.prepared import Prepared
 from . import search
 
 MAX_TAGS = 5
@@ -154,13 +157,15 @@ class StoryFilter(django_filters.FilterSet):
 
     def __init__(self, data, queryset=None, *, fixed=None, sections=None):
         self.notices = []
+        self.now = timezone.now()  # one time for every query of the request
         self.missing_fixed = None  # set to the facet name when a pinned slug does not exist
         self.fixed = dict(fixed or {})
         if queryset is None:
-            queryset = Story.objects.published()
+            queryset = Story.objects.published(self.now)
         data = self._normalise(data)
         self.resolved = self._resolve(data, navigation.sections() if sections is None else sections)
         super().__init__(MultiValueDict(data), queryset=queryset)
+        self.check()
 
     # --- The form: made once per process, its choices per request ---
 
@@ -232,19 +237,19 @@ class StoryFilter(django_filters.FilterSet):
                     wanted.setdefault(name, set()).add(slug)
         for name in LOOKUPS:
             resolved[name] = {}
-        queries = [
-            LOOKUPS[name]
-            .objects.filter(slug__in=slugs)
-            .order_by()
-            .annotate(facet_kind=_text(Value(name)), **DETAILS[name])
-            .values_list("facet_kind", "pk", "slug", "name", *DETAILS[name])
-            for name, slugs in wanted.items()
-        ]
-        if queries:
-            rows = queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
-            for kind, pk, slug, name, *details in rows:
-                fields = dict(zip(DETAIL_FIELDS[kind], details, strict=False))
-                resolved[kind][slug] = LOOKUPS[kind](pk=pk, slug=slug, name=name, **fields)
+        if wanted:
+            shape = tuple((name, len(slugs)) for name, slugs in wanted.items())
+            values = {
+                f"{name}{i}": slug
+                for name, slugs in wanted.items()
+                for i, slug in enumerate(sorted(slugs))
+            }
+            for row in _lookup_query(shape).rows(**values):
+                kind = row["facet_kind"]
+                fields = dict(zip(DETAIL_FIELDS[kind], (row["info"], row["about"]), strict=False))
+                resolved[kind][row["slug"]] = LOOKUPS[kind](
+                    pk=row["pk"], slug=row["slug"], name=row["name"], **fields
+                )
         for name in ("section", *LOOKUPS):
             for slug in list(data.get(name, [])):
                 if SLUG.match(slug) and slug not in resolved[name]:
@@ -262,6 +267,14 @@ class StoryFilter(django_filters.FilterSet):
     # --- Filtering ---
 
     def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        return queryset.order_by(*self.order_by())
+
+    def check(self):
+        """Validate the form and note what was ignored or corrected: the cleaned data then
+        holds what the listing uses (done on creation, so the stories' queryset is built
+        only when a query needs it)."""
+        self.form.errors  # noqa: B018 (validates the form)
         cleaned = self.form.cleaned_data
         after, before = cleaned.get("published_after"), cleaned.get("published_before")
         if after and before and after > before:
@@ -279,8 +292,6 @@ class StoryFilter(django_filters.FilterSet):
             self.notices.append(
                 "Ordering by relevance needs search words; newest first is used instead."
             )
-        queryset = super().filter_queryset(queryset)
-        return queryset.order_by(*self.order_by())
 
     def filter_q(self, queryset, name, value):
         return search.search(queryset, value)
@@ -367,6 +378,40 @@ class StoryFilter(django_filters.FilterSet):
             rows.values("pk") if ids_only else rows.values_list("pk", "section_id", "published_at")
         )
 
+    def in_order_sql(self, limit):
+        """(sql, params) of the first `limit` rows of `in_order()`; with no search and no
+        dates, from SQL compiled once per process for listings of the same shape (which
+        filters, how many tags, the order), its values (ids, the time) put in place."""
+        cleaned = self.form.cleaned_data
+        in_effect = {name: value for name, value in cleaned.items() if value}
+        if set(in_effect) - {"section", *LOOKUPS, "ordering"}:
+            return self.in_order()[:limit].query.sql_with_params()
+        values = {"now": self.now}
+        for name, value in in_effect.items():
+            if name != "ordering":
+                for i, slug in enumerate(value if name == "tag" else [value]):
+                    values[f"{name}{i}"] = self.resolved[name][slug].pk
+        shape = (self.ordering_value, limit, connections[self.queryset.db].vendor, *values)
+        return _in_order_query(shape, self).sql(**values)
+
+    def _twin(self, values):
+        """A copy of this filterset for the same listing with other `values` (see
+        in_order_sql): its own time, resolved ids and filters, the same cleaned data."""
+        twin = copy.copy(self)
+        twin.__dict__.pop("_qs", None)
+        twin.now = values["now"]
+        twin.queryset = Story.objects.published(twin.now)
+        twin.resolved = {name: dict(found) for name, found in self.resolved.items()}
+        cleaned = self.form.cleaned_data
+        for name in ("section", *LOOKUPS):
+            value = cleaned.get(name)
+            for i, slug in enumerate((value if name == "tag" else [value]) if value else []):
+                twin.resolved[name][slug] = SimpleNamespace(pk=values[f"{name}{i}"])
+        twin.filters = copy.deepcopy(self.base_filters)
+        for filter_ in twin.filters.values():
+            filter_.parent = twin
+        return twin
+
     def _lookup_rows(self, cleaned):
         """The public rows of SourceListing or FacetListing for a listing narrowed by one
         source, one tag or one author and otherwise only by a section and dates; None for
@@ -380,14 +425,14 @@ class StoryFilter(django_filters.FilterSet):
         (name,) = facets
         if name == "source":
             pk = self.resolved["source"][cleaned["source"]].pk
-            return SourceListing.objects.published().filter(source_id=pk)
+            return SourceListing.objects.published(self.now).filter(source_id=pk)
         if name == "tag" and len(cleaned["tag"]) == 1:
             pk = self.resolved["tag"][cleaned["tag"][0]].pk
         elif name == "author":
             pk = self.resolved["author"][cleaned["author"]].pk
         else:
             return None
-        return FacetListing.objects.published().filter(kind=name, facet_id=pk)
+        return FacetListing.objects.published(self.now).filter(kind=name, facet_id=pk)
 
     def counted(self):
         """(kind, facet id, section id or None) when ListingCount holds this listing's count:
@@ -435,6 +480,42 @@ class StoryFilter(django_filters.FilterSet):
             value = cleaned["published_before"]
             items.append(("published_before", value.isoformat(), f"To {value.day} {value:%b %Y}"))
         return items
+
+
+IN_ORDER_QUERIES = {}  # shape: Prepared; a few hundred shapes at the most
+
+
+def _in_order_query(shape, storyfilter):
+    """StoryFilter.in_order_sql's query for `shape`. The first listing of that shape makes
+    it: `storyfilter` is used for the compiling only, on copies with the sample values."""
+    if shape not in IN_ORDER_QUERIES:
+        _, limit, _, *names = shape
+
+        def build(**values):
+            return storyfilter._twin(values).in_order()[:limit]
+
+        kinds = {name: datetime if name == "now" else int for name in names}
+        IN_ORDER_QUERIES[shape] = Prepared(build, **kinds)
+    return IN_ORDER_QUERIES[shape]
+
+
+@cache
+def _lookup_query(shape):
+    """The UNION of `_resolve` for `shape`, ((facet, number of slugs), …), compiled once per
+    process: its values are the slugs, named facet0, facet1 … (tag0, author0 …)."""
+
+    def build(**slugs):
+        queries = [
+            LOOKUPS[name]
+            .objects.filter(slug__in=[slugs[f"{name}{i}"] for i in range(count)])
+            .order_by()
+            .annotate(facet_kind=_text(Value(name)), **DETAILS[name])
+            .values_list("facet_kind", "pk", "slug", "name", *DETAILS[name])
+            for name, count in shape
+        ]
+        return queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
+
+    return Prepared(build, **{f"{name}{i}": str for name, count in shape for i in range(count)})
 
 
 class SharedFilters(dict):

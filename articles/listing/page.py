@@ -102,12 +102,11 @@ def respond(request, *, fixed=None):
     storyfilter = StoryFilter(request.GET, fixed=fixed, sections=navigation.sections(request))
     if storyfilter.missing_fixed:
         raise Http404(f"No such {storyfilter.missing_fixed}.")
-    stories = storyfilter.qs
     active = storyfilter.active()
     q = storyfilter.search_text
     # The cleaned parameters: a repeated `page` means its first value, as for any filter.
     requested = page_number(storyfilter.data.get("page"), storyfilter.notices)
-    found = window.count(storyfilter, stories, active, (requested - 1) * window.PAGE_SIZE)
+    found = window.count(storyfilter, active, (requested - 1) * window.PAGE_SIZE)
     number = clamp_page(requested, found.total, found.limit, storyfilter.notices)
     # A section's own first page, unfiltered, shows its pinned stories on top.
     pins_of = None
@@ -115,7 +114,7 @@ def respond(request, *, fixed=None):
         pins_of = storyfilter.resolved["section"][fixed["section"]]
     if number != requested and storyfilter.ordering_value != "relevance":
         found.page_ids = None  # they were the ids of the page asked for, past the last
-    rows, pinned = page_rows(storyfilter, stories, found, number, pins_of)
+    rows, pinned = page_rows(storyfilter, found, number, pins_of)
 
     # The reader's choices as query parameters: chips remove one, facets add or replace one.
     state = [(name, value) for name, value, _ in active]
@@ -230,7 +229,7 @@ def published_quotes(source):
     )
 
 
-def page_rows(storyfilter, stories, found, number, pins_of=None):
+def page_rows(storyfilter, found, number, pins_of=None):
     """The page's stories, ready to show, and, with `pins_of` (a section), its pinned stories,
     read in the same query and left out of the list below them: ([story, …], [pinned, …]).
 

@@ -35,12 +35,12 @@ class Window:
     exact: bool = False  # total is the true count, however large
 
 
-def count(storyfilter, stories, active, offset):
+def count(storyfilter, active, offset):
     """Count and facet the results, and rank them if need be; one query.
 
     Every story has exactly one section, so the section counts add up to the total.
     """
-    connection = connections[stories.db]
+    connection = connections[storyfilter.queryset.db]
     quote = connection.ops.quote_name
     ordering = storyfilter.ordering_value
     relevance = ordering == "relevance"
@@ -50,12 +50,12 @@ def count(storyfilter, stories, active, offset):
     # Exactly counted: the matches are read only as far as the tag facets look.
     scanned = TAG_WINDOW - 1 if exact else limit
     if relevance:  # the newest matches, ranked below
-        in_order = stories.order_by("-published_at", "-pk").values_list(
+        in_order = storyfilter.qs.order_by("-published_at", "-pk").values_list(
             "pk", "section_id", "published_at", "rank"
         )
+        sql, params = in_order[: scanned + 1].query.sql_with_params()
     else:
-        in_order = storyfilter.in_order()
-    sql, params = in_order[: scanned + 1].query.sql_with_params()
+        sql, params = storyfilter.in_order_sql(scanned + 1)
     ctes = [f"matches (id, section_id, published_at{', rank' if relevance else ''}) AS ({sql})"]
     params = list(params)
     recent = "matches"

@@ -68,7 +68,8 @@ class Prepared:
             return connection.ops.adapt_datetimefield_value(value)
         return value
 
-    def rows(self, **values):
+    def sql(self, **values):
+        """(sql, params) with `values` in place, as the queryset would compile them."""
         connection = connections[self.using]
         sql, params, places, names = self.compiled
         params = list(params)
@@ -76,6 +77,11 @@ class Prepared:
             adapted = self._adapt(connection, self.kinds[name], value)
             for index in places[name]:
                 params[index] = adapted
-        with connection.cursor() as cursor:
+        return sql, params
+
+    def rows(self, **values):
+        sql, params = self.sql(**values)
+        names = self.compiled[3]
+        with connections[self.using].cursor() as cursor:
             cursor.execute(sql, params)
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
