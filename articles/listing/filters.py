@@ -160,8 +160,8 @@ class StoryFilter(django_filters.FilterSet):
         self.now = timezone.now()  # one time for every query of the request
         self.missing_fixed = None  # set to the facet name when a pinned slug does not exist
         self.fixed = dict(fixed or {})
-        if queryset is None:
-            queryset = Story.objects.published(self.now)
+        if queryset is None:  # made public in filter_queryset, when a query needs it
+            queryset = Story.objects.all()
         data = self._normalise(data)
         self.resolved = self._resolve(data, navigation.sections() if sections is None else sections)
         super().__init__(MultiValueDict(data), queryset=queryset)
@@ -267,7 +267,7 @@ class StoryFilter(django_filters.FilterSet):
     # --- Filtering ---
 
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
+        queryset = super().filter_queryset(queryset.published(self.now))
         return queryset.order_by(*self.order_by())
 
     def check(self):
@@ -400,7 +400,6 @@ class StoryFilter(django_filters.FilterSet):
         twin = copy.copy(self)
         twin.__dict__.pop("_qs", None)
         twin.now = values["now"]
-        twin.queryset = Story.objects.published(twin.now)
         twin.resolved = {name: dict(found) for name, found in self.resolved.items()}
         cleaned = self.form.cleaned_data
         for name in ("section", *LOOKUPS):
