@@ -157,9 +157,14 @@ def respond(request, *, fixed=None):
         ],
         "clear_url": list_url,
         "list_url": list_url,  # the form's action
+        # Plain values for the loops: a template resolves `name` in its context far faster
+        # than `section.name` on an object (a failed item lookup first, then the attribute).
+        "section_options": [
+            (s.slug, s.name, s.slug == chosen_section) for s in navigation.sections(request)
+        ],
         "section_facets": [
             (
-                sections[pk],
+                sections[pk].name,
                 n,
                 _url(list_url, [p for p in state if p[0] != "section"] + [("section", slug)]),
                 chosen_section == slug,
@@ -168,7 +173,7 @@ def respond(request, *, fixed=None):
             if pk in sections and (slug := sections[pk].slug)
         ],
         "tag_facets": [
-            (tag, n, _url(list_url, [*state, ("tag", tag.slug)])) for tag, n in found.tags
+            (tag.name, n, _url(list_url, [*state, ("tag", tag.slug)])) for tag, n in found.tags
         ],
         # The form shows what is in effect (hand-written controls: cheaper than widgets).
         "chosen": dict(state),
