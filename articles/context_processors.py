@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from .front import breaking
 from .listing.search import MAX_QUERY_LENGTH
@@ -9,7 +10,8 @@ def site(request):
     """Site name, the navigation sections and the breaking-news strip, for every page's header
     and footer (all from the cache: no query per page)."""
     return {
-        "breaking": breaking(),
+        # Read when a template shows it: pages in a cached shell fill the strip themselves.
+        "breaking": SimpleLazyObject(breaking),
         "site_name": settings.SITE_NAME,
         "site_tagline": settings.SITE_TAGLINE,
         "donate_url": settings.DONATE_URL,

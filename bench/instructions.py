@@ -44,6 +44,7 @@ PAGES = {
     "story": SEED_URL,
     "front": "/",
     "listing": "/stories/?section=news&tag=russia&ordering=newest",
+    "section": "/sections/news/",
     "beacon": BEACON_URL,  # a POST: one "rendered" event of the seed's appeal, a new view each
     "poll304": None,  # a live blog's poll URL, found once its story is made live
 }

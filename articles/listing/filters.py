@@ -21,8 +21,11 @@ saying which and why; it never fails and never shows an empty list because of ba
   refuses before any view runs; templates/400.html says why and links back to the list.
 """
 
+import copy
 import re
 from datetime import date, datetime, time, timedelta
+from functools import cache
+from types import SimpleNamespace
 
 import django_filters
 from django import forms
@@ -36,6 +39,7 @@ from django.utils.datastructures import MultiValueDict
 from .. import navigation
 from ..links import TRACKING
 from ..models import Author, Byline, FacetListing, Quote, Source, SourceListing, Story, Tag
+from ..snapshots.prepared import Prepared
 from . import search
 
 MAX_TAGS = 5
@@ -63,6 +67,11 @@ LABELS = {
     "page": "page",
 }
 ORDERING = [("newest", "Newest first"), ("oldest", "Oldest first"), ("relevance", "Relevance")]
+ORDER_BY = {
+    "newest": ("-published_at", "-pk"),
+    "oldest": ("published_at", "pk"),
+    "relevance": ("-rank", "-published_at", "-pk"),
+}
 # What SourceListing and FacetListing can answer alone, besides their own facet (see
 # StoryFilter.in_order).
 LISTING_FILTERS = {"section", "published_after", "published_before", "ordering"}
@@ -148,19 +157,32 @@ class StoryFilter(django_filters.FilterSet):
 
     def __init__(self, data, queryset=None, *, fixed=None, sections=None):
         self.notices = []
+        self.now = timezone.now()  # one time for every query of the request
         self.missing_fixed = None  # set to the facet name when a pinned slug does not exist
         self.fixed = dict(fixed or {})
-        if queryset is None:
-            queryset = Story.objects.published()
+        if queryset is None:  # made public in filter_queryset, when a query needs it
+            queryset = Story.objects.all()
         data = self._normalise(data)
         self.resolved = self._resolve(data, navigation.sections() if sections is None else sections)
         super().__init__(MultiValueDict(data), queryset=queryset)
-        self.filters["section"].extra["choices"] = [
-            (s.slug, s.name) for s in self.resolved["section"].values()
-        ]
-        for name in LOOKUPS:
-            objects = self.resolved[name].values()
-            self.filters[name].extra["choices"] = [(o.slug, o.name) for o in objects]
+        self.check()
+
+    # --- The form: made once per process, its choices per request ---
+
+    def get_form_class(self):
+        return StoryFilterForm
+
+    @property
+    def form(self):
+        """The bound form; the section, tag, author and source fields are per-request copies
+        offering what this request resolved (the only choices it can be given: unknown slugs
+        were taken out with a notice in `_resolve`)."""
+        if not hasattr(self, "_form"):
+            form = super().form
+            for name in ("section", *LOOKUPS):
+                choices = [(o.slug, o.name) for o in self.resolved[name].values()]
+                form.fields[name] = _offering(form.fields[name], choices)
+        return self._form
 
     # --- Input hygiene, before any form validation ---
 
@@ -215,19 +237,19 @@ class StoryFilter(django_filters.FilterSet):
                     wanted.setdefault(name, set()).add(slug)
         for name in LOOKUPS:
             resolved[name] = {}
-        queries = [
-            LOOKUPS[name]
-            .objects.filter(slug__in=slugs)
-            .order_by()
-            .annotate(facet_kind=_text(Value(name)), **DETAILS[name])
-            .values_list("facet_kind", "pk", "slug", "name", *DETAILS[name])
-            for name, slugs in wanted.items()
-        ]
-        if queries:
-            rows = queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
-            for kind, pk, slug, name, *details in rows:
-                fields = dict(zip(DETAIL_FIELDS[kind], details, strict=False))
-                resolved[kind][slug] = LOOKUPS[kind](pk=pk, slug=slug, name=name, **fields)
+        if wanted:
+            shape = tuple((name, len(slugs)) for name, slugs in wanted.items())
+            values = {
+                f"{name}{i}": slug
+                for name, slugs in wanted.items()
+                for i, slug in enumerate(sorted(slugs))
+            }
+            for row in _lookup_query(shape).rows(**values):
+                kind = row["facet_kind"]
+                fields = dict(zip(DETAIL_FIELDS[kind], (row["info"], row["about"]), strict=False))
+                resolved[kind][row["slug"]] = LOOKUPS[kind](
+                    pk=row["pk"], slug=row["slug"], name=row["name"], **fields
+                )
         for name in ("section", *LOOKUPS):
             for slug in list(data.get(name, [])):
                 if SLUG.match(slug) and slug not in resolved[name]:
@@ -245,6 +267,14 @@ class StoryFilter(django_filters.FilterSet):
     # --- Filtering ---
 
     def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset.published(self.now))
+        return queryset.order_by(*self.order_by())
+
+    def check(self):
+        """Validate the form and note what was ignored or corrected: the cleaned data then
+        holds what the listing uses (done on creation, so the stories' queryset is built
+        only when a query needs it)."""
+        self.form.errors  # noqa: B018 (validates the form)
         cleaned = self.form.cleaned_data
         after, before = cleaned.get("published_after"), cleaned.get("published_before")
         if after and before and after > before:
@@ -262,8 +292,6 @@ class StoryFilter(django_filters.FilterSet):
             self.notices.append(
                 "Ordering by relevance needs search words; newest first is used instead."
             )
-        queryset = super().filter_queryset(queryset)
-        return queryset.order_by(*self.order_by())
 
     def filter_q(self, queryset, name, value):
         return search.search(queryset, value)
@@ -351,6 +379,39 @@ class StoryFilter(django_filters.FilterSet):
             rows.values("pk") if ids_only else rows.values_list("pk", "section_id", "published_at")
         )
 
+    def in_order_sql(self, limit):
+        """(sql, params) of the first `limit` rows of `in_order()`; with no search and no
+        dates, from SQL compiled once per process for listings of the same shape (which
+        filters, how many tags, the order), its values (ids, the time) put in place."""
+        cleaned = self.form.cleaned_data
+        in_effect = {name: value for name, value in cleaned.items() if value}
+        if set(in_effect) - {"section", *LOOKUPS, "ordering"}:
+            return self.in_order()[:limit].query.sql_with_params()
+        values = {"now": self.now}
+        for name, value in in_effect.items():
+            if name != "ordering":
+                for i, slug in enumerate(value if name == "tag" else [value]):
+                    values[f"{name}{i}"] = self.resolved[name][slug].pk
+        shape = (self.ordering_value, limit, connections[self.queryset.db].vendor, *values)
+        return _in_order_query(shape, self).sql(**values)
+
+    def _twin(self, values):
+        """A copy of this filterset for the same listing with other `values` (see
+        in_order_sql): its own time, resolved ids and filters, the same cleaned data."""
+        twin = copy.copy(self)
+        twin.__dict__.pop("_qs", None)
+        twin.now = values["now"]
+        twin.resolved = {name: dict(found) for name, found in self.resolved.items()}
+        cleaned = self.form.cleaned_data
+        for name in ("section", *LOOKUPS):
+            value = cleaned.get(name)
+            for i, slug in enumerate((value if name == "tag" else [value]) if value else []):
+                twin.resolved[name][slug] = SimpleNamespace(pk=values[f"{name}{i}"])
+        twin.filters = copy.deepcopy(self.base_filters)
+        for filter_ in twin.filters.values():
+            filter_.parent = twin
+        return twin
+
     def _lookup_rows(self, cleaned):
         """The public rows of SourceListing or FacetListing for a listing narrowed by one
         source, tags or one author and otherwise only by a section and dates; None for any
@@ -364,16 +425,16 @@ class StoryFilter(django_filters.FilterSet):
         (name,) = facets
         if name == "source":
             pk = self.resolved["source"][cleaned["source"]].pk
-            return SourceListing.objects.published().filter(source_id=pk)
+            return SourceListing.objects.published(self.now).filter(source_id=pk)
         if name == "author":
             pk = self.resolved["author"][cleaned["author"]].pk
-            return FacetListing.objects.published().filter(kind=name, facet_id=pk)
+            return FacetListing.objects.published(self.now).filter(kind=name, facet_id=pk)
         if name != "tag":  # a search
             return None
         # Several tags: the first one's stories in date order, each checked for the others
         # (one probe a row), rather than every story of the archive checked for all of them.
         first, *others = (self.resolved["tag"][slug].pk for slug in cleaned["tag"])
-        rows = FacetListing.objects.published().filter(kind=name, facet_id=first)
+        rows = FacetListing.objects.published(self.now).filter(kind=name, facet_id=first)
         through = Story.tags.through.objects
         for pk in others:
             rows = rows.filter(story_id__in=through.filter(tag_id=pk).values("story_id"))
@@ -400,11 +461,7 @@ class StoryFilter(django_filters.FilterSet):
         return (name, self.resolved[name][slug].pk, section)
 
     def order_by(self):
-        return {
-            "newest": ("-published_at", "-pk"),
-            "oldest": ("published_at", "pk"),
-            "relevance": ("-rank", "-published_at", "-pk"),
-        }[self.ordering_value]
+        return ORDER_BY[self.ordering_value]
 
     def active(self):
         """The filters in effect, as (parameter, value, label) in a stable order."""
@@ -429,6 +486,85 @@ class StoryFilter(django_filters.FilterSet):
             value = cleaned["published_before"]
             items.append(("published_before", value.isoformat(), f"To {value.day} {value:%b %Y}"))
         return items
+
+
+IN_ORDER_QUERIES = {}  # shape: Prepared; a few hundred shapes at the most
+
+
+def _in_order_query(shape, storyfilter):
+    """StoryFilter.in_order_sql's query for `shape`. The first listing of that shape makes
+    it: `storyfilter` is used for the compiling only, on copies with the sample values."""
+    if shape not in IN_ORDER_QUERIES:
+        _, limit, _, *names = shape
+
+        def build(**values):
+            return storyfilter._twin(values).in_order()[:limit]
+
+        kinds = {name: datetime if name == "now" else int for name in names}
+        IN_ORDER_QUERIES[shape] = Prepared(build, **kinds)
+    return IN_ORDER_QUERIES[shape]
+
+
+@cache
+def _lookup_query(shape):
+    """The UNION of `_resolve` for `shape`, ((facet, number of slugs), …), compiled once per
+    process: its values are the slugs, named facet0, facet1 … (tag0, author0 …)."""
+
+    def build(**slugs):
+        queries = [
+            LOOKUPS[name]
+            .objects.filter(slug__in=[slugs[f"{name}{i}"] for i in range(count)])
+            .order_by()
+            .annotate(facet_kind=_text(Value(name)), **DETAILS[name])
+            .values_list("facet_kind", "pk", "slug", "name", *DETAILS[name])
+            for name, count in shape
+        ]
+        return queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
+
+    return Prepared(build, **{f"{name}{i}": str for name, count in shape for i in range(count)})
+
+
+class SharedFilters(dict):
+    """A filterset's filters, copied for each request without a deep copy.
+
+    django-filter deep-copies every filter (and the form field each holds) per filterset. The
+    listing's filters hold nothing a request changes, so a shallow copy, bound to its own
+    filterset through `method`, does: the fields stay shared.
+    """
+
+    def __deepcopy__(self, memo):
+        copies = {}
+        for name, original in self.items():
+            copies[name] = copy.copy(original)
+            copies[name].method = original.method  # a FilterMethod of the copy, not of `original`
+        return copies
+
+
+class SharedFields(dict):
+    """A form's fields, shared by its instances: Django deep-copies a form's fields (and their
+    widgets) for each instance, so that one form may change its own. The listing's form changes
+    only its choice fields, and replaces those with copies (`_offering`)."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
+def _offering(field, choices):
+    """A copy of the choice `field` offering `choices`, leaving the shared one as it was."""
+    field = copy.copy(field)
+    field.widget = copy.copy(field.widget)
+    field.choices = choices
+    return field
+
+
+StoryFilter.base_filters = SharedFilters(StoryFilter.base_filters)
+# One form class for every request (django-filter makes a new class per filterset otherwise).
+StoryFilterForm = type(
+    "StoryFilterForm",
+    (StoryFilter._meta.form,),
+    {name: filter_.field for name, filter_ in StoryFilter.base_filters.items()},
+)
+StoryFilterForm.base_fields = SharedFields(StoryFilterForm.base_fields)
 
 
 def _start_of(day):

@@ -23,21 +23,24 @@ whenever a bound is reached.
 """
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from datetime import datetime
+from functools import cache, lru_cache
+from urllib.parse import quote_plus
 
 from django.db.models import OuterRef, Subquery
-from django.http import Http404
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from .. import front, navigation
 from ..appeals import selection as appeals
 from ..caching import declare, invalidation
 from ..models import Quote, Source, Story, public_q
-from ..snapshots import cards
+from ..snapshots import cards, shell, story_page
+from ..snapshots.prepared import Prepared
 from . import search, window
-from .filters import ORDERING, StoryFilter
+from .filters import ORDER_BY, ORDERING, StoryFilter
 
 # Facets with a page of their own: a listing filtered by just one of them is that page.
 FACET_PAGES = {
@@ -47,7 +50,9 @@ FACET_PAGES = {
     "source": "source-detail",
 }
 
+TEMPLATE = "articles/story_list.html"
 SOURCE_QUOTES = "articles/story_partials.html#source-quotes"  # under a result on a source's page
+PIN_COLUMNS = ("pin_position",)  # what a section's first page reads with its cards
 
 FACET_FEEDS = {
     "section": "articles:section-feed",
@@ -98,18 +103,19 @@ def respond(request, *, fixed=None):
     storyfilter = StoryFilter(request.GET, fixed=fixed, sections=navigation.sections(request))
     if storyfilter.missing_fixed:
         raise Http404(f"No such {storyfilter.missing_fixed}.")
-    stories = storyfilter.qs
     active = storyfilter.active()
     q = storyfilter.search_text
     # The cleaned parameters: a repeated `page` means its first value, as for any filter.
     requested = page_number(storyfilter.data.get("page"), storyfilter.notices)
-    found = window.count(storyfilter, stories, active, (requested - 1) * window.PAGE_SIZE)
+    found = window.count(storyfilter, active, (requested - 1) * window.PAGE_SIZE)
     number = clamp_page(requested, found.total, found.limit, storyfilter.notices)
     # A section's own first page, unfiltered, shows its pinned stories on top.
     pins_of = None
     if set(fixed) == {"section"} and len(active) == 1 and number == 1:
         pins_of = storyfilter.resolved["section"][fixed["section"]]
-    rows, pinned = page_rows(storyfilter, stories, found, number, pins_of)
+    if number != requested and storyfilter.ordering_value != "relevance":
+        found.page_ids = None  # they were the ids of the page asked for, past the last
+    rows, pinned = page_rows(storyfilter, found, number, pins_of)
 
     # The reader's choices as query parameters: chips remove one, facets add or replace one.
     state = [(name, value) for name, value, _ in active]
@@ -151,9 +157,15 @@ def respond(request, *, fixed=None):
             for name, value, label in active
         ],
         "clear_url": list_url,
+        "list_url": list_url,  # the form's action
+        # Plain values for the loops: a template resolves `name` in its context far faster
+        # than `section.name` on an object (a failed item lookup first, then the attribute).
+        "section_options": [
+            (s.slug, s.name, s.slug == chosen_section) for s in navigation.sections(request)
+        ],
         "section_facets": [
             (
-                sections[pk],
+                sections[pk].name,
                 n,
                 _url(list_url, [p for p in state if p[0] != "section"] + [("section", slug)]),
                 chosen_section == slug,
@@ -162,7 +174,7 @@ def respond(request, *, fixed=None):
             if pk in sections and (slug := sections[pk].slug)
         ],
         "tag_facets": [
-            (tag, n, _url(list_url, [*state, ("tag", tag.slug)])) for tag, n in found.tags
+            (tag.name, n, _url(list_url, [*state, ("tag", tag.slug)])) for tag, n in found.tags
         ],
         # The form shows what is in effect (hand-written controls: cheaper than widgets).
         "chosen": dict(state),
@@ -184,7 +196,11 @@ def respond(request, *, fixed=None):
         else "",
     }
     context |= appeals.in_context(request, section=section)
-    return render(request, "articles/story_list.html", context)
+    # The page's blocks in the cached chrome; the navigation marks a section page's section.
+    chrome = {"current_section": context["current_section"]}
+    return HttpResponse(
+        shell.render_page(request, TEMPLATE, context, story_page.snapshot_request, chrome)
+    )
 
 
 def source_page(source, rows, total, active):
@@ -220,7 +236,7 @@ def published_quotes(source):
     )
 
 
-def page_rows(storyfilter, stories, found, number, pins_of=None):
+def page_rows(storyfilter, found, number, pins_of=None):
     """The page's stories, ready to show, and, with `pins_of` (a section), its pinned stories,
     read in the same query and left out of the list below them: ([story, …], [pinned, …]).
 
@@ -229,28 +245,26 @@ def page_rows(storyfilter, stories, found, number, pins_of=None):
     q = storyfilter.search_text
     if not found.total and pins_of is None:
         return [], []
-    if found.page_ids is not None:  # relevance: the window chose the page's stories
-        rows = Story.objects.filter(pk__in=found.page_ids)
-    else:
-        # Deferred join: the OFFSET walks the index for ids only, then ten rows are read.
-        offset = (number - 1) * window.PAGE_SIZE
-        ids = storyfilter.in_order(ids_only=True)[offset : offset + window.PAGE_SIZE]
-        rows = Story.objects.filter(pk__in=ids)
-        if pins_of is not None:
-            pins = front.active_pins(pins_of)
-            # One list of ids (a UNION): an OR of two IN-subqueries would scan the archive.
-            wanted = front.union_of(ids, pins.values("story_id"))
-            rows = Story.objects.filter(pk__in=wanted).annotate(
-                pin_position=Subquery(pins.filter(story=OuterRef("pk")).values("position")[:1])
-            )
-        # public_q again: a safeguard should a copy in SourceListing ever lag its story.
-        rows = rows.filter(public_q()).order_by(*storyfilter.order_by())
     if q:
+        if found.page_ids is not None:  # the window chose the page's stories
+            rows = Story.objects.filter(pk__in=found.page_ids)
+        else:  # public_q again: a safeguard should a copy in SourceListing lag its story
+            rows = Story.objects.filter(public_q(), pk__in=page_ids(storyfilter, number))
+            rows = rows.order_by(*storyfilter.order_by())
         rows = list(search.with_highlights(rows.for_display(), q))
         if found.page_ids is not None:
             rows.sort(key=lambda story: found.page_ids.index(story.pk))
         return search.highlight(rows, q), []
-    rows = cards.read(rows, *(("pin_position",) if pins_of is not None else ()))
+    now = timezone.now()
+    section = pins_of.pk if pins_of is not None else None
+    extra = PIN_COLUMNS if pins_of is not None else ()
+    if found.page_ids:  # the window found them: a query compiled once per process
+        values = {f"id{i}": pk for i, pk in enumerate(found.page_ids)}
+        query = prepared_page(len(values), storyfilter.ordering_value, section is not None)
+        rows = query.rows(now=now, **values, **({"section": section} if extra else {}))
+    else:
+        rows = page_query(page_ids(storyfilter, number), storyfilter.ordering_value, section, now)
+    rows = cards.from_rows(rows, extra, now)
     if pins_of is None:
         return rows, []
     pinned = sorted(
@@ -259,6 +273,45 @@ def page_rows(storyfilter, stories, found, number, pins_of=None):
     )
     rows = [card for card in rows if card.extra["pin_position"] is None][: window.PAGE_SIZE]
     return rows, pinned
+
+
+def page_ids(storyfilter, number):
+    """The ids of page `number`, as a subquery. Deferred join: the OFFSET walks the index for
+    ids only, then ten rows are read."""
+    offset = (number - 1) * window.PAGE_SIZE
+    return storyfilter.in_order(ids_only=True)[offset : offset + window.PAGE_SIZE]
+
+
+def page_query(ids, ordering, section=None, now=None):
+    """The cards' columns (cards.columns) of the public stories `ids` (a list, or a one-column
+    queryset), in `ordering`, and with `section` (an id) that section's pins in force too,
+    with their "pin_position"."""
+    rows = Story.objects.filter(pk__in=ids)
+    extra = ()
+    if section is not None:
+        pins = front.active_pins(section, now)
+        if isinstance(ids, list):
+            ids = Story.objects.filter(pk__in=ids).values("pk")
+        # One list of ids (a UNION): an OR of two IN-subqueries would scan the archive.
+        wanted = front.union_of(ids, pins.values("story_id"))
+        rows = Story.objects.filter(pk__in=wanted).annotate(
+            pin_position=Subquery(pins.filter(story=OuterRef("pk")).values("position")[:1])
+        )
+        extra = PIN_COLUMNS
+    # public_q again: a safeguard should a copy in SourceListing ever lag its story.
+    return cards.columns(rows.filter(public_q(now)).order_by(*ORDER_BY[ordering]), *extra)
+
+
+@cache
+def prepared_page(size, ordering, pinned):
+    """`page_query` for a list of `size` ids, compiled once per process (the ORM's building
+    and compiling of it cost more than the rest of the page's query work)."""
+
+    def build(now, section=None, **ids):
+        return page_query(list(ids.values()), ordering, section, now)
+
+    section = {"section": int} if pinned else {}
+    return Prepared(build, now=datetime, **section, **{f"id{i}": int for i in range(size)})
 
 
 def last_page(total, limit):
@@ -312,4 +365,11 @@ def canonical(request, state, number, total):
 
 
 def _url(path, pairs):
-    return f"{path}?{urlencode(pairs)}" if pairs else path
+    """`path` with `pairs` as its query string, as urlencode() writes it."""
+    return f"{path}?{'&'.join(_pair(name, value) for name, value in pairs)}" if pairs else path
+
+
+@lru_cache(maxsize=4096)
+def _pair(name, value):
+    # A page builds a URL for each facet and chip from the same few pairs: quote each once.
+    return f"{quote_plus(str(name))}={quote_plus(str(value))}"

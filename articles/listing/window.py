@@ -36,17 +36,17 @@ class Window:
     tags: list  # [(Tag, count)], largest first, the chosen tags left out
     total: int  # the number of results: exact, or capped at limit + 1
     limit: int  # results that can be paged through
-    page_ids: list | None  # for relevance order: this page's story ids, in order
+    page_ids: list | None  # this page's story ids, in order (None: not among the matches read)
     exact: bool = False  # total is the true count, however large
     tags_exact: bool = False  # tag counts are of every result, not of the first TAG_WINDOW
 
 
-def count(storyfilter, stories, active, offset):
+def count(storyfilter, active, offset):
     """Count and facet the results, and rank them if need be; one query.
 
     Every story has exactly one section, so the section counts add up to the total.
     """
-    connection = connections[stories.db]
+    connection = connections[storyfilter.queryset.db]
     quote = connection.ops.quote_name
     ordering = storyfilter.ordering_value
     relevance = ordering == "relevance"
@@ -57,18 +57,18 @@ def count(storyfilter, stories, active, offset):
     tags_exact = exact and counted[0] == "all"
     # Exactly counted: the matches are read only as far as the tag facets look.
     scanned = TAG_WINDOW - 1 if exact else limit
-    ctes, params = [], []
-    recent = "matches"
-    if not tags_exact:  # the matches are read for the tag facets, or counted
-        if relevance:  # the newest matches, ranked below
-            in_order = stories.order_by("-published_at", "-pk").values_list(
-                "pk", "section_id", "published_at", "rank"
-            )
-        else:
-            in_order = storyfilter.in_order()
+    if relevance:  # the newest matches, ranked below
+        in_order = storyfilter.qs.order_by("-published_at", "-pk").values_list(
+            "pk", "section_id", "published_at", "rank"
+        )
         sql, params = in_order[: scanned + 1].query.sql_with_params()
-        ctes = [f"matches (id, section_id, published_at{', rank' if relevance else ''}) AS ({sql})"]
-        params = list(params)
+    else:
+        sql, params = storyfilter.in_order_sql(scanned + 1)
+    ctes = [f"matches (id, section_id, published_at{', rank' if relevance else ''}) AS ({sql})"]
+    params = list(params)
+    # With exact tag counts the matches are read only for the page's ids, if at all (a CTE
+    # named once is folded into the query that names it, and one never named is not run).
+    recent = "matches"
     if not tags_exact and scanned + 1 > TAG_WINDOW:
         # The first TAG_WINDOW of the matches, re-sorted from the CTE rather than re-filtered.
         way = "ASC" if ordering == "oldest" else "DESC"
@@ -128,6 +128,16 @@ def count(storyfilter, stories, active, offset):
                 ) AS rn FROM matches
             ) AS ranked WHERE rn > {start} AND rn <= {start} + {PAGE_SIZE}"""
         )
+    elif offset + PAGE_SIZE <= scanned + 1:
+        # Newest or oldest: the page's rows are among the matches read, when it is not past
+        # them (page_rows reads them itself otherwise). Integers of ours again.
+        way = "ASC" if ordering == "oldest" else "DESC"
+        parts.append(
+            f"""SELECT 'page', id, rn, NULL, NULL FROM (
+                SELECT id, ROW_NUMBER() OVER (ORDER BY published_at {way}, id {way}) AS rn
+                FROM matches
+            ) AS ordered WHERE rn > {int(offset)} AND rn <= {int(offset) + PAGE_SIZE}"""
+        )
     query = f"WITH {', '.join(ctes)} " + " UNION ALL ".join(parts)
     with connection.cursor() as cursor:
         cursor.execute(query, params)
@@ -139,7 +149,7 @@ def count(storyfilter, stories, active, offset):
         (Tag(pk=pk, name=name, slug=slug), n) for kind, pk, n, name, slug in rows if kind == "tag"
     ]
     page_ids = None
-    if relevance:
+    if relevance or offset + PAGE_SIZE <= scanned + 1:
         page_ids = [
             pk for _, pk, rn, *_ in sorted((r for r in rows if r[0] == "page"), key=lambda r: r[2])
         ]

@@ -20,9 +20,10 @@ from .stories import public_q
 
 
 class SourceListingQuerySet(models.QuerySet):
-    def published(self):
-        """Rows whose story is public: `public_q`, on the copies of the story's columns."""
-        return self.filter(public_q())
+    def published(self, now=None):
+        """Rows whose story is public (at `now`): `public_q`, on the copies of the story's
+        columns."""
+        return self.filter(public_q(now))
 
 
 class SourceListing(models.Model):

@@ -141,9 +141,9 @@ def public_q(now=None, prefix=""):
 
 
 class StoryQuerySet(models.QuerySet):
-    def published(self):
-        """Stories readers can see now (see `public_q`)."""
-        return self.filter(public_q())
+    def published(self, now=None):
+        """Stories readers can see now, or at `now` (see `public_q`)."""
+        return self.filter(public_q(now))
 
     def for_display(self):
         """Everything a story card or page shows, in a fixed number of queries."""

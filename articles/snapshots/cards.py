@@ -94,18 +94,31 @@ def with_snapshot(queryset):
     return queryset.annotate(card_site=Subquery(site))
 
 
+COLUMNS = ("pk", "section_id", "snapshot__version", "snapshot__cards", "card_site")
+
+
+def columns(queryset, *extra):
+    """What `from_rows` reads of the stories of `queryset`, and the `extra` columns: a values()
+    queryset (one query), for `read` or for a prepared query (prepared.py)."""
+    return with_snapshot(queryset).values(*COLUMNS, *extra)
+
+
 def read(queryset, *extra, now=None):
     """[Card] of the stories of `queryset` (public ones, in its order), their cards current:
     one query, and for stories whose cards are missing or out of date, one batch build."""
+    return from_rows(columns(queryset, *extra), extra, now)
+
+
+def from_rows(rows, extra=(), now=None):
+    """[Card] of `rows` (dicts of `columns`), in their order, their cards current: for stories
+    whose cards are missing or out of date, one batch build."""
     now = now or timezone.now()
-    rows = with_snapshot(queryset).values_list(
-        "pk", "section_id", "snapshot__version", "snapshot__cards", "card_site", *extra
-    )
     cards, stale = [], []
-    for pk, section_id, version, html, site, *values in rows:
+    for row in rows:
+        html, version, site = row["snapshot__cards"], row["snapshot__version"], row["card_site"]
         if isinstance(html, str):
             html = json.loads(html)
-        card = Card(pk, section_id, extra=dict(zip(extra, values, strict=True)))
+        card = Card(row["pk"], row["section_id"], extra={name: row[name] for name in extra})
         if fresh(html, version, site, now):
             card.html = html["html"]
         else:

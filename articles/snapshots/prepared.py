@@ -22,6 +22,15 @@ SAMPLES = {
 }
 
 
+def _nth(sample, i):
+    """The `i`-th of a family of samples like `sample`, each unlike the others."""
+    if isinstance(sample, str):
+        return f"{sample}-{i}"
+    if isinstance(sample, int):
+        return sample + 1_000 * i
+    return sample + datetime.timedelta(days=1_000 * i)
+
+
 class Prepared:
     """`build(**values)` is a values() queryset; `rows(**values)` runs its SQL as dicts."""
 
@@ -29,20 +38,26 @@ class Prepared:
         self.build, self.using, self.kinds = build, using, kinds
 
     def _compile(self, values):
-        queryset = self.build(**values)
-        sql, params = queryset.query.get_compiler(self.using).as_sql()
-        query = queryset.query
-        names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        compiler = self.build(**values).query.get_compiler(self.using)
+        sql, params = compiler.as_sql()
+        # The columns' names in the SQL's own order (values() may put annotations anywhere).
+        names = [alias for _, _, alias in compiler.select]
         return sql, list(params), names
 
     @cached_property
     def compiled(self):
-        """(sql, params, {name: positions}, column names), from the sample values."""
-        base = {name: SAMPLES[kind][0] for name, kind in self.kinds.items()}
+        """(sql, params, {name: positions}, column names), from the sample values: each name
+        its own pair, so that a query which folds equal values (an IN list) keeps one place
+        for each."""
+        samples = {
+            name: tuple(_nth(sample, i) for sample in SAMPLES[kind])
+            for i, (name, kind) in enumerate(self.kinds.items())
+        }
+        base = {name: pair[0] for name, pair in samples.items()}
         sql, params, names = self._compile(base)
         places = {}
-        for name, kind in self.kinds.items():
-            other_sql, other, _ = self._compile(base | {name: SAMPLES[kind][1]})
+        for name in self.kinds:
+            other_sql, other, _ = self._compile(base | {name: samples[name][1]})
             if other_sql != sql or len(other) != len(params):
                 raise ValueError(f"The query's SQL changes with {name}: it cannot be prepared.")
             places[name] = [i for i, (a, b) in enumerate(zip(params, other, strict=True)) if a != b]
@@ -53,7 +68,8 @@ class Prepared:
             return connection.ops.adapt_datetimefield_value(value)
         return value
 
-    def rows(self, **values):
+    def sql(self, **values):
+        """(sql, params) with `values` in place, as the queryset would compile them."""
         connection = connections[self.using]
         sql, params, places, names = self.compiled
         params = list(params)
@@ -61,6 +77,11 @@ class Prepared:
             adapted = self._adapt(connection, self.kinds[name], value)
             for index in places[name]:
                 params[index] = adapted
-        with connection.cursor() as cursor:
+        return sql, params
+
+    def rows(self, **values):
+        sql, params = self.sql(**values)
+        names = self.compiled[3]
+        with connections[self.using].cursor() as cursor:
             cursor.execute(sql, params)
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

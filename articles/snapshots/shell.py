@@ -12,6 +12,7 @@ import re
 from functools import cache
 
 from django.template import engines
+from django.template.context import make_context
 from django.template.loader import get_template
 from django.template.loader_tags import ExtendsNode
 
@@ -45,14 +46,35 @@ def _shell_template(template_name):
 
 def pieces(template_name, make_request, context=None):
     """The shell of `template_name`'s pages: [text, hole name, text, hole name, …, text].
-    `make_request()` gives the request to render it with, called only when it is not cached."""
+    `make_request()` gives the request to render it with, called only when it is not cached.
+    `context` is what the chrome shows that differs between pages of the template (one shell
+    is kept for each), such as the section the navigation marks as current."""
 
     def render():
         values = (context or {}) | {"breaking_slot": marker("breaking")}
         html = _shell_template(template_name).render(values, make_request())
         return HOLE.split(html)
 
-    return cached(f"shell:{BUILD}:{template_name}", [SITE], render, None)
+    variant = ":".join(f"{name}={value}" for name, value in sorted((context or {}).items()))
+    return cached(f"shell:{BUILD}:{template_name}:{variant}", [SITE], render, None)
+
+
+def render_blocks(template_name, context, request):
+    """{block name: html} of the blocks `template_name` fills, rendered as a full render of
+    the template renders them (a RequestContext bound to it, context processors included)."""
+    template, filled = blocks(template_name)
+    ctx = make_context(context, request)
+    with ctx.render_context.push_state(template), ctx.bind_template(template):
+        return {name: block.render(ctx) for name, block in filled.items()}
+
+
+def render_page(request, template_name, context, make_request, chrome=None):
+    """`template_name` rendered for `request`: its own blocks now, in the cached shell (see
+    `pieces` for `chrome`), the breaking-news strip filled in. The same text as a full render."""
+    html = assemble(
+        pieces(template_name, make_request, chrome), render_blocks(template_name, context, request)
+    )
+    return html.replace(marker("breaking"), breaking_strip())
 
 
 def breaking_strip():

@@ -16,7 +16,6 @@ from django.db import DatabaseError
 from django.db.models import Exists, OuterRef, Prefetch, Subquery
 from django.db.models.query import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
-from django.template.context import make_context
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -106,14 +105,9 @@ def snapshot_request():
 
 def render_parts(story):
     """The story page's blocks, appeals left as slots, and what serving them needs."""
-    template, filled = shell.blocks(TEMPLATE)
-    # A RequestContext bound to the page's template, as a full render makes it.
     values = context(story) | {"appeals": SlotAppeals, "slotted": True}
-    ctx = make_context(values, snapshot_request())
-    with ctx.render_context.push_state(template), ctx.bind_template(template):
-        parts = {name: block.render(ctx) for name, block in filled.items()}
     return {
-        "blocks": parts,
+        "blocks": shell.render_blocks(TEMPLATE, values, snapshot_request()),
         "path": story.get_absolute_url(),
         "section": story.section_id,
         "tags": [tag.pk for tag in story.tags.all()],
