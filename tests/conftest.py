@@ -18,6 +18,14 @@ from tests.services import unavailable
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Passwords hashed with MD5: PBKDF2's 1.5 million rounds cost 0.6 s a hash on CI's
+    machine, and the suite hashes hundreds (each account made with a password, each sign-in
+    through the form). Which hasher production uses is Django's default, not ours to test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def clear_caches(settings):
     """Each test starts with an empty cache, and without the server-side page cache, so a
     test sees what its views do (tests/test_caching.py turns the page cache on)."""
