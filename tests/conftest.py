@@ -14,7 +14,26 @@ from tests.browser import (
 from tests.factories import (
     STAFF_PASSWORD,
 )
-from tests.services import unavailable
+from tests.services import unavailable, worker_redis_url
+
+
+@pytest.fixture(scope="session", autouse=True)
+def worker_settings(tmp_path_factory):
+    """What pytest-xdist workers (`make test` runs two) must not share: the Redis database of
+    the configured cache, and the media folder. (pytest-django gives each its own test
+    database, and each live server takes a free port.)"""
+    from django.conf import settings
+    from django.test import override_settings
+
+    overrides = {"MEDIA_ROOT": tmp_path_factory.mktemp("media")}
+    if os.environ.get("REDIS_URL"):
+        default = settings.CACHES["default"]
+        overrides["CACHES"] = {
+            **settings.CACHES,
+            "default": {**default, "LOCATION": worker_redis_url(default["LOCATION"])},
+        }
+    with override_settings(**overrides):
+        yield
 
 
 @pytest.fixture(autouse=True)
