@@ -3,6 +3,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 ARGS ?=
+# The suite runs in two pytest-xdist workers (CI's machine has two cores); WORKERS=0 runs it in
+# this process, as `make test WORKERS=0 ARGS="--pdb ..."` wants.
+WORKERS ?= 2
 
 # Settings for the test suite: production-like (DEBUG off), no TLS redirect, tasks run at once,
 # plain static storage so no collectstatic is needed. DATABASE_URL passes through (SQLite when
@@ -57,7 +60,7 @@ test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
-	$(TEST_ENV) $(PY) -m pytest $(ARGS)
+	$(TEST_ENV) $(PY) -m pytest -n $(WORKERS) $(ARGS)
 
 format: install
 	$(VENV)/bin/ruff check --fix .

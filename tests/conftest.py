@@ -14,7 +14,34 @@ from tests.browser import (
 from tests.factories import (
     STAFF_PASSWORD,
 )
-from tests.services import unavailable
+from tests.services import unavailable, worker_redis_url
+
+
+@pytest.fixture(scope="session", autouse=True)
+def worker_settings(tmp_path_factory):
+    """What pytest-xdist workers (`make test` runs two) must not share: the Redis database of
+    the configured cache, and the media folder. (pytest-django gives each its own test
+    database, and each live server takes a free port.)"""
+    from django.conf import settings
+    from django.test import override_settings
+
+    overrides = {"MEDIA_ROOT": tmp_path_factory.mktemp("media")}
+    if os.environ.get("REDIS_URL"):
+        default = settings.CACHES["default"]
+        overrides["CACHES"] = {
+            **settings.CACHES,
+            "default": {**default, "LOCATION": worker_redis_url(default["LOCATION"])},
+        }
+    with override_settings(**overrides):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Passwords hashed with MD5: PBKDF2's 1.5 million rounds cost 0.6 s a hash on CI's
+    machine, and the suite hashes hundreds (each account made with a password, each sign-in
+    through the form). Which hasher production uses is Django's default, not ours to test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -63,7 +90,8 @@ def editor_client(client, editor):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def chromium():
+    """One Chromium for the whole run (a launch costs about a second); tests get it as `browser`."""
     if not CHROMIUM.exists():
         unavailable(
             f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)",
@@ -83,15 +111,35 @@ def browser():
 
 
 @pytest.fixture
+def browser(chromium):
+    """The run's Chromium. Afterwards every context the test opened (`browser.new_page()` opens
+    one too) is left and closed, and the fixture waits for the live server to answer what they
+    sent: the database is emptied for the next test only once nothing is writing to it. A page
+    left open would keep its connections, so the next test's wait would run its full timeout,
+    and its scripts (live-blog polls, beacons) would reach the next test's database."""
+    yield chromium
+    for context in chromium.contexts:
+        leave(context)
+    wait_for_live_server_requests()
+
+
+def leave(context):
+    """Leave each page first, so scripts send their last beacons (donation appeals) now, then
+    close the context."""
+    for page in context.pages:
+        with contextlib.suppress(Exception):  # a page stuck in any state must still close
+            page.goto("about:blank", timeout=5000)
+    context.close()
+
+
+@pytest.fixture
 def log_in(browser, live_server):
     """log_in(username) -> a page in a fresh browser context, signed in to the admin through
-    its login form (the account needs `password=STAFF_PASSWORD`)."""
-    contexts = []
+    its login form (the account needs `password=STAFF_PASSWORD`); the `browser` fixture closes
+    it afterwards."""
 
     def log_in(username, width=1280):
-        context = browser.new_context(viewport={"width": width, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
+        page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
         page.goto(live_server.url + "/admin/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", STAFF_PASSWORD)
@@ -99,25 +147,12 @@ def log_in(browser, live_server):
         page.wait_for_url(live_server.url + "/admin/")
         return page
 
-    yield log_in
-    for context in contexts:
-        context.close()
-    wait_for_live_server_requests()
+    return log_in
 
 
 @pytest.fixture
 def page(browser):
-    """A fresh browser context (empty storage) with a desktop viewport.
-
-    Afterwards the page is left first, so scripts send their last beacons (donation appeals)
-    now, and the fixture waits for the live server to answer them: the database is emptied
-    for the next test only once nothing is writing to it.
-    """
+    """A fresh browser context (empty storage) with a desktop viewport, left and closed
+    afterwards by the `browser` fixture."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    yield page
-    if not page.is_closed():
-        with contextlib.suppress(Exception):  # a page stuck in any state must still close
-            page.goto("about:blank", timeout=5000)
-    context.close()
-    wait_for_live_server_requests()
+    return context.new_page()

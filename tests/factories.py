@@ -113,7 +113,7 @@ def make_staff(username, role, password=None):
     """An account in one of the newsroom's role groups (see articles/editorial/roles.py), which
     is what makes it staff (articles/editorial/staff.py).
 
-    No password unless asked for: hashing one costs a second, and force_login needs none."""
+    No password unless asked for: force_login needs none."""
     from django.contrib.auth.models import Group, User
 
     user = User.objects.create_user(username, f"{username}@example.com", password)

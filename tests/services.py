@@ -1,10 +1,27 @@
 """The services some tests need (Redis), and skipping or failing when one is missing."""
 
 import os
+from urllib.parse import urlsplit
 
 import pytest
 
-REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+
+def worker_redis_url(url):
+    """`url` with this pytest-xdist worker's own Redis database: the database `url` names plus
+    the worker's number (gw0, gw1…), so CI's db 14 gives 14 and 15. Every test clears the
+    cache, which empties the whole database (no KEY_PREFIX), so workers must not share one."""
+    parts = urlsplit(url)
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+    return parts._replace(path=f"/{int(parts.path.strip('/') or 0) + worker}").geturl()
+
+
+# The Redis tests' keys carry a per-process prefix and are cleared by it, so they may share a
+# database with anything that does not empty it: with REDIS_URL, the worker's own database.
+REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL") or (
+    worker_redis_url(os.environ["REDIS_URL"])
+    if os.environ.get("REDIS_URL")
+    else "redis://127.0.0.1:6379/15"
+)
 
 
 def unavailable(reason, required_by):

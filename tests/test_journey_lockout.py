@@ -22,7 +22,6 @@ def sign_in(page, live_server, username, password):
 
 
 def test_an_administrator_sees_and_clears_a_lockout(browser, live_server, log_in, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     make_staff("rita", REPORTER, password=STAFF_PASSWORD)
     make_staff("ada", ADMIN, password=STAFF_PASSWORD)
     context = browser.new_context()

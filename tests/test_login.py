@@ -25,12 +25,6 @@ ADDRESS_LIMIT = 20
 LOCKED = "Too many failed sign-in attempts"
 
 
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    """Every attempt hashes a password (even for unknown names); MD5 keeps the tests quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def ed(django_user_model):
     return django_user_model.objects.create_superuser("ed", "ed@example.com", "right-password")
