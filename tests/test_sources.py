@@ -309,7 +309,7 @@ def test_source_page_is_paginated(client):
     second = client.get(source.get_absolute_url() + "?page=2")
     assert "Page 1 of 2" in first and "?page=2" in first
     assert "Quoted in 12 published stories" in first
-    assert len(second.context["page"].stories) == 2 and "Page 2 of 2" in second.text
+    assert second.text.count('class="result__headline"') == 2 and "Page 2 of 2" in second.text
     for odd in ("abc", "0", "-3"):
         assert "Page 1 of 2" in client.get(f"{source.get_absolute_url()}?page={odd}").text
     assert "Page 2 of 2" in client.get(source.get_absolute_url() + "?page=99").text
@@ -336,7 +336,7 @@ def test_source_page_query_budget(client, django_assert_max_num_queries, count):
     with django_assert_max_num_queries(7):
         response = client.get(source.get_absolute_url())
     assert response.status_code == 200
-    assert len(response.context["page"].stories) == min(count, 10)
+    assert response.text.count('class="result__headline"') == min(count, 10)
 
 
 def test_demo_seed_story_has_confirmed_quotes_and_sources(client):
