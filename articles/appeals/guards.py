@@ -72,7 +72,8 @@ def first_reports(view, counts):
 
 def forget(view, counts):
     """Unmark `counts` (from first_reports) so the browser's retry is counted."""
-    _call("delete_many", [_mark(view, appeal, event) for appeal, _, event in counts])
+    marks = [_mark(view, appeal, event) for appeal, _, event in counts]
+    _shared(None, lambda store: store.delete_many(marks))
 
 
 def _mark(view, appeal, event):
@@ -133,19 +134,12 @@ def reset():
 
 def _shared(in_redis, one_by_one):
     """`in_redis(client, make_key)` with the shared cache's Redis client (one round trip), or
-    `one_by_one(cache)` with another shared cache; with this process's memory while the shared
-    cache fails (the cache's outage rule: articles/caching/surfaces.py `guarded`)."""
+    `one_by_one(cache)` with another shared cache (or no `in_redis`); with this process's memory
+    while the shared cache fails (the cache's outage rule: articles/caching/surfaces.py
+    `guarded`)."""
     with guarded("check appeal beacons"):
         backend = django_cache._cache if hasattr(django_cache, "_cache") else None
-        if hasattr(backend, "get_client"):
+        if in_redis is not None and hasattr(backend, "get_client"):
             return in_redis(backend.get_client(write=True), cache.make_key)
         return one_by_one(cache)
     return one_by_one(_local)
-
-
-def _call(method, *args):
-    """cache.<method>(*args) on the shared cache, or on this process's memory while it fails."""
-    return _shared(
-        lambda client, make_key: getattr(cache, method)(*args),
-        lambda store: getattr(store, method)(*args),
-    )
