@@ -31,7 +31,6 @@ from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
 from .. import front, navigation
 from ..appeals import selection as appeals
@@ -255,7 +254,7 @@ def page_rows(storyfilter, found, number, pins_of=None):
         if found.page_ids is not None:
             rows.sort(key=lambda story: found.page_ids.index(story.pk))
         return search.highlight(rows, q), []
-    now = timezone.now()
+    now = storyfilter.now  # the time the listing's other queries use
     section = pins_of.pk if pins_of is not None else None
     extra = PIN_COLUMNS if pins_of is not None else ()
     if found.page_ids:  # the window found them: a query compiled once per process

@@ -19,7 +19,6 @@ is what grew with the archive (at 1,000 stories the probes are a few; at 100,000
 from dataclasses import dataclass
 
 from django.db import connections
-from django.utils import timezone
 
 from ..models import FacetListing, ListingCount, SourceListing, Story, Tag
 
@@ -88,7 +87,7 @@ def count(storyfilter, active, offset):
     # Tags counted by id; only those that can make the top TOP_TAGS (ties included, for the
     # order by name) are joined to their names: a dozen lookups rather than one per link.
     if tags_exact:
-        tags_sql, tags_params = exact_tags(connection, counted[2])
+        tags_sql, tags_params = exact_tags(connection, counted[2], storyfilter.now)
         ctes.append(f"tag_counts (tag_id, n) AS ({tags_sql})")
         params += tags_params
     else:
@@ -97,7 +96,7 @@ def count(storyfilter, active, offset):
             f"WHERE st.{story_id} IN (SELECT id FROM {recent}){exclude} GROUP BY st.{tag_id})"
         )
     if exact:
-        sections, section_params = exact_sections(connection, *counted)
+        sections, section_params = exact_sections(connection, *counted, storyfilter.now)
         params += section_params
     else:
         sections = (
@@ -157,7 +156,7 @@ def count(storyfilter, active, offset):
     return Window(sections, tags, total, limit, page_ids, exact, tags_exact)
 
 
-def exact_sections(connection, kind, facet_id, section_id):
+def exact_sections(connection, kind, facet_id, section_id, now):
     """SQL and parameters of the section rows of a listing ListingCount answers, exactly.
 
     Stored: its standing stories per section. Public now: those, less the ones still scheduled
@@ -166,7 +165,6 @@ def exact_sections(connection, kind, facet_id, section_id):
     with a time in the future, never the archive.
     """
     quote = connection.ops.quote_name
-    now = timezone.now()
     story = quote(Story._meta.db_table)
     if kind == "all":
         listing, of_facet, facet_params = story, "", []
@@ -204,13 +202,12 @@ def exact_sections(connection, kind, facet_id, section_id):
     return sql, params
 
 
-def exact_tags(connection, section_id):
+def exact_tags(connection, section_id, now):
     """SQL and parameters of (tag id, public stories) for the whole archive or a section, the
     way exact_sections counts: the stored per-tag counts (ListingCount, per section), less the
     standing stories still scheduled, plus the published ones whose withdrawal time is to come,
     both read from FacetListing's copies of those times (two small ranges of its indexes)."""
     quote = connection.ops.quote_name
-    now = timezone.now()
     counts, facets = (quote(m._meta.db_table) for m in (ListingCount, FacetListing))
     in_section, section_params = "", []
     if section_id is not None:
