@@ -101,3 +101,20 @@ def test_outside_a_request_or_with_a_process_cache_nothing_is_copied(shared_cach
         assert copies.request_marker(lambda: "m") is None
     finally:
         copies._end()
+
+
+def test_with_the_page_cache_the_marker_read_with_the_page_serves_the_copies(
+    shared_cache, commands, settings
+):
+    """The page cache reads CHANGES with the page: a page it does not have is rendered from
+    the copies with no second read of the marker."""
+    settings.PAGE_CACHE_SECONDS = 60
+    story = make_story(headline="Rendered from copies")
+    client = Client()
+    assert client.get(story.get_absolute_url()).status_code == 200  # warms the copies
+    other = client.get(story.get_absolute_url() + "?utm_source=x&page=2")  # not kept: a miss
+    commands.clear()
+    page = client.get(story.get_absolute_url() + "?page=3")
+    assert page.status_code == 200 and "Rendered from copies" in page.content.decode()
+    assert other.status_code == 200
+    assert commands == ["MGET"]  # the page and CHANGES; the rest from the copies

@@ -57,6 +57,13 @@ def request_marker(read):
     return _request.marker
 
 
+def saw(marker):
+    """CHANGES as this request read it along with something else (the page cache reads it with
+    the page): the request's copies use it rather than reading it again."""
+    if getattr(_request, "active", False) and _request.marker is None:
+        _request.marker = marker
+
+
 def recall(cache_key, marker):
     """The value kept under `marker`, or MISSING."""
     copy = _copies.get(cache_key)

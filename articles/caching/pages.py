@@ -34,7 +34,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 
 from ..links import TRACKING
-from . import cdn, heads
+from . import cdn, copies, heads
 from .invalidation import SCHEDULE, SITE
 from .surfaces import ANY, CHANGES, cache, cached, changes_marker, guarded, key, versions
 
@@ -326,6 +326,7 @@ class PageCacheMiddleware:
         with guarded("look up a page"):
             found = cache.get_many([page_key, CHANGES])
             marker = changes_marker(found)
+            copies.saw(marker)  # before any version this request reads (copies.py)
             page = found.get(page_key)
             # When something changed since the page was stored: did any of its surfaces?
             if (
