@@ -82,6 +82,13 @@ class Prepared:
     def rows(self, **values):
         sql, params = self.sql(**values)
         names = self.compiled[3]
-        with connections[self.using].cursor() as cursor:
-            cursor.execute(sql, params)
-            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        with cursor(connections[self.using]) as found:
+            found.execute(sql, params)
+            return [dict(zip(names, row, strict=True)) for row in found.fetchall()]
+
+
+def cursor(connection):
+    """A cursor that keeps the statement prepared on the database server where the backend can
+    (newsroom/postgresql: planning the statement cost more than running it), else a plain one."""
+    prepared = getattr(connection, "prepared_cursor", None)
+    return prepared() if prepared else connection.cursor()
