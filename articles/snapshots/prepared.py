@@ -89,6 +89,12 @@ class Prepared:
 
 def cursor(connection):
     """A cursor that keeps the statement prepared on the database server where the backend can
-    (newsroom/postgresql: planning the statement cost more than running it), else a plain one."""
+    (newsroom/postgresql: planning the statement cost more than running it), else a plain one.
+
+    Only for statements whose one plan is right for every value: lookups by key (a slug, a list
+    of ids). After five runs PostgreSQL may settle on a generic plan, blind to the values; for
+    the listing's counting statement (window.py), whose best plan depends on how many stories a
+    tag or a word has, that cost 104 ms instead of 12 (two tags, one of them on 31 % of 100,000
+    stories) and 258 instead of 70 (a common search word), so it is planned on every run."""
     prepared = getattr(connection, "prepared_cursor", None)
     return prepared() if prepared else connection.cursor()
