@@ -228,3 +228,23 @@ def test_a_story_without_appeals_from_its_snapshot_is_the_full_render(client):
     served = client.get(story.get_absolute_url()).content.decode()
     assert normalised(served) == normalised(full_render(story))
     assert served.count("appeals.js") == 1  # the header's donate link and counts need it
+
+
+def test_snapshot_parts_and_cards_are_json_kept_as_text():
+    """Text, not jsonb: the story page reads its parts on every render (models/snapshots.py);
+    the ORM still gives and takes the values, raw reads parse the text."""
+    from django.db import connection
+
+    story = make_story(status="published", published_at=timezone.now())
+    story_page.build(story.pk)
+    snapshot = StorySnapshot.objects.get(story=story)
+    assert isinstance(snapshot.parts, dict) and snapshot.parts["path"] == story.get_absolute_url()
+    assert story_page.find(story.slug, timezone.now())["snapshot__parts"] == snapshot.parts
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_name = %s AND column_name IN ('parts', 'cards')",
+                [StorySnapshot._meta.db_table],
+            )
+            assert dict(cursor.fetchall()) == {"parts": "text", "cards": "text"}

@@ -25,7 +25,7 @@ from ..caching.invalidation import SITE
 from ..caching.pages import BUILD
 from ..editorial import pending
 from ..models import Generation, Revision, Story, public_q
-from . import store
+from . import prepared, store
 from .slots import marker
 
 CARD = "articles/story_partials.html#story-card"
@@ -137,7 +137,7 @@ def by_id(ids, now=None):
     if not ids:
         return {}
     now = now or timezone.now()
-    with connection.cursor() as cursor:
+    with prepared.cursor(connection) as cursor:  # a lookup by key: prepared.py
         cursor.execute(
             f"SELECT story_id, version, cards, (SELECT value FROM {store.GENERATIONS} "
             f"WHERE name = %s) FROM {store.SNAPSHOTS} "
