@@ -2,18 +2,22 @@
 order, the page's story ids (see page.py for the bounds).
 
 Two ways to count, neither growing with the archive:
-- exactly, from ListingCount (PostgreSQL), for the whole archive, a section, one tag, author or
-  source, or one of those in a section: the stored counts per section, corrected by the few
-  stories whose publication or withdrawal time is still to come (the stored counts know no
-  clock). Paging stops at COUNT_LIMIT results, so the deepest OFFSET is bounded too.
+- exactly, from stored counts (PostgreSQL), for the whole archive, a section, one tag, author
+  or source, or two tags (TagPairCount), or one of those in a section: the stored counts per
+  section, corrected by the few stories whose publication or withdrawal time is still to come
+  (the stored counts know no clock). Paging stops at COUNT_LIMIT results, so the deepest
+  OFFSET is bounded too.
 - up to BOUNDED_LIMIT matches for searches and any other combination: "more than 1,000".
-  On SQLite, which keeps no counts, the listings ListingCount would answer are counted up to
-  COUNT_LIMIT instead.
+  On SQLite, which keeps no counts, the listings the stored counts would answer are counted
+  up to COUNT_LIMIT instead.
 
-Tag facets: the whole archive and a section (exact on PostgreSQL) take theirs from the stored
-per-tag counts, corrected by the same few stories with a time to come (exact_tags); every other
-listing counts the tags of its first TAG_WINDOW matches, one link-table probe per match, which
-is what grew with the archive (at 1,000 stories the probes are a few; at 100,000, TAG_WINDOW).
+Tag facets: the listings counted exactly, but for two tags, take theirs from TagPairCount, the
+stored count of each (other) tag among their stories, corrected by the same few stories with
+a time to come (exact_tags); only the top of the range is read. Two tags and every other
+listing count the tags of their first TAG_WINDOW matches, one link-table probe per match: the
+window is what grows with the archive until it is full (at 1,000 stories a date range or two
+tags have a few dozen matches; at 100,000, more than the window), so it is kept to a couple of
+pages' worth of reading, and the page says the counts cover the first TAG_WINDOW.
 """
 
 from dataclasses import dataclass
@@ -24,7 +28,7 @@ from ..models import FacetListing, ListingCount, SourceListing, Story, Tag, TagP
 
 COUNT_LIMIT = 10_000  # results that can be paged through, counted exactly or not
 BOUNDED_LIMIT = 1_000  # matches counted (and, for a search, ranked) when not counted exactly
-TAG_WINDOW = 1_000
+TAG_WINDOW = 200  # results whose tags are counted, when no stored counts answer
 TOP_TAGS = 12
 PAGE_SIZE = 10
 
@@ -52,9 +56,10 @@ def count(storyfilter, active, offset):
     counted = storyfilter.counted()
     exact = counted is not None and connection.vendor == "postgresql"
     limit = COUNT_LIMIT if counted else BOUNDED_LIMIT
-    # Exactly counted listings take their tag facets from stored counts too (TagPairCount).
-    tags_exact = exact
-    # Exactly counted: the matches are read only as far as the tag facets look.
+    # Exactly counted listings take their tag facets from stored counts too (TagPairCount),
+    # except two tags' (there are no stored counts of three).
+    tags_exact = exact and counted[3] is None
+    # Exactly counted: the matches are read only as far as the tag facets and the page look.
     scanned = TAG_WINDOW - 1 if exact else limit
     if relevance:  # the newest matches, ranked below
         in_order = storyfilter.qs.order_by("-published_at", "-pk").values_list(
@@ -83,7 +88,7 @@ def count(storyfilter, active, offset):
     # Tags counted by id; only those that can make the top TOP_TAGS (ties included, for the
     # order by name) are joined to their names: a dozen lookups rather than one per link.
     if tags_exact:
-        corrections, tags_sql, tags_params = exact_tags(connection, *counted, storyfilter.now)
+        corrections, tags_sql, tags_params = exact_tags(connection, *counted[:3], storyfilter.now)
         ctes += [
             f"corrections (tag_id, n) AS ({corrections})",
             f"tag_counts (tag_id, n) AS ({tags_sql})",
@@ -99,7 +104,16 @@ def count(storyfilter, active, offset):
             f"WHERE st.{story_id} IN (SELECT id FROM {recent}){exclude} GROUP BY st.{tag_id})"
         )
     if exact:
-        sections, section_params = exact_sections(connection, *counted, storyfilter.now)
+        kind, facet_id, section_id, also = counted
+        sections, section_params = exact_sections(
+            connection,
+            kind,
+            facet_id,
+            section_id,
+            storyfilter.now,
+            also,
+            [s.pk for s in storyfilter.resolved["section"].values()],
+        )
         params += section_params
     else:
         sections = (
@@ -159,8 +173,9 @@ def count(storyfilter, active, offset):
     return Window(sections, tags, total, limit, page_ids, exact, tags_exact)
 
 
-def exact_sections(connection, kind, facet_id, section_id, now):
-    """SQL and parameters of the section rows of a listing ListingCount answers, exactly.
+def exact_sections(connection, kind, facet_id, section_id, now, also=None, sections=()):
+    """SQL and parameters of the section rows of a listing ListingCount answers, exactly, or,
+    with `also` (a second tag), TagPairCount: the stories of both tags, in `sections` (ids).
 
     Stored: its standing stories per section. Public now: those, less the ones still scheduled
     (a range at the top of the listing's own date index), plus the published ones whose
@@ -181,6 +196,20 @@ def exact_sections(connection, kind, facet_id, section_id, now):
     in_section, section_params = "", []
     if section_id is not None:
         in_section, section_params = " AND {0}.section_id = %s", [section_id]
+    stored = f"""SELECT section_id, stories AS n FROM {quote(ListingCount._meta.db_table)} AS c
+        WHERE c.kind = %s AND c.facet_id = %s{in_section.format("c")}"""
+    stored_params = [kind, facet_id, *section_params]
+    if also is not None:  # the stories of two tags: the pairs of the first with the second
+        of_facet += (
+            f" AND EXISTS (SELECT 1 FROM {listing} AS b WHERE b.kind = 'tag'"
+            " AND b.facet_id = %s AND b.story_id = {0}.story_id)"
+        )
+        facet_params.append(also)
+        # Each section's row by its key (one probe each), not the tag's every pair.
+        stored = f"""SELECT section_id, stories AS n FROM {quote(TagPairCount._meta.db_table)}
+            WHERE kind = 'tag' AND facet_id = %s AND section_id = ANY(%s) AND tag_id = %s"""
+        in_sections = [section_id] if section_id is not None else list(sections)
+        stored_params = [facet_id, in_sections, also]
     scheduled = (of_facet.format("l") + " AND " if of_facet else "") + (
         "l.status = 'published' AND l.published_at > %s AND l.withdraw_at IS NULL"
     )
@@ -192,14 +221,13 @@ def exact_sections(connection, kind, facet_id, section_id, now):
         leaving += f" AND EXISTS (SELECT 1 FROM {listing} AS f WHERE f.story_id = s.id AND "
         leaving += of_facet.format("f") + ")"
     sql = f"""SELECT 'section', section_id, SUM(n), NULL, NULL FROM (
-        SELECT section_id, stories AS n FROM {quote(ListingCount._meta.db_table)} AS c
-        WHERE c.kind = %s AND c.facet_id = %s{in_section.format("c")}
+        {stored}
         UNION ALL
         SELECT l.section_id, -1 FROM {listing} AS l WHERE {scheduled}{in_section.format("l")}
         UNION ALL
         SELECT s.section_id, 1 FROM {story} AS s WHERE {leaving}
     ) AS counted GROUP BY section_id HAVING SUM(n) > 0"""
-    params = [kind, facet_id, *section_params]
+    params = list(stored_params)
     params += [*facet_params, now, *section_params]
     params += [now, now, *section_params, *facet_params]
     return sql, params
