@@ -243,9 +243,10 @@ def exact_tags(connection, kind, facet_id, section_id, now):
     stories whose withdrawal time is to come (the corrections, read from the few stories
     with a time in the future, as exact_sections does; FacetListing's copies of those times
     for the whole archive, two short ranges of its indexes). Only the tags that can make the top
-    TOP_TAGS are read: the stored counts down to the (TOP_TAGS + corrected tags)-th largest,
-    ties included, and those of the corrected tags; any other tag has a smaller count than
-    TOP_TAGS of these.
+    TOP_TAGS are read: the stored counts down to the (TOP_TAGS + tags corrected down)-th
+    largest, ties included, and those of the tags corrected up; any other tag has a smaller
+    count than TOP_TAGS of these (a correction down only lowers a count; one that leaves a
+    tag out of these sums below zero and is dropped).
     """
     quote = connection.ops.quote_name
     facets, pairs = (quote(m._meta.db_table) for m in (FacetListing, TagPairCount))
@@ -306,11 +307,12 @@ def _top_tags(pairs, kind, facet_id, section_id):
     tags_sql = f"""SELECT tag_id, SUM(n) FROM (
             SELECT * FROM ({stored} AND stories >= GREATEST(1, COALESCE((
                 SELECT stories FROM {pairs} WHERE kind = %s AND facet_id = %s AND section_id = %s
-                ORDER BY stories DESC LIMIT 1
-                OFFSET (SELECT {TOP_TAGS - 1} + COUNT(DISTINCT tag_id) FROM corrections)
+                ORDER BY stories DESC LIMIT 1 OFFSET (
+                    SELECT {TOP_TAGS - 1} + COUNT(DISTINCT tag_id) FROM corrections WHERE n < 0
+                )
             ), 1))
             UNION
-            {stored} AND tag_id IN (SELECT tag_id FROM corrections)) AS kept
+            {stored} AND tag_id IN (SELECT tag_id FROM corrections WHERE n > 0)) AS kept
             UNION ALL
             SELECT tag_id, n FROM corrections
         ) AS counted GROUP BY tag_id HAVING SUM(n) > 0"""
