@@ -31,7 +31,7 @@ import django_filters
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections
-from django.db.models import F, OuterRef, Subquery, Sum, TextField, Value
+from django.db.models import Exists, F, OuterRef, Subquery, Sum, TextField, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
@@ -452,13 +452,20 @@ class StoryFilter(django_filters.FilterSet):
             return FacetListing.objects.published(self.now).filter(kind=name, facet_id=pk)
         if name != "tag":  # a search
             return None
-        # Several tags: the rarest one's stories in date order, each checked for the others
-        # (one probe a row), rather than every story of the archive checked for all of them.
+        # Several tags: the rarest one's stories in date order, matched with each other tag's
+        # on (story, time) too, so that PostgreSQL merges the tags' ranges of the date index,
+        # both read in the same order, rather than probing the link table once a row.
         first, *others = (self.resolved["tag"][slug].pk for slug in self.rarest_first())
         rows = FacetListing.objects.published(self.now).filter(kind=name, facet_id=first)
-        through = Story.tags.through.objects
         for pk in others:
-            rows = rows.filter(story_id__in=through.filter(tag_id=pk).values("story_id"))
+            also = FacetListing.objects.filter(
+                kind=name,
+                facet_id=pk,
+                status=Story.Status.PUBLISHED,
+                story_id=OuterRef("story_id"),
+                published_at=OuterRef("published_at"),
+            )
+            rows = rows.filter(Exists(also))
         return rows
 
     def counted(self):
