@@ -151,6 +151,11 @@ class SectionSitemap(Sitemap):
     def lastmod(self, section):
         return section.latest
 
+    def get_latest_lastmod(self):
+        """The newest public story's time (every story has a section): one index probe, not
+        one per section."""
+        return newest(Story.objects.published())
+
 
 class AuthorSitemap(Sitemap):
     changefreq = "daily"
@@ -166,6 +171,16 @@ class AuthorSitemap(Sitemap):
 
     def lastmod(self, author):
         return author.latest
+
+    def get_latest_lastmod(self):
+        """The newest public story with a byline: one index probe, not one per author."""
+        if connections[Author.objects.db].vendor == "postgresql":
+            return newest(FacetListing.objects.published().filter(kind="author"))
+        return newest(Story.objects.published().filter(bylines__isnull=False))
+
+
+def newest(rows):
+    return rows.order_by("-published_at").values_list("published_at", flat=True).first()
 
 
 SITEMAPS = {"stories": StorySitemap, "sections": SectionSitemap, "authors": AuthorSitemap}

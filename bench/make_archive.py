@@ -45,6 +45,7 @@ from articles.models import (  # noqa: E402
     SourceListing,
     Story,
     Tag,
+    TagPairCount,
 )
 
 RARE_WORD = "quasar"
@@ -355,8 +356,8 @@ class TextIndexer:
 def reset():
     # The lookup tables and counts too: TRUNCATE fires no triggers, so their rows would
     # outlive the quotes, links and stories.
-    models = (SourceListing, FacetListing, ListingCount, Quote, Byline, Story.tags.through, Story,
-              Source, Tag, Author, Section)  # fmt: skip
+    models = (TagPairCount, SourceListing, FacetListing, ListingCount, Quote, Byline,
+              Story.tags.through, Story, Source, Tag, Author, Section)  # fmt: skip
     if connection.vendor == "postgresql":
         tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models)
         with connection.cursor() as cursor:

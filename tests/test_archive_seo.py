@@ -77,6 +77,23 @@ def test_sitemap_lastmod_is_the_latest_update(client, settings):
     )
 
 
+def test_the_section_and_author_sitemaps_lastmod_is_their_newest_public_story(client):
+    """One probe each (SectionSitemap, AuthorSitemap.get_latest_lastmod), not one per section
+    or author; a scheduled story and a story with no byline are not theirs."""
+    now = timezone.now()
+    anna = make_author(name="Anna", slug="anna")
+    make_story(authors=[anna], published_at=now - timedelta(days=2))
+    unsigned = make_story(published_at=now - timedelta(days=1))
+    make_story(authors=[anna], published_at=now + timedelta(hours=1))  # scheduled
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    lastmods = {
+        e.findtext("sm:loc", namespaces=NS).rsplit("/", 1)[-1]: e.findtext("sm:lastmod", None, NS)
+        for e in index.findall("sm:sitemap", NS)
+    }
+    assert lastmods["sitemap-sections.xml"] == unsigned.published_at.isoformat()
+    assert lastmods["sitemap-authors.xml"] == (now - timedelta(days=2)).isoformat()
+
+
 def test_each_page_of_the_sitemap_index_has_the_lastmod_of_its_own_stories(
     client, settings, django_assert_max_num_queries
 ):

@@ -634,6 +634,8 @@ QUERIES = [
     "tag=energy&published_after=2020-01-01&published_before=2030-01-01",
     "author=anna",
     "source=yury-ushakov",
+    "tag=energy&tag=sanctions",  # two tags: exact counts from stored pairs, the rarer tag read
+    "tag=sanctions&tag=energy&section=news",
     "q=pipeline",
     "q=pipeline&section=news&tag=energy&tag=sanctions&author=anna&source=yury-ushakov&ordering=oldest",
     "page=2",

@@ -31,14 +31,24 @@ import django_filters
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections
-from django.db.models import F, TextField, Value
+from django.db.models import Exists, F, OuterRef, Subquery, Sum, TextField, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
 from .. import navigation
 from ..links import TRACKING
-from ..models import Author, Byline, FacetListing, Quote, Source, SourceListing, Story, Tag
+from ..models import (
+    Author,
+    Byline,
+    FacetListing,
+    ListingCount,
+    Quote,
+    Source,
+    SourceListing,
+    Story,
+    Tag,
+)
 from ..snapshots.prepared import Prepared
 from . import search
 
@@ -83,10 +93,18 @@ def _text(expression):
     return Cast(expression, output_field=TextField())
 
 
-# What a facet page shows about its subject, fetched in the same UNION (same column types).
+def _tag_stories():
+    """A tag's standing stories, from ListingCount (PostgreSQL; none on SQLite): which of
+    several chosen tags is the rarest (StoryFilter.rarest_first)."""
+    counts = ListingCount.objects.filter(kind="tag", facet_id=OuterRef("pk")).order_by()
+    return Subquery(counts.values("facet_id").annotate(n=Sum("stories")).values("n")[:1])
+
+
+# What a facet page shows about its subject, fetched in the same UNION (same column types); a
+# tag's "info" is its number of stories.
 DETAIL_FIELDS = {"tag": (), "author": ("job_title", "bio"), "source": ("role", "description")}
 DETAILS = {
-    "tag": {"info": _text(Value("")), "about": _text(Value(""))},
+    "tag": {"info": _text(_tag_stories()), "about": _text(Value(""))},
     "author": {"info": _text(F("job_title")), "about": _text(F("bio"))},
     "source": {"info": _text(F("role")), "about": _text(F("description"))},
 }
@@ -247,9 +265,11 @@ class StoryFilter(django_filters.FilterSet):
             for row in _lookup_query(shape).rows(**values):
                 kind = row["facet_kind"]
                 fields = dict(zip(DETAIL_FIELDS[kind], (row["info"], row["about"]), strict=False))
-                resolved[kind][row["slug"]] = LOOKUPS[kind](
+                found = resolved[kind][row["slug"]] = LOOKUPS[kind](
                     pk=row["pk"], slug=row["slug"], name=row["name"], **fields
                 )
+                if kind == "tag":
+                    found.standing = int(row["info"] or 0)
         for name in ("section", *LOOKUPS):
             for slug in list(data.get(name, [])):
                 if SLUG.match(slug) and slug not in resolved[name]:
@@ -390,7 +410,8 @@ class StoryFilter(django_filters.FilterSet):
         values = {"now": self.now}
         for name, value in in_effect.items():
             if name != "ordering":
-                for i, slug in enumerate(value if name == "tag" else [value]):
+                # Tags rarest first: the compiled query reads the stories of tag0.
+                for i, slug in enumerate(self.rarest_first() if name == "tag" else [value]):
                     values[f"{name}{i}"] = self.resolved[name][slug].pk
         shape = (self.ordering_value, limit, connections[self.queryset.db].vendor, *values)
         return _in_order_query(shape, self).sql(**values)
@@ -431,19 +452,27 @@ class StoryFilter(django_filters.FilterSet):
             return FacetListing.objects.published(self.now).filter(kind=name, facet_id=pk)
         if name != "tag":  # a search
             return None
-        # Several tags: the first one's stories in date order, each checked for the others
-        # (one probe a row), rather than every story of the archive checked for all of them.
-        first, *others = (self.resolved["tag"][slug].pk for slug in cleaned["tag"])
+        # Several tags: the rarest one's stories in date order, matched with each other tag's
+        # on (story, time) too, so that PostgreSQL merges the tags' ranges of the date index,
+        # both read in the same order, rather than probing the link table once a row.
+        first, *others = (self.resolved["tag"][slug].pk for slug in self.rarest_first())
         rows = FacetListing.objects.published(self.now).filter(kind=name, facet_id=first)
-        through = Story.tags.through.objects
         for pk in others:
-            rows = rows.filter(story_id__in=through.filter(tag_id=pk).values("story_id"))
+            also = FacetListing.objects.filter(
+                kind=name,
+                facet_id=pk,
+                status=Story.Status.PUBLISHED,
+                story_id=OuterRef("story_id"),
+                published_at=OuterRef("published_at"),
+            )
+            rows = rows.filter(Exists(also))
         return rows
 
     def counted(self):
-        """(kind, facet id, section id or None) when ListingCount holds this listing's count:
-        no search and no dates, and at most a section and one tag, author or source; else
-        None. Kind "all" (facet 0) is the whole archive."""
+        """(kind, facet id, section id or None, second tag id or None) when stored counts hold
+        this listing's count: no search and no dates, and at most a section and one tag,
+        author or source (ListingCount) or two tags (TagPairCount); else None. Kind "all"
+        (facet 0) is the whole archive."""
         cleaned = self.form.cleaned_data
         in_effect = {name for name, value in cleaned.items() if value} - {"ordering"}
         facets = in_effect - {"section"}
@@ -451,14 +480,26 @@ class StoryFilter(django_filters.FilterSet):
             self.resolved["section"][cleaned["section"]].pk if "section" in in_effect else None
         )
         if not facets:
-            return ("all", 0, section)
-        if len(facets) > 1 or facets == {"tag"} and len(cleaned["tag"]) > 1:
+            return ("all", 0, section, None)
+        if len(facets) > 1 or facets == {"tag"} and len(cleaned["tag"]) > 2:
             return None
         (name,) = facets
         if name not in LOOKUPS:  # a search or a date
             return None
-        slug = cleaned[name][0] if name == "tag" else cleaned[name]
-        return (name, self.resolved[name][slug].pk, section)
+        if name == "tag":
+            first, *also = (self.resolved["tag"][slug].pk for slug in self.rarest_first())
+            return ("tag", first, section, also[0] if also else None)
+        return (name, self.resolved[name][cleaned[name]].pk, section, None)
+
+    def rarest_first(self):
+        """The chosen tags' slugs, the tag with the fewest stories first (stored counts, on
+        PostgreSQL; as given on SQLite, or among equals): several tags are read from the
+        first one's stories, each checked for the others."""
+        tags = self.resolved["tag"]
+        return sorted(
+            self.form.cleaned_data.get("tag") or [],
+            key=lambda slug: getattr(tags[slug], "standing", 0),
+        )
 
     def order_by(self):
         return ORDER_BY[self.ordering_value]

@@ -11,15 +11,15 @@ Cost is fixed whatever the archive's size. A page runs at most three queries:
 a search one more (its stories with the highlighted text, then their bylines, in place of the
 cards), and a source's page one more, for the source's quotes in the page's stories.
 
-Bounds (window.py). The whole archive, a section, one tag, author or source (and one of those
-in a section) are counted exactly from stored counts; every other listing is counted up to
+Bounds (window.py). The whole archive, a section, one tag, author or source, two tags (and one
+of those in a section) are counted exactly from stored counts; every other listing is counted up to
 BOUNDED_LIMIT, past which the page says "more than 1,000". Only COUNT_LIMIT results (exactly
 counted) or BOUNDED_LIMIT (the rest) can be paged through (narrowing the filters is the way to
 older stories), so the deepest OFFSET is bounded too. A search ranks by relevance within its
 BOUNDED_LIMIT newest matches: ranking every match of a word found in half the archive would
-cost in proportion to the archive. Tag counts describe the first TAG_WINDOW results, except
-those of the whole archive and a section, which are exact (stored counts). The page says so
-whenever a bound is reached.
+cost in proportion to the archive. Tag counts are exact (stored counts) for the listings
+counted exactly, but for two tags; the others' describe their first TAG_WINDOW results. The
+page says so whenever a bound is reached.
 """
 
 from dataclasses import dataclass

@@ -28,7 +28,13 @@ from .publisher import PublisherPolicies
 from .record import QuoteMatch, QuoteShingle
 from .revisions import Revision
 from .snapshots import Generation, StorySnapshot
-from .source_listing import FacetListing, ListingCount, SourceListing, SourceListingQuerySet
+from .source_listing import (
+    FacetListing,
+    ListingCount,
+    SourceListing,
+    SourceListingQuerySet,
+    TagPairCount,
+)
 from .sources import (
     Quote,
     QuoteQuerySet,
@@ -108,5 +114,6 @@ __all__ = [
     "ListingCount",
     "SourceListing",
     "SourceListingQuerySet",
+    "TagPairCount",
     "Transition",
 ]

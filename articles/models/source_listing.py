@@ -165,3 +165,41 @@ class ListingCount(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.facet_id} in section {self.section_id}: {self.stories}"
+
+
+class TagPairCount(models.Model):
+    """How many standing stories of a listing (the whole archive, a tag, an author or a source)
+    carry each (other) tag, per section and (section 0) over all sections: ListingCount's
+    counts one facet further, kept by PostgreSQL statement triggers on FacetListing and
+    SourceListing (migration 0034) and empty on SQLite.
+
+    The tag facets of the whole archive, a section and the listing filtered by one tag, author
+    or source (in a section or not; their pages too) come from here, exact, reading the
+    listing's few most frequent tags from the top of one index range rather than every tag's
+    count or the tags of its newest TAG_WINDOW stories (articles/listing/window.py:
+    exact_tags).
+    """
+
+    kind = models.CharField(max_length=6, choices=ListingCount.Kind)
+    facet_id = models.BigIntegerField(help_text="The tag, author or source; 0 for all stories.")
+    section_id = models.BigIntegerField(help_text="0 for all sections.")
+    tag_id = models.BigIntegerField(help_text="The other tag its stories carry.")
+    stories = models.IntegerField(default=0)
+
+    class Meta:
+        default_permissions = ()  # maintained by the database; nobody edits it
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "facet_id", "section_id", "tag_id"], name="tag_pair_count_key"
+            )
+        ]
+        indexes = [
+            # A listing's tags, most frequent first: the top of one range.
+            models.Index(
+                fields=["kind", "facet_id", "section_id", "-stories", "tag_id"],
+                name="tag_pair_count_top_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.facet_id} with tag {self.tag_id} in {self.section_id}"
