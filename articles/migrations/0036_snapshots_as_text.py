@@ -6,7 +6,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0033_tag_facet_indexes"),
+        ("articles", "0034_tag_pair_counts"),
     ]
 
     operations = [
