@@ -137,7 +137,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "newsroom.csp.ContentSecurityPolicyMiddleware",  # Django's, each policy built once
     "axes.middleware.AxesMiddleware",  # turns a locked-out sign-in into the lockout page
 ]
 

@@ -67,3 +67,39 @@ def test_pages_have_no_inline_script_or_style(client):
                 or " src=" in chunk.split(">")[0]
             ), url
         assert " style=" not in html and "<style" not in html, url
+
+
+@pytest.mark.django_db
+def test_the_content_security_policy_is_djangos_built_once_and_follows_its_configuration(client):
+    """newsroom/csp.py: the same header Django builds; a new configuration applies at once; a
+    response whose nonce was used names it, a fresh one per request."""
+    from django.http import HttpResponse
+    from django.test import RequestFactory, override_settings
+    from django.utils.csp import build_policy
+
+    from newsroom.csp import ContentSecurityPolicyMiddleware
+
+    story = make_story(status="published")
+    header = client.get(story.get_absolute_url())["Content-Security-Policy"]
+    assert header == build_policy(settings_csp()) and "nonce-" not in header
+    with override_settings(SECURE_CSP={"default-src": ["'none'"]}):
+        assert client.get(story.get_absolute_url())["Content-Security-Policy"] == (
+            "default-src 'none'"
+        )
+    assert client.get(story.get_absolute_url())["Content-Security-Policy"] == header
+
+    middleware = ContentSecurityPolicyMiddleware(lambda request: HttpResponse("page"))
+    nonces = []
+    for _ in range(2):
+        request = RequestFactory().get("/")
+        middleware.process_request(request)
+        nonces.append(str(request._csp_nonce))  # a page that uses its nonce
+        policy = middleware.process_response(request, HttpResponse("page"))
+        assert policy["Content-Security-Policy"] == build_policy(settings_csp(), nonces[-1])
+    assert nonces[0] != nonces[1]
+
+
+def settings_csp():
+    from django.conf import settings
+
+    return settings.SECURE_CSP
