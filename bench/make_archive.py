@@ -9,8 +9,11 @@ search vectors are then computed in one pass with the GIN index dropped and rebu
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/nr_bench_100k \\
         .venv/bin/python bench/make_archive.py --stories 100000 --reset
 
-Words the benchmark relies on: "minister" is in half the stories, "quasar" in one story in
-500 (RARE_EVERY), so that both fill the first page of results at any archive size.
+Words the benchmark relies on: "minister" is in half the stories, "quasar" in RARE_COUNT (20)
+stories whatever the archive's size, spread over it, so that both fill the first page of
+results at any size and the rare word's results are the same number at 1,000 and at 100,000
+stories (one story in 500, as before, gave 2 at 1,000 and 200 at 100,000: pages of different
+lengths compared as one).
 """
 
 import argparse
@@ -49,7 +52,7 @@ from articles.models import (  # noqa: E402
 )
 
 RARE_WORD = "quasar"
-RARE_EVERY = 500  # 0.2%: enough to fill the first page at 10,000 stories
+RARE_COUNT = 20  # stories with the rare word, at any archive size: two pages of results
 COMMON_WORD = "minister"
 BATCH = 2_000
 
@@ -181,6 +184,7 @@ def build(count, seed):
     writer.pool()
     print(f"vocabulary and people ready in {time.monotonic() - started:.1f}s", flush=True)
 
+    rare_every = max(1, count // RARE_COUNT)
     ten_years = timedelta(days=3650).total_seconds()
     done = 0
     while done < count:
@@ -195,13 +199,14 @@ def build(count, seed):
                 line, text = writer.quote_paragraph(source)
                 paragraphs.insert(rng.randint(1, len(paragraphs)), line)
                 quotes.append((source, text))
-            if i % RARE_EVERY == 7:
+            rare = i % rare_every == 7 % rare_every
+            if rare:
                 paragraphs[-1] += f" Observers called it a {RARE_WORD} moment."
             if rng.random() < 0.5:
                 paragraphs[0] = (
                     f"The {COMMON_WORD} said " + paragraphs[0][0].lower() + paragraphs[0][1:]
                 )
-            roll = 1.0 if i % RARE_EVERY == 7 else rng.random()
+            roll = 1.0 if rare else rng.random()
             status = Story.Status.PUBLISHED
             published = now - timedelta(seconds=rng.random() * ten_years)
             if roll < 0.02:
