@@ -7,7 +7,8 @@ from pathlib import Path
 ARTICLES = Path(__file__).resolve().parent.parent / "articles"
 # Field definitions Django writes into migrations name these callables (a validator, an
 # on_delete rule); they describe fields and never change what a migration does to the data.
-FIELD_CALLABLES = {"articles.images", "articles.models.sources"}
+# Modules whose field callables and field classes migrations name (JSONText: snapshots).
+FIELD_CALLABLES = {"articles.images", "articles.models.sources", "articles.models.snapshots"}
 
 
 def modules():
