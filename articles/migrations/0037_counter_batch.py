@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0033_tag_facet_indexes'),
+        ('articles', '0036_snapshots_as_text'),
     ]
 
     operations = [
