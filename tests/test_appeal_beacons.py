@@ -151,3 +151,22 @@ def test_with_the_cache_down_beacons_are_still_counted_once_never_a_500():
         assert beacon(client, batch, token).status_code == 204
         assert beacon(client, batch, token).status_code == 204  # a replay, still refused
     assert count(appeal, "clicked") == 1
+
+
+def test_a_beacon_is_answered_before_the_sites_page_machinery_and_keeps_its_security_headers():
+    """articles/appeals/shortcut.py: no session, CSRF, auth, messages, page cache or content
+    policy for a 204; SecurityMiddleware still runs, and the host is still checked."""
+    appeal = make_appeal()
+    client = reader()
+    response = beacon(client, [{"appeal": appeal.pk, "type": "seen"}], new_token(client))
+    assert response.status_code == 204
+    assert response["X-Content-Type-Options"] == "nosniff"  # SecurityMiddleware's
+    assert "Content-Security-Policy" not in response and "X-Frame-Options" not in response
+    assert not response.cookies and "Vary" not in response
+    assert not hasattr(response.wsgi_request, "session")
+    assert not hasattr(response.wsgi_request, "user")
+    stranger = Client(REMOTE_ADDR="198.51.100.7", HTTP_HOST="evil.example")
+    events = json.dumps({"token": new_token(client), "events": [{"appeal": appeal.pk}]})
+    refused = stranger.post(EVENTS_URL, events, content_type="text/plain")
+    assert refused.status_code == 400  # DisallowedHost
+    assert count(appeal, "seen") == 1

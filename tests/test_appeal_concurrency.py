@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.db import connection
 
+from articles.appeals import tally
+from articles.caching import copies
 from articles.models import AppealCounter
 from tests.factories import make_appeal
 
@@ -86,10 +88,8 @@ def unlimited(settings):
     settings.APPEAL_BEACONS_PER_MINUTE = settings.APPEAL_TOKENS_PER_MINUTE = 10**6
 
 
-def test_eight_clients_sending_valid_events_get_exact_counts(live_server, settings):
-    unlimited(settings)
-    appeal = make_appeal(variants=["B"])
-    variant = appeal.variants.get()
+def send_views(live_server, appeal, variant):
+    """Every client's page views, eight clients at once: (events answered 204, statuses)."""
 
     def send_all(client_no):
         reader, sent, statuses = Reader(live_server), Counter(), Counter()
@@ -109,9 +109,35 @@ def test_eight_clients_sending_valid_events_get_exact_counts(live_server, settin
         results = list(pool.map(send_all, range(CLIENTS)))
     sent = sum((result[0] for result in results), Counter())
     statuses = sum((result[1] for result in results), Counter())
+    return sent, statuses
+
+
+def test_eight_clients_sending_valid_events_get_exact_counts(live_server, settings):
+    """With Redis and the tests' immediate task backend, every beacon also flushes the buffer:
+    eight flushes at once, each batch written once."""
+    unlimited(settings)
+    appeal = make_appeal(variants=["B"])
+    sent, statuses = send_views(live_server, appeal, appeal.variants.get())
     assert statuses == {204: CLIENTS * VIEWS_PER_CLIENT * 2}
     assert stored(appeal) == sent
     assert sum(sent.values()) > 3 * CLIENTS * VIEWS_PER_CLIENT
+
+
+def test_eight_clients_counted_in_the_redis_buffer_get_exact_counts_once_flushed(
+    live_server, settings
+):
+    """Production's way: beacons only add to the buffer (one round trip each) and the worker's
+    flush moves it."""
+    if not copies.shared_cache():
+        pytest.skip("the buffer is in Redis: run with REDIS_URL")
+    unlimited(settings)
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    appeal = make_appeal(variants=["B"])
+    sent, statuses = send_views(live_server, appeal, appeal.variants.get())
+    assert statuses == {204: CLIENTS * VIEWS_PER_CLIENT * 2}
+    assert stored(appeal) == Counter()  # nothing written by the beacons themselves
+    assert tally.flush() == sum(sent.values())
+    assert stored(appeal) == sent
 
 
 def test_a_batch_replayed_by_eight_clients_at_once_counts_once(live_server, settings):

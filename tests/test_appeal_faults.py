@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
-from articles.appeals import events
+from articles.appeals import counters
 from articles.models import AppealCounter
 from tests.factories import make_appeal
 
@@ -73,15 +73,17 @@ def test_a_connection_dropped_mid_write_is_retried_and_the_beacon_counted(monkey
     client = Client()
     view = token(client)
     assert beacon(client, view, "rendered", appeal).status_code == 204
-    write, dropped = events.count_events, []
+    write, dropped = counters.write_rows, []
 
-    def drop_first_write(counts, **options):
+    def drop_first_write(rows, day, **options):
+        # The beacon's own write, or with Redis the flush of the buffer (at once, with the
+        # tests' immediate task backend).
         if not dropped:
             dropped.append(True)
             terminate_backend()
-        return write(counts, **options)
+        return write(rows, day, **options)
 
-    monkeypatch.setattr(events, "count_events", drop_first_write)
+    monkeypatch.setattr(counters, "write_rows", drop_first_write)
     assert beacon(client, view, "seen", appeal).status_code == 204
     assert dropped
     assert beacon(client, view, "clicked", appeal).status_code == 204

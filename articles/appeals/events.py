@@ -6,19 +6,11 @@ A page view first gets a token (`appeal_token`), then reports its events with it
 
 import contextlib
 import json
-import random
 import time
 from collections import Counter
 
 from django.conf import settings
-from django.db import (
-    DatabaseError,
-    IntegrityError,
-    InterfaceError,
-    OperationalError,
-    connection,
-    transaction,
-)
+from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -27,17 +19,20 @@ from django.views.decorators.http import require_POST
 from ..caching.invalidation import APPEALS_REGISTRY
 from ..caching.surfaces import cached
 from ..models import Appeal, AppealCounter
-from . import guards
+from . import counters, guards, tally
 from .selection import SELECTION_TTL
 
 # A beacon is a handful of small events; anything much bigger is not ours.
 MAX_BEACON_BYTES = 4096
 MAX_BEACON_EVENTS = 50
-EVENT_TYPES = AppealCounter.EVENTS
 
 
 class BeaconError(ValueError):
     """A beacon we refuse; the message is the short reason sent back with the 400."""
+
+
+class UnknownAppeal(BeaconError):
+    """An appeal or variant that is not among the known ones (which may be a moment old)."""
 
 
 def known_appeals():
@@ -78,9 +73,9 @@ def parse_beacon(body: bytes, known=None):
             raise BeaconError('Each event is {"appeal": id, "variant": id|null, "type": …}.')
         appeal, variant, kind = event.get("appeal"), event.get("variant"), event.get("type")
         if not _is_id(appeal) or appeal not in known:
-            raise BeaconError(f"Unknown appeal: {appeal!r}.")
+            raise UnknownAppeal(f"Unknown appeal: {appeal!r}.")
         if variant is not None and (not _is_id(variant) or variant not in known[appeal][1]):
-            raise BeaconError(f"Unknown variant of appeal {appeal}: {variant!r}.")
+            raise UnknownAppeal(f"Unknown variant of appeal {appeal}: {variant!r}.")
         if kind not in AppealCounter.BEACON_EVENTS:
             raise BeaconError(f"Unknown event type: {kind!r}.")
         counts[appeal, variant, kind] += 1
@@ -92,70 +87,10 @@ def _is_id(value):
 
 
 def count_events(counts, day=None, known=None):
-    """Add `counts` ({(appeal, variant, event): n}) to the day's counters, atomically.
-
-    One `INSERT … ON CONFLICT … DO UPDATE SET n = n + excluded.n` per counter row: the
-    database adds under its row lock, so concurrent beacons never lose an increment (SQLite
-    3.24+ and PostgreSQL share this syntax). The beacon's rows are all in one shard, picked at
-    random (AppealCounter.SHARDS), and written in a fixed order, so concurrent beacons mostly
-    take different rows and can never deadlock.
-    """
-    day = day or timezone.localdate()
-    shard = random.randrange(AppealCounter.SHARDS)
+    """Add `counts` ({(appeal, variant, event): n}) to the day's counters, atomically
+    (counters.py)."""
     known = known if known is not None else known_appeals()
-    rows = {}
-    for (appeal, variant, kind), n in counts.items():
-        rows.setdefault((appeal, variant), Counter())[kind] += n
-    ordered = sorted(rows.items(), key=_row_order)
-    if connection.vendor == "postgresql" and len(ordered) == 1 and not connection.in_atomic_block:
-        # The usual beacon, one row: one statement, its own transaction, so no BEGIN, SET and
-        # COMMIT round trips; set_config tells it not to wait for the disk (below).
-        (appeal, variant), events = ordered[0]
-        with connection.cursor() as cursor:
-            cursor.execute(*_upsert(appeal, variant, events, day, shard, known, no_wait=True))
-        return
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Counters need not wait for the disk: a crash could lose the last moment's
-            # counts, never an increment raced by another beacon. Measured: ~10x throughput.
-            cursor.execute("SET LOCAL synchronous_commit = off")
-        for (appeal, variant), events in ordered:
-            cursor.execute(*_upsert(appeal, variant, events, day, shard, known))
-
-
-def _upsert(appeal, variant, events, day, shard, known, no_wait=False):
-    """One counter row's INSERT … ON CONFLICT … DO UPDATE: (sql, params). With `no_wait`
-    (PostgreSQL, a statement that is its own transaction) the row comes from a SELECT that also
-    turns synchronous_commit off for that transaction."""
-    quote = connection.ops.quote_name
-    table = quote(AppealCounter._meta.db_table)
-    names = ["appeal_id", "day", "sample_rate", "shard", *EVENT_TYPES]
-    values = [appeal, day, known[appeal][0], shard, *(events[name] for name in EVENT_TYPES)]
-    if variant is None:
-        target = "(appeal_id, day, sample_rate, shard) WHERE variant_id IS NULL"
-    else:
-        names.insert(1, "variant_id")
-        values.insert(1, variant)
-        target = "(appeal_id, variant_id, day, sample_rate, shard) WHERE variant_id IS NOT NULL"
-    placeholders = ", ".join(["%s"] * len(values))
-    source = (
-        f"SELECT {placeholders} FROM (SELECT set_config('synchronous_commit', 'off', true)) AS s"
-        if no_wait
-        else f"VALUES ({placeholders})"
-    )
-    updates = ", ".join(
-        f"{name} = {table}.{name} + excluded.{name}" for name in EVENT_TYPES if events[name]
-    )
-    columns = ", ".join(quote(name) for name in names)
-    return (
-        f"INSERT INTO {table} ({columns}) {source} ON CONFLICT {target} DO UPDATE SET {updates}",
-        values,
-    )
-
-
-def _row_order(item):
-    (appeal, variant), _ = item
-    return appeal, variant or 0
+    counters.write_rows(counters.rows_of(counts, known), day or timezone.localdate())
 
 
 BEACON_CONTENT_TYPES = {"text/plain", "application/json"}
@@ -185,13 +120,14 @@ def appeal_token(request):
 @require_POST
 def appeal_events(request):
     """The beacon endpoint: 204 when counted (or already counted for this view); 400 with a
-    short reason, counting nothing; 429 past the rate limit; 503 if the database is away."""
+    short reason, counting nothing; 429 past the rate limit; 503 if the database is away.
+
+    Everything that needs no storage is checked first, so hostile input costs no round trip;
+    then, with Redis, one round trip applies the guards and counts (tally.py)."""
     if request.content_type not in BEACON_CONTENT_TYPES:
         return _refuse("Send the events as text/plain or application/json.")
     if not guards.from_this_site(request):
         return _refuse(NOT_OURS)
-    if wait := guards.seconds_to_wait(request, "beacons", settings.APPEAL_BEACONS_PER_MINUTE):
-        return _too_many(wait)
     try:
         length = int(request.headers.get("Content-Length") or 0)
     except ValueError:
@@ -205,7 +141,7 @@ def appeal_events(request):
     connection.health_check_done = True
     for attempt in range(attempts):
         try:
-            receive(request.body)
+            wait = receive(request, request.body)
             break
         except BeaconError as error:
             return _refuse(str(error))
@@ -222,28 +158,44 @@ def appeal_events(request):
             else:
                 with contextlib.suppress(DatabaseError):
                     connection.close()  # the next query opens a new connection
+    if wait:
+        return _too_many(wait)
     response = HttpResponse(status=204)
     response["Cache-Control"] = "no-store"
     return response
 
 
-def receive(body):
-    """Check a beacon and count what its page view has not reported yet."""
-    known = known_appeals()
+def receive(request, body):
+    """Check a beacon and count what its page view has not reported yet: 0 when answered, or
+    the seconds to wait past the rate limit."""
+    wait = tally.count_beacon(request, body, checked, known_appeals, UnknownAppeal)
+    if wait is not None:
+        return wait
+    # No Redis, or it is down: the guards one by one, then the database.
+    view, counts = checked(body, known_appeals())
+    if wait := guards.seconds_to_wait(request, "beacons", settings.APPEAL_BEACONS_PER_MINUTE):
+        return wait
+    fresh = guards.first_reports(view, counts)
+    if not fresh:
+        return 0  # a replay, or events this view already reported: answered, counted once
+    try:
+        count_events(fresh, known=known_appeals())
+    except BaseException:
+        guards.forget(view, fresh)
+        raise
+    return 0
+
+
+def checked(body, known):
+    """(the page view, its counts) of a beacon that passes every check needing no storage
+    (its shape, its appeals and variants among `known`, its token); else BeaconError."""
     token, counts = parse_beacon(body, known)
     if token is None:
         raise BeaconError("Events need the page view's token (from /appeals/token/).")
     view = guards.view_of(token)
     if view is None:
         raise BeaconError("The page view's token is not valid or has expired.")
-    fresh = guards.first_reports(view, counts)
-    if not fresh:
-        return  # a replay, or events this view already reported: answered, counted once
-    try:
-        count_events(fresh, known=known)
-    except BaseException:
-        guards.forget(view, fresh)
-        raise
+    return view, counts
 
 
 def _too_many(wait):

@@ -49,35 +49,49 @@ def first_reports(view, counts):
     """Of `counts` ({(appeal, variant, event): n}), what this view has not reported before,
     each once: an event type counts once per view and appeal, whatever the variant claimed.
     Marks them reported (in Redis, all in one round trip); `forget` undoes that if they could
-    not be counted."""
-    claimed = {}
-    for appeal, variant, event in counts:
-        claimed.setdefault((appeal, event), variant)
-    lifetime = settings.APPEAL_TOKEN_MAX_AGE + RATE_WINDOW
-    marks = [_mark(view, appeal, event) for appeal, event in claimed]
+    not be counted. (With Redis, a beacon applies these rules in tally.py's one script.)"""
+    claimed = claims(counts)
+    lifetime = mark_lifetime()
+    marks = [mark(view, appeal, event) for appeal, event in claimed]
 
     def in_redis(client, make_key):
         pipe = client.pipeline(transaction=False)
-        for mark in marks:
-            pipe.set(make_key(mark), 1, ex=lifetime, nx=True)
+        for name in marks:
+            pipe.set(make_key(name), 1, ex=lifetime, nx=True)
         return pipe.execute()
 
     def one_by_one(store):
-        return [store.add(mark, 1, lifetime) for mark in marks]
+        return [store.add(name, 1, lifetime) for name in marks]
 
     added = _shared(in_redis, one_by_one)
     fresh = [pair for pair, first in zip(claimed, added, strict=True) if first]
     return {(appeal, claimed[appeal, event], event): 1 for appeal, event in fresh}
 
 
+def claims(counts):
+    """{(appeal, event): the variant it is counted for}: the first variant a beacon names for
+    an event type of an appeal (a view sees one variant; a beacon claiming two is not believed
+    twice)."""
+    claimed = {}
+    for appeal, variant, event in counts:
+        claimed.setdefault((appeal, event), variant)
+    return claimed
+
+
 def forget(view, counts):
     """Unmark `counts` (from first_reports) so the browser's retry is counted."""
-    marks = [_mark(view, appeal, event) for appeal, _, event in counts]
+    marks = [mark(view, appeal, event) for appeal, _, event in counts]
     _shared(None, lambda store: store.delete_many(marks))
 
 
-def _mark(view, appeal, event):
+def mark(view, appeal, event):
+    """The cache key saying that `view` has reported `event` for `appeal`."""
     return f"appeal-view:{view}:{appeal}:{event}"
+
+
+def mark_lifetime():
+    """Seconds a mark is kept: as long as its token is valid, and a minute more."""
+    return settings.APPEAL_TOKEN_MAX_AGE + RATE_WINDOW
 
 
 # --- This site's pages only --------------------------------------------------------------
@@ -100,7 +114,7 @@ def from_this_site(request):
 def seconds_to_wait(request, kind, limit):
     """0 if this client address may send another `kind` ("tokens", "beacons") this minute;
     otherwise how long to wait. The minute starts at the address's first request."""
-    key = f"appeal-rate:{kind}:{client_address(request) or 'unknown'}"
+    key = rate_key(request, kind)
 
     def in_redis(client, make_key):
         # One transaction: the window's key is made with its lifetime and counted at once.
@@ -120,6 +134,10 @@ def seconds_to_wait(request, kind, limit):
 
     sent = _shared(in_redis, one_by_one)
     return RATE_WINDOW if sent > limit else 0
+
+
+def rate_key(request, kind):
+    return f"appeal-rate:{kind}:{client_address(request) or 'unknown'}"
 
 
 # --- The shared cache, or this process's memory while it is down -------------------------

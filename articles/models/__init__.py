@@ -1,7 +1,14 @@
 """The newsroom's models, one module per concept."""
 
 from .addresses import FormerAddress
-from .appeals import Appeal, AppealCounter, AppealCounterQuerySet, AppealQuerySet, AppealVariant
+from .appeals import (
+    Appeal,
+    AppealCounter,
+    AppealCounterQuerySet,
+    AppealQuerySet,
+    AppealVariant,
+    CounterBatch,
+)
 from .corrections import Correction, CorrectionQuerySet
 from .diversity import (
     ConsentRequest,
@@ -80,6 +87,7 @@ __all__ = [
     "AppealCounterQuerySet",
     "AppealQuerySet",
     "AppealVariant",
+    "CounterBatch",
     "BODY_EDITOR_EXTENSIONS",
     "Author",
     "Byline",

@@ -439,3 +439,15 @@ class AppealCounter(models.Model):
 
     def __str__(self):
         return f"{self.appeal} {self.variant or ''} {self.day}"
+
+
+class CounterBatch(models.Model):
+    """A batch of beacon counts moved from the Redis buffer into AppealCounter
+    (`articles.appeals.tally.flush`): written in the same transaction as the batch's counts, so
+    a flush that stopped after its commit, or ran twice at once, never adds a batch twice."""
+
+    batch = models.CharField(max_length=32, unique=True)
+    applied_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self):
+        return self.batch
