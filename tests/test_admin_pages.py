@@ -67,6 +67,7 @@ def test_every_articles_model_is_in_the_admin_or_deliberately_not():
         "relatedstory",  # inline on its story
         "facetlisting",  # a lookup table the database's triggers keep, as sourcelisting
         "listingcount",  # the listings' stored counts, kept by triggers (listing/window.py)
+        "counterbatch",  # the beacon flush's record of batches applied (appeals/tally.py)
         "tagpaircount",  # the tag facets' stored counts, kept by triggers as listingcount
         "imageuse",  # kept in step with story bodies; listed on the image's page (Used in)
     }
