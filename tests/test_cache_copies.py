@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from articles.caching import copies
-from articles.caching.surfaces import CHANGES, cached, key
+from articles.caching.surfaces import CHANGES, cached, key, publish
 from tests.factories import make_story, make_tag
 from tests.services import redis_cache_settings
 
@@ -118,3 +118,44 @@ def test_with_the_page_cache_the_marker_read_with_the_page_serves_the_copies(
     assert page.status_code == 200 and "Rendered from copies" in page.content.decode()
     assert other.status_code == 200
     assert commands == ["MGET"]  # the page and CHANGES; the rest from the copies
+
+
+def test_a_value_its_callers_only_read_is_handed_to_every_request_as_it_is(shared_cache, commands):
+    """`shared=True` (the appeal selection): no unpickling per request; the marker still
+    decides, and a change makes the next request read the new value."""
+    cache.set(CHANGES, "marker-1", None)
+    values = iter([["first"], ["second"]])
+    got = []
+    for change in (False, False, True):
+        if change:
+            publish(["site"])  # a change readers can see: new marker, new version
+        copies._begin()
+        try:
+            got.append(cached("shared-test", ["site"], lambda: next(values), 60, shared=True))
+        finally:
+            copies._end()
+    assert got[0] is got[1] and got[0] == ["first"]  # the same object, from the copy
+    assert got[2] == ["second"]  # the surface changed: computed again
+
+
+def test_the_appeal_selection_is_shared_and_its_callers_do_not_change_it(shared_cache):
+    """The story page's appeals come from one shared selection; the bandit's weights go on a
+    copy (bandit.py), so the selection every request gets stays as it was cached."""
+    import pickle
+
+    from articles.appeals import selection
+    from tests.factories import make_appeal
+
+    make_appeal(status="live")
+    story = make_story(status="published")
+    cache.set(CHANGES, "marker-1", None)
+    client = Client()
+    before = None
+    for _ in range(3):
+        assert client.get(story.get_absolute_url()).status_code == 200
+        kept = [v for k, v in copies._copies.items() if k.startswith("appeals:page:")]
+        assert kept and kept[0][3] is True  # kept as it is, not pickled
+        state = pickle.dumps([vars(a) | {"_state": None} for a in kept[0][2]])
+        assert before is None or state == before
+        before = state
+    assert selection.for_story(story)  # still selects

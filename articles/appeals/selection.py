@@ -52,6 +52,7 @@ def select_for_page(section_id, tag_ids, now=None):
         surfaces,
         lambda: _candidates(section_id, tag_ids, now),
         SELECTION_TTL,
+        shared=True,  # read only: with_bandit_weights changes a copy (bandit.py)
     )
     chosen = {}
     for appeal in candidates:

@@ -141,12 +141,13 @@ def versions(names, found=None):
     return current
 
 
-def cached(cache_key, names, compute, timeout):
+def cached(cache_key, names, compute, timeout, shared=False):
     """`compute()`'s value, kept in the cache while the surfaces `names` keep their versions.
 
     One round trip when the value is cached. The versions are read before computing, so a
     change that commits meanwhile leaves the stored value already stale. `timeout` is seconds,
-    None for no expiry, or a function of the value giving either."""
+    None for no expiry, or a function of the value giving either. `shared`: the callers only
+    read the value, so the request's copy (copies.py) may be the one every request gets."""
     current = marker = None
     with guarded("read a cached value"):
         marker = copies.request_marker(_read_marker)  # before the versions: see copies.py
@@ -159,7 +160,7 @@ def cached(cache_key, names, compute, timeout):
         # (versions, value, expires at); an entry of another shape (an older release's) is
         # computed again, once.
         if entry is not None and len(entry) == 3 and entry[0] == current:
-            copies.keep(cache_key, marker, entry[2], entry[1])
+            copies.keep(cache_key, marker, entry[2], entry[1], shared)
             return entry[1]
     value = compute()  # also when the cache failed: as if nothing were cached
     if current is not None:
@@ -167,7 +168,7 @@ def cached(cache_key, names, compute, timeout):
             seconds = timeout(value) if callable(timeout) else timeout
             expires_at = None if seconds is None else time.time() + seconds
             cache.set(cache_key, (current, value, expires_at), seconds)
-            copies.keep(cache_key, marker, expires_at, value)
+            copies.keep(cache_key, marker, expires_at, value, shared)
     return value
 
 
