@@ -14,12 +14,11 @@ import secrets
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache as django_cache
 from django.core.cache.backends.locmem import LocMemCache
 
 from newsroom.client_address import client_address
 
-from ..caching.surfaces import cache, guarded
+from ..caching.surfaces import cache, guarded, redis
 
 SIGNER = signing.TimestampSigner(salt="articles.appeals.view-token")
 MAX_TOKEN_LENGTH = 100
@@ -156,8 +155,8 @@ def _shared(in_redis, one_by_one):
     while the shared cache fails (the cache's outage rule: articles/caching/surfaces.py
     `guarded`)."""
     with guarded("check appeal beacons"):
-        backend = django_cache._cache if hasattr(django_cache, "_cache") else None
-        if in_redis is not None and hasattr(backend, "get_client"):
-            return in_redis(backend.get_client(write=True), cache.make_key)
+        found = redis() if in_redis is not None else None
+        if found is not None:
+            return in_redis(*found)
         return one_by_one(cache)
     return one_by_one(_local)

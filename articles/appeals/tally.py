@@ -27,7 +27,6 @@ from collections import Counter
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.cache import cache as django_cache
 from django.db import DatabaseError, transaction
 from django.tasks import default_task_backend, task
 from django.utils import timezone
@@ -237,11 +236,8 @@ def _ids(model, ids):
 def _redis():
     """(client, make_key) of the shared cache's Redis, or None: another cache, or Redis failed
     a moment ago (surfaces.guarded's pause)."""
-    backend = getattr(django_cache, "_cache", None)
-    if not hasattr(backend, "get_client"):
-        return None
     try:
-        return backend.get_client(write=True), surfaces.cache.make_key
+        return surfaces.redis()
     except surfaces.CacheUnavailable:
         return None
 

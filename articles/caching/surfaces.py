@@ -52,6 +52,16 @@ class _GuardedCache:
 cache = _GuardedCache()
 
 
+def redis():
+    """(the shared cache's Redis client, its make_key) when the shared cache is Django's Redis
+    cache, else None; raises CacheUnavailable while `guarded` waits to try the cache again. For
+    work that needs Redis itself in one round trip (the beacon's guards and counts)."""
+    backend = getattr(django_cache, "_cache", None)  # Django's RedisCacheClient, if Redis
+    if not hasattr(backend, "get_client"):
+        return None
+    return backend.get_client(write=True), cache.make_key
+
+
 def key(name):
     return f"surface:{name}"
 
